@@ -1,0 +1,159 @@
+"""The `dondoc` command line: one entry point for every job."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Coroutine
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.database import open_database
+from config import Settings, SettingsError, load_settings
+from domain.import_report import render_import_summary
+from storage.agencies import RegistryError, import_registry, read_registry
+from storage.db import transaction
+from storage.export import EXPORTERS
+from storage.importer import ImportFailed, import_appendix
+from storage.migrate import SchemaOutdated, upgrade
+from storage.queries import find_agency, list_items
+
+app = typer.Typer(help="dondoc: follow up the steering committee's tasks.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+agencies_app = typer.Typer(help="Agency registry.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(agencies_app, name="agencies")
+console = Console()
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one line on stderr and return the exit to raise."""
+    print(message, file=sys.stderr)
+    return typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or exit with the sentence that names the bad variable."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise fail(f"Cấu hình sai: {exc}", 2) from None
+
+
+def run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run a command's coroutine, turning our known errors into one-line messages."""
+    try:
+        asyncio.run(coroutine)
+    except (ImportFailed, RegistryError) as exc:
+        raise fail(f"Lỗi: {exc}") from None
+    except SchemaOutdated as exc:
+        raise fail(f"Error: {exc}") from None
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to the newest revision."""
+    settings = settings_or_exit()
+    upgrade(settings.database_url)
+    console.print("Database schema is up to date.")
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="Appendix: .docx, .xlsx, .csv or .txt")],
+    year: Annotated[int | None, typer.Option(help="Year for deadlines with none")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show changes, write nothing")] = False,
+) -> None:
+    """Import a task appendix; the same file again changes nothing."""
+    settings = settings_or_exit()
+    now = datetime.now(UTC)
+    fallback_year = year or now.astimezone(settings.tz).year
+
+    async def go() -> None:
+        async with open_database(settings) as sessions, sessions() as session:
+            await session.begin()
+            report = await import_appendix(file, fallback_year, now, session=session,
+                                           dry_run=dry_run)
+            if dry_run:
+                await session.rollback()
+            else:
+                await session.commit()
+        print(render_import_summary(report))
+
+    run(go())
+
+
+@agencies_app.command("import")
+def agencies_import(file: Annotated[Path, typer.Argument(help="CSV: name,type,aliases,groups")]
+                    ) -> None:
+    """Load an agency registry (names, aliases, group members)."""
+    settings = settings_or_exit()
+
+    async def go() -> None:
+        entries = read_registry(file)
+        async with open_database(settings) as sessions, transaction(sessions) as session:
+            count = await import_registry(entries, session=session)
+        console.print(f"Đã nạp {count} cơ quan từ {file.name}.", markup=False)
+
+    run(go())
+
+
+@app.command("tasks")
+def tasks_command(
+    agency: Annotated[str | None, typer.Option(help="Only this agency's items")] = None,
+) -> None:
+    """Print the items with their deadlines and statuses."""
+    settings = settings_or_exit()
+
+    async def go() -> None:
+        async with open_database(settings) as sessions, sessions() as session:
+            agency_id = None
+            if agency:
+                found = await find_agency(agency, session=session)
+                if found is None:
+                    raise fail(f"Không tìm thấy cơ quan “{agency}”.")
+                agency_id = found.id
+            items = await list_items(session=session, agency_id=agency_id)
+        table = Table("Mã", "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Hạn", "Tình trạng",
+                      show_lines=True)
+        for item in items:
+            table.add_row(item.code, item.number, item.text[:160], "; ".join(item.lead_agencies),
+                          item.deadline_raw, item.due.strftime("%d/%m/%Y") if item.due else "",
+                          ", ".join(sorted({a.status for a in item.assignments})))
+        console.print(table)
+        console.print(f"{len(items)} mục.", markup=False)
+
+    run(go())
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[Literal["json", "csv", "xlsx"], typer.Option("--format")] = "json",
+    out: Annotated[Path | None, typer.Option(help="File to write; stdout if omitted")] = None,
+) -> None:
+    """Write every item as JSON, CSV or XLSX."""
+    settings = settings_or_exit()
+    if format == "xlsx" and out is None:
+        raise fail("XLSX cần --out TỆP.xlsx")
+
+    async def go() -> None:
+        async with open_database(settings) as sessions, sessions() as session:
+            items = await list_items(session=session)
+        data = EXPORTERS[format](items)
+        if out is None:
+            sys.stdout.buffer.write(data)
+        else:
+            out.write_bytes(data)
+            console.print(f"Đã ghi {len(items)} mục vào {out}.", markup=False)
+
+    run(go())
+
+
+def today_in(settings: Settings) -> date:
+    """Today's date in the configured time zone."""
+    return datetime.now(settings.tz).date()

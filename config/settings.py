@@ -1,0 +1,82 @@
+"""dondoc's one settings class: every knob has a default and a DONDOC_* variable."""
+
+from __future__ import annotations
+
+from datetime import time
+from functools import lru_cache
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
+
+
+class SettingsError(Exception):
+    """A configuration value is wrong; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read from the environment and a `.env` file."""
+
+    model_config = SettingsConfigDict(env_prefix="DONDOC_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///dondoc.db",
+        description="sqlite:///PATH or postgresql://USER@HOST/DB; the async driver is chosen here.",
+    )
+    timezone: str = "Asia/Ho_Chi_Minh"
+    workday_start: time = time(8, 0)
+    workday_end: time = time(17, 0)
+    telegram_token: str | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    admin_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    log_level: str = "INFO"
+
+    @field_validator("admin_chat_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres://")):
+            raise ValueError("expected sqlite:///PATH or postgresql://USER@HOST/DB")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone as a tzinfo."""
+        return ZoneInfo(self.timezone)
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning a bad value into one sentence that names the variable."""
+    try:
+        return Settings()
+    except SourceError as exc:
+        raise SettingsError(str(exc).replace('field "', 'field "DONDOC_').upper()) from exc
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            problems.append(f"DONDOC_{field.upper()}: {error['msg']}")
+        raise SettingsError("; ".join(problems)) from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, loaded once."""
+    return load_settings()

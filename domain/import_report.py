@@ -1,0 +1,71 @@
+"""What an import did, and its summary in Vietnamese for the secretariat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class UnknownDeadline:
+    """An item whose deadline text was not understood: the secretariat must fix it."""
+
+    code: str
+    number: str
+    section: str
+    raw: str
+
+
+@dataclass
+class ImportReport:
+    """Counts and changes of one import (or of a dry run)."""
+
+    source: str
+    dry_run: bool = False
+    tasks: int = 0
+    indicators: int = 0
+    agencies: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    assignments_created: int = 0
+    assignments_closed: int = 0
+    new_agencies: list[str] = field(default_factory=list)
+    unknown_deadlines: list[UnknownDeadline] = field(default_factory=list)
+    without_deadline: int = 0
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def items(self) -> int:
+        """Items in the file."""
+        return self.tasks + self.indicators
+
+
+def render_import_summary(report: ImportReport) -> str:
+    """The import summary a secretariat reads, in Vietnamese."""
+    head = "Chạy thử (không ghi vào cơ sở dữ liệu)" if report.dry_run else "Đã nhập"
+    lines = [
+        f"{head}: {report.source}",
+        f"- {report.items} mục: {report.tasks} nhiệm vụ, {report.indicators} chỉ tiêu",
+        f"- {report.agencies} cơ quan chủ trì"
+        + (f" ({len(report.new_agencies)} cơ quan mới)" if report.new_agencies else ""),
+        f"- Mới: {report.created} · Cập nhật: {report.updated} · Không đổi: {report.unchanged}",
+        f"- Thời hạn chưa hiểu được: {len(report.unknown_deadlines)}",
+    ]
+    if report.without_deadline:
+        lines.append(f"- Mục không ghi thời hạn: {report.without_deadline}")
+    if report.assignments_created or report.assignments_closed:
+        lines.append(
+            f"- Phân công: thêm {report.assignments_created}, bỏ {report.assignments_closed}"
+        )
+    if report.new_agencies:
+        lines.append("Cơ quan mới (chưa có trong danh mục): " + "; ".join(report.new_agencies))
+    if report.unknown_deadlines:
+        lines.append("Cần sửa thời hạn:")
+        lines.extend(
+            f"  {u.code} (STT {u.number}{', ' + u.section if u.section else ''}): “{u.raw}”"
+            for u in report.unknown_deadlines
+        )
+    if report.changes:
+        lines.append("Thay đổi:")
+        lines.extend(f"  {change}" for change in report.changes)
+    return "\n".join(lines)

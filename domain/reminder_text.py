@@ -1,0 +1,218 @@
+"""Vietnamese wording of reminder messages, and splitting them under a chat's length limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from domain.reminder_steps import (
+    FOLLOW_UP,
+    AssignmentState,
+    DueReminder,
+    escalation_threshold,
+)
+from domain.reminders import ReminderMessage
+from domain.text import tidy
+
+TELEGRAM_LIMIT = 4096
+ITEM_TEXT_LIMIT = 120
+_BULLET = "•"
+_SECRETARIAT = "Cơ quan thường trực Ban Chỉ đạo"
+_TRIM_BEFORE_ELLIPSIS = " ,;:.-–—"
+
+
+def format_date(day: date) -> str:
+    """dd/mm/yyyy, the way Vietnamese documents write dates."""
+    return day.strftime("%d/%m/%Y")
+
+
+def shorten(text: str, limit: int = ITEM_TEXT_LIMIT) -> str:
+    """The text on one line, cut at a word boundary with "…" if longer than `limit`."""
+    if limit < 2:
+        raise ValueError("limit must leave room for at least one character and the ellipsis")
+    text = tidy(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    # A word boundary far back would throw away most of the text: cut inside the word then.
+    if text[limit - 1] != " " and space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(_TRIM_BEFORE_ELLIPSIS) + "…"
+
+
+def describe_timing(item: DueReminder) -> str:
+    """What the item asks for and how much time is left, e.g. "hạn 30/09/2025, còn 3 ngày"."""
+    state = item.assignment
+    due = state.deadline.due
+    if state.item_kind == "indicator":
+        wording = "đề nghị cập nhật giá trị và đánh giá chỉ tiêu"
+        if due is not None:
+            wording += f", hạn {format_date(due)}"
+    elif state.deadline.kind == "date" and due is not None and item.days_left is not None:
+        wording = f"hạn {format_date(due)}, {_days_phrase(item.days_left)}"
+    elif state.deadline.kind == "recurring":
+        wording = "định kỳ: cập nhật tiến độ"
+    elif state.deadline.kind == "dependent":
+        wording = "theo tiến độ của Trung ương: đề nghị cập nhật tiến độ"
+    else:
+        wording = f"thời hạn “{tidy(state.deadline.raw)}”: đề nghị cập nhật tiến độ"
+    if item.kind == FOLLOW_UP:
+        wording += "; nhắc lại do chưa nhận được phản hồi"
+    return wording
+
+
+def item_line(item: DueReminder) -> str:
+    """One line per item: bullet, code, shortened text, then the timing in brackets."""
+    text = shorten(item.assignment.item_text)
+    return f"{_BULLET} {item.item_code} – {text} ({describe_timing(item)})"
+
+
+def render_focal_message(message: ReminderMessage) -> str:
+    """A focal person's reminder: greeting, one line per item, how to answer."""
+    states = [item.assignment for item in message.items]
+    person = message.recipient.name.strip()
+    addressee = f"đồng chí {person}, cán bộ đầu mối" if person else "đồng chí cán bộ đầu mối"
+    example = next((s.item_code for s in states if s.item_kind == "task"), states[0].item_code)
+    lines = [
+        f"Kính gửi {addressee} của {_agency_list(states)},",
+        f"Ban Chỉ đạo đề nghị đồng chí cập nhật tình hình thực hiện {_count_noun(states)} sau:",
+        *(item_line(item) for item in message.items),
+        f"Trả lời tin nhắn này hoặc gõ mã nhiệm vụ kèm tình trạng, ví dụ: {example} đã hoàn thành",
+    ]
+    return "\n".join(lines)
+
+
+def render_escalation(message: ReminderMessage) -> str:
+    """An escalation: to an agency's leader, or to the secretariat grouped by agency."""
+    items = message.items
+    states = [item.assignment for item in items]
+    thresholds = [escalation_threshold(item.kind) for item in items]
+    least = min((days for days in thresholds if days is not None), default=None)
+    overdue = f"quá hạn từ {least} ngày làm việc trở lên" if least is not None else "quá hạn"
+    if message.recipient.role == "secretariat":
+        return "\n".join(
+            [
+                f"Kính gửi {_SECRETARIAT},",
+                f"Hệ thống đôn đốc báo cáo: có {_count_noun(states)} {overdue}"
+                " (đã thông báo tới lãnh đạo các đơn vị đã đăng ký):",
+                *_lines_by_agency(items),
+            ]
+        )
+    return "\n".join(
+        [
+            f"Kính gửi đồng chí lãnh đạo {_agency_list(states)},",
+            f"Ban Chỉ đạo thông báo: {_agency_list(states)} có {_count_noun(states)} {overdue},"
+            " đề nghị đồng chí quan tâm chỉ đạo thực hiện:",
+            *(item_line(item) for item in items),
+            "Cán bộ đầu mối của đơn vị đã được nhắc việc qua hệ thống.",
+        ]
+    )
+
+
+def render_unreachable(items: Sequence[DueReminder], today: date) -> str:
+    """The secretariat's list of reminders nobody received; "" when there is none."""
+    if not items:
+        return ""
+    return "\n".join(
+        [
+            f"Kính gửi {_SECRETARIAT},",
+            "Các đơn vị sau chưa đăng ký cán bộ đầu mối nên chưa nhận được nhắc việc"
+            f" ngày {format_date(today)}:",
+            *_lines_by_agency(items),
+            "Đề nghị đôn đốc các đơn vị đăng ký cán bộ đầu mối để nhận nhắc việc.",
+        ]
+    )
+
+
+def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Parts of at most `limit` UTF-16 units, cut between lines; a longer line between words.
+
+    Telegram counts UTF-16 code units; blank lines at the edge of a part are dropped and an
+    empty text gives no part, since a chat refuses an empty message.
+    """
+    if limit < 2:
+        raise ValueError("limit must hold at least one character of any kind")
+    parts: list[str] = []
+    lines: list[str] = []
+    size = 0
+    for piece in (piece for line in text.split("\n") for piece in _fit_line(line, limit)):
+        piece_size = _units(piece)
+        if lines and size + 1 + piece_size > limit:
+            parts.append("\n".join(lines))
+            lines, size = [], 0
+        size = piece_size if not lines else size + 1 + piece_size
+        lines.append(piece)
+    if lines:
+        parts.append("\n".join(lines))
+    trimmed = (part.strip("\n") for part in parts)
+    return [part for part in trimmed if part.strip()]
+
+
+def _days_phrase(days_left: int) -> str:
+    if days_left > 0:
+        return f"còn {days_left} ngày"
+    if days_left == 0:
+        return "đến hạn hôm nay"
+    return f"quá hạn {-days_left} ngày"
+
+
+def _count_noun(states: Sequence[AssignmentState]) -> str:
+    tasks = sum(1 for state in states if state.item_kind == "task")
+    indicators = len(states) - tasks
+    if tasks and indicators:
+        return f"{tasks} nhiệm vụ và {indicators} chỉ tiêu"
+    return f"{tasks} nhiệm vụ" if tasks else f"{indicators} chỉ tiêu"
+
+
+def _agency_list(states: Sequence[AssignmentState]) -> str:
+    return ", ".join(dict.fromkeys(state.agency_name for state in states))
+
+
+def _lines_by_agency(items: Sequence[DueReminder]) -> Iterator[str]:
+    # Agencies in order of their most urgent item; items keep their order inside an agency.
+    by_agency: dict[int, list[DueReminder]] = {}
+    for item in items:
+        by_agency.setdefault(item.assignment.agency_id, []).append(item)
+    for agency_items in by_agency.values():
+        yield f"{agency_items[0].assignment.agency_name}:"
+        yield from (item_line(item) for item in agency_items)
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fit_line(line: str, limit: int) -> list[str]:
+    # Cut between words; a single word longer than the limit is cut inside as a last resort.
+    if _units(line) <= limit:
+        return [line]
+    pieces: list[str] = []
+    current: str | None = None
+    size = 0
+    for word in line.split(" "):
+        word_size = _units(word)
+        if current is not None and size + 1 + word_size <= limit:
+            current, size = f"{current} {word}", size + 1 + word_size
+            continue
+        if current is not None:
+            pieces.append(current)
+        chunks = _hard_cut(word, limit)
+        pieces.extend(chunks[:-1])
+        current, size = chunks[-1], _units(chunks[-1])
+    if current is not None:
+        pieces.append(current)
+    return pieces
+
+
+def _hard_cut(word: str, limit: int) -> list[str]:
+    chunks: list[str] = []
+    current, size = "", 0
+    for char in word:
+        char_size = _units(char)
+        if size + char_size > limit:
+            chunks.append(current)
+            current, size = "", 0
+        current, size = current + char, size + char_size
+    chunks.append(current)
+    return chunks

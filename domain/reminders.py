@@ -1,0 +1,226 @@
+"""The reminder plan for one day: who gets which due items, in one message each (pure)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from domain.calendar import WorkCalendar
+from domain.reminder_steps import (
+    FOLLOW_UP,
+    AssignmentState,
+    DueReminder,
+    ReminderPolicy,
+    SentReminder,
+    escalation_step,
+    focal_step,
+)
+
+__all__ = [
+    "AssignmentState",
+    "DueReminder",
+    "PlanResult",
+    "Recipient",
+    "ReminderMessage",
+    "ReminderPolicy",
+    "Role",
+    "SentReminder",
+    "due_reminders",
+    "urgency_key",
+]
+
+Role = Literal["focal", "leader", "secretariat"]
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A registered chat: an agency's focal person or leader, or a secretariat member."""
+
+    person_id: int
+    role: Role
+    chat_ref: str
+    agency_id: int | None = None
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.role != "secretariat" and self.agency_id is None:
+            raise ValueError(f"a {self.role} recipient needs an agency (person {self.person_id})")
+
+
+@dataclass(frozen=True)
+class ReminderMessage:
+    """Everything one recipient gets in one scan, most urgent item first."""
+
+    recipient: Recipient
+    items: tuple[DueReminder, ...]
+    on: date
+
+    @property
+    def key(self) -> str:
+        """Stable outbox key: recipient, day and the exact set of steps carried."""
+        steps = "|".join(sorted(item.key for item in self.items))
+        digest = hashlib.sha256(steps.encode()).hexdigest()[:16]
+        return f"{self.recipient.role}:{self.recipient.person_id}:{self.on.isoformat()}:{digest}"
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A day's reminder plan.
+
+    `due` is every step found due (record each once it is handled, so it is never due again);
+    `unreachable` are focal steps of agencies with no focal person, for the secretariat;
+    `warnings` say in English what could not be routed (for logs and the dry run).
+    """
+
+    on: date
+    due: tuple[DueReminder, ...] = ()
+    messages: tuple[ReminderMessage, ...] = ()
+    escalations: tuple[ReminderMessage, ...] = ()
+    unreachable: tuple[DueReminder, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def history_rows(self) -> tuple[SentReminder, ...]:
+        """The history rows to store for this plan, once its messages are in the outbox."""
+        return tuple(item.recorded(self.on) for item in self.due)
+
+
+def urgency_key(item: DueReminder) -> tuple[bool, int, list[str | int], int]:
+    """Sort key: dated items first, most overdue / soonest due first, then by code."""
+    days_left = item.days_left if item.days_left is not None else 0
+    return (item.days_left is None, days_left, _natural_key(item.item_code), item.assignment_id)
+
+
+def due_reminders(
+    states: Iterable[AssignmentState],
+    history: Iterable[SentReminder],
+    recipients: Iterable[Recipient],
+    today: date,
+    calendar: WorkCalendar,
+    policy: ReminderPolicy | None = None,
+) -> PlanResult:
+    """The reminders due `today`; nothing on a non-working day (the next working day catches up)."""
+    if not calendar.is_working_day(today):
+        return PlanResult(on=today)
+    policy = policy or ReminderPolicy()
+    history_by_assignment: dict[int, list[SentReminder]] = defaultdict(list)
+    for record in history:
+        history_by_assignment[record.assignment_id].append(record)
+    people = list(recipients)
+    focal_by_agency = _by_agency(people, "focal")
+    leaders_by_agency = _by_agency(people, "leader")
+    secretariat = sorted(
+        (person for person in people if person.role == "secretariat"), key=_recipient_order
+    )
+
+    focal_items: list[DueReminder] = []
+    escalated: list[DueReminder] = []
+    unreachable: list[DueReminder] = []
+    for state in sorted(states, key=lambda state: state.assignment_id):
+        past = history_by_assignment.get(state.assignment_id, [])
+        step = focal_step(state, past, today, calendar, policy)
+        if step is not None:
+            if state.agency_id in focal_by_agency:
+                focal_items.append(step)
+            elif step.kind != FOLLOW_UP:
+                # Nobody was reminded, so there is nobody to follow up; but the step itself is
+                # listed for the secretariat so the agency does not drop out of sight.
+                unreachable.append(step)
+        escalation = escalation_step(state, past, today, calendar, policy)
+        if escalation is not None:
+            escalated.append(escalation)
+
+    messages = _group(focal_items, focal_by_agency, today)
+    leader_messages = _group(escalated, leaders_by_agency, today)
+    secretariat_messages = [
+        ReminderMessage(person, tuple(sorted(escalated, key=urgency_key)), today)
+        for person in secretariat
+        if escalated
+    ]
+    return PlanResult(
+        on=today,
+        due=tuple(focal_items + unreachable + escalated),
+        messages=messages,
+        escalations=leader_messages + tuple(secretariat_messages),
+        unreachable=tuple(sorted(unreachable, key=urgency_key)),
+        warnings=_warnings(escalated, unreachable, leaders_by_agency, secretariat),
+    )
+
+
+def _by_agency(people: Sequence[Recipient], role: Role) -> dict[int, list[Recipient]]:
+    found: dict[int, list[Recipient]] = defaultdict(list)
+    for person in sorted(people, key=_recipient_order):
+        if person.role == role and person.agency_id is not None:
+            found[person.agency_id].append(person)
+    return dict(found)
+
+
+def _group(
+    items: Sequence[DueReminder], by_agency: dict[int, list[Recipient]], today: date
+) -> tuple[ReminderMessage, ...]:
+    # Keyed by person, not agency: someone registered for two agencies still gets one message.
+    first_seen: dict[int, Recipient] = {}
+    carried: dict[int, dict[str, DueReminder]] = defaultdict(dict)
+    for item in items:
+        for person in by_agency.get(item.assignment.agency_id, []):
+            first_seen.setdefault(person.person_id, person)
+            carried[person.person_id][item.key] = item
+    return tuple(
+        ReminderMessage(
+            first_seen[person_id],
+            tuple(sorted(carried[person_id].values(), key=urgency_key)),
+            today,
+        )
+        for person_id in sorted(carried)
+    )
+
+
+def _warnings(
+    escalated: Sequence[DueReminder],
+    unreachable: Sequence[DueReminder],
+    leaders_by_agency: dict[int, list[Recipient]],
+    secretariat: Sequence[Recipient],
+) -> tuple[str, ...]:
+    notes: list[str] = []
+    leaderless = sorted(
+        {
+            (item.assignment.agency_id, item.assignment.agency_name)
+            for item in escalated
+            if item.assignment.agency_id not in leaders_by_agency
+        }
+    )
+    notes.extend(
+        f"agency {agency_id} ({name}) has no leader registered: escalation goes to the"
+        " secretariat only"
+        for agency_id, name in leaderless
+    )
+    unreachable_agencies = sorted(
+        {(item.assignment.agency_id, item.assignment.agency_name) for item in unreachable}
+    )
+    notes.extend(
+        f"agency {agency_id} ({name}) has no focal person registered: its reminders are listed"
+        " for the secretariat"
+        for agency_id, name in unreachable_agencies
+    )
+    if not secretariat and (escalated or unreachable):
+        notes.append(
+            f"no secretariat member registered: {len(escalated)} escalation(s) and"
+            f" {len(unreachable)} unreachable reminder(s) have nobody to go to"
+        )
+    return tuple(notes)
+
+
+def _recipient_order(person: Recipient) -> tuple[int, str]:
+    return (person.person_id, person.chat_ref)
+
+
+def _natural_key(code: str) -> list[str | int]:
+    # "NV2" before "NV12": digit runs compare as numbers.
+    parts = _DIGITS.split(code)
+    return [int(part) if index % 2 else part.casefold() for index, part in enumerate(parts)]

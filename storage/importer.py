@@ -1,0 +1,195 @@
+"""Import an appendix into the database: items, documents, agencies, assignments, in place."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.agencies import canonical_name
+from domain.appendix import AppendixError, AppendixItem, parse_appendix
+from domain.import_report import ImportReport, UnknownDeadline
+from domain.text import fold
+from storage.agencies import AgencyBook, load_agency_book, resolve_agency, sync_assignments
+from storage.models import Document, ImportRun, Item
+from storage.readers import read_source_rows
+
+# How alike an edited task's wording must be to its stored version to count as the same task.
+SIMILAR_TEXT = 0.8
+
+
+class ImportFailed(Exception):
+    """An appendix could not be imported; the message names the file, the row and the reason."""
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """The columns of an item an import sets, to compare and to copy."""
+
+    kind: str
+    number: str
+    section: str
+    text: str
+    document_id: int | None
+    lead_agencies: list[str]
+    support_agencies: list[str]
+    deadline_raw: str
+    deadline_kind: str
+    due: date | None
+    every: str | None
+    assessment: str | None
+    note: str | None
+
+
+_LABELS = {"kind": "loại", "number": "STT", "section": "mục", "text": "nội dung",
+           "document_id": "văn bản giao", "lead_agencies": "cơ quan chủ trì",
+           "support_agencies": "cơ quan phối hợp", "deadline_raw": "thời hạn",
+           "assessment": "đánh giá", "note": "ghi chú"}
+
+
+def read_appendix(path: Path, fallback_year: int) -> list[AppendixItem]:
+    """Parse a file into items, or raise ImportFailed naming the file, the row and the reason."""
+    try:
+        return parse_appendix(read_source_rows(path), fallback_year)
+    except AppendixError as exc:
+        raise ImportFailed(f"{path.name}: {exc}") from exc
+
+
+def _support_name(written: str, book: AgencyBook) -> str:
+    known = book.find(written)
+    return known.name if known is not None else canonical_name(written)
+
+
+def _identity_hash(item: AppendixItem) -> str:
+    return hashlib.sha256(item.identity.encode()).hexdigest()
+
+
+async def _document(item: AppendixItem, cache: dict[str, Document], *,
+                    session: AsyncSession) -> int | None:
+    ref = item.document
+    if ref is None:
+        return None
+    document = cache.get(ref.key)
+    if document is None:
+        found = await session.exec(select(Document).where(Document.key == ref.key))
+        document = found.first() or Document(key=ref.key, code=ref.code, title=ref.title,
+                                             issued_on=ref.issued_on)
+        if document.issued_on is None and ref.issued_on is not None:
+            document.issued_on = ref.issued_on
+        session.add(document)
+        await session.flush()
+        cache[ref.key] = document
+    return document.id
+
+
+async def _existing_item(identity: str, text: str, document_id: int | None,
+                         unmatched: set[int], *, session: AsyncSession) -> Item | None:
+    found = (await session.exec(select(Item).where(Item.identity == identity))).first()
+    if found is not None:
+        return found
+    # The wording was edited: the closest unmatched item of the same document is this one.
+    candidates = await session.exec(select(Item).where(Item.document_id == document_id))
+    best, best_ratio = None, SIMILAR_TEXT
+    for candidate in candidates.all():
+        if candidate.id in unmatched:
+            ratio = SequenceMatcher(None, fold(candidate.text), fold(text)).ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = candidate, ratio
+    return best
+
+
+def _describe_change(code: str, field: str, old: object, new: object) -> str:
+    label = _LABELS.get(field, field)
+    if field in ("text",):
+        return f"{code}: {label} đã sửa"
+    return f"{code}: {label} “{old or ''}” → “{new or ''}”"
+
+
+async def import_items(
+    items: list[AppendixItem], source: str, sha256: str, now: datetime, *,
+    session: AsyncSession, dry_run: bool = False,
+) -> ImportReport:
+    """Upsert parsed items; the caller owns the transaction (and rolls back a dry run)."""
+    report = ImportReport(source=source, dry_run=dry_run)
+    book: AgencyBook = await load_agency_book(session=session)
+    documents: dict[str, Document] = {}
+    lead_names: set[str] = set()
+    identities = [_identity_hash(parsed) for parsed in items]
+    known = await session.exec(select(Item.id, Item.identity))
+    # Stored items this file does not name verbatim: candidates for an edited wording.
+    in_file = set(identities)
+    unmatched = {item_id for item_id, identity in known.all()
+                 if item_id is not None and identity not in in_file}
+    for parsed, identity in zip(items, identities, strict=True):
+        leads = [await resolve_agency(name, book, session=session)
+                 for name in parsed.lead_agencies]
+        lead_names.update(agency.name for agency in leads)
+        support = [_support_name(name, book) for name in parsed.support_agencies]
+        fields = _Fields(
+            kind=parsed.kind, number=parsed.number, section=parsed.section, text=parsed.text,
+            document_id=await _document(parsed, documents, session=session),
+            lead_agencies=[agency.name for agency in leads], support_agencies=support,
+            deadline_raw=parsed.deadline.raw, deadline_kind=parsed.deadline.kind,
+            due=parsed.deadline.due, every=parsed.deadline.every,
+            assessment=parsed.assessment, note=parsed.note,
+        )
+        row = await _existing_item(identity, parsed.text, fields.document_id, unmatched,
+                                   session=session)
+        if row is None:
+            row = Item(identity=identity, source=source, created_at=now, updated_at=now,
+                       **vars(fields))
+            session.add(row)
+            await session.flush()
+            row.code = f"{'NV' if parsed.kind == 'task' else 'CT'}{row.id}"
+            report.created += 1
+        else:
+            changed = [name for name, value in vars(fields).items()
+                       if getattr(row, name) != value]
+            report.changes.extend(
+                _describe_change(row.code or "?", name, getattr(row, name), getattr(fields, name))
+                for name in changed if name in _LABELS)
+            for name in changed:
+                setattr(row, name, getattr(fields, name))
+            if changed:
+                row.identity, row.updated_at = identity, now
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        row.source_lines = ",".join(str(line) for line in parsed.lines)
+        session.add(row)
+        await session.flush()
+        assert row.id is not None and row.code is not None
+        unmatched.discard(row.id)
+        created, closed = await sync_assignments(row, leads, book, session=session)
+        report.assignments_created += created
+        report.assignments_closed += closed
+        if parsed.kind == "task":
+            report.tasks += 1
+        else:
+            report.indicators += 1
+        if parsed.deadline.kind == "unknown":
+            if parsed.deadline.raw:
+                report.unknown_deadlines.append(
+                    UnknownDeadline(row.code, parsed.number, parsed.section, parsed.deadline.raw))
+            else:
+                report.without_deadline += 1
+    report.agencies = len(lead_names)
+    report.new_agencies = [agency.name for agency in book.created]
+    if not dry_run:
+        session.add(ImportRun(at=now, source=source, sha256=sha256, items_created=report.created,
+                              items_updated=report.updated, items_unchanged=report.unchanged))
+    await session.flush()
+    return report
+
+
+async def import_appendix(path: Path, fallback_year: int, now: datetime, *,
+                          session: AsyncSession, dry_run: bool = False) -> ImportReport:
+    """Read and import one appendix file inside the caller's transaction."""
+    items = read_appendix(path, fallback_year)
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return await import_items(items, path.name, sha256, now, session=session, dry_run=dry_run)

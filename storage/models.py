@@ -1,0 +1,167 @@
+"""Database tables: documents, items, agencies, assignments, focal persons, status history."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+# Naming convention so Alembic migrations get the same constraint names on SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC that always comes back timezone-aware (SQLite keeps no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass an aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_column(nullable: bool = False) -> Any:
+    """A UTCDateTime column."""
+    return sa.Column(UTCDateTime(), nullable=nullable)
+
+
+class Document(SQLModel, table=True):
+    """An assigning document (văn bản giao nhiệm vụ)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)
+    code: str | None = Field(default=None, max_length=100)
+    title: str
+    issued_on: date | None = None
+
+
+class Agency(SQLModel, table=True):
+    """An agency or a group of agencies ("Các sở, ban, ngành")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)
+    name: str
+    is_group: bool = False
+
+
+class AgencyAlias(SQLModel, table=True):
+    """Another written form of an agency's name, by its folded key."""
+
+    __tablename__ = "agency_alias"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+
+
+class AgencyMembership(SQLModel, table=True):
+    """A member agency of a group: it gets its own assignment for the group's items."""
+
+    __tablename__ = "agency_membership"
+    group_id: int = Field(foreign_key="agency.id", primary_key=True)
+    member_id: int = Field(foreign_key="agency.id", primary_key=True)
+
+
+class Item(SQLModel, table=True):
+    """A task (nhiệm vụ) or indicator (chỉ tiêu) of an appendix, with its parsed deadline."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str | None = Field(default=None, max_length=20, unique=True)
+    identity: str = Field(max_length=64, unique=True)
+    kind: str = Field(max_length=20)
+    number: str = Field(max_length=20)
+    section: str = ""
+    text: str
+    document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
+    lead_agencies: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON))
+    support_agencies: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON))
+    deadline_raw: str = ""
+    deadline_kind: str = Field(max_length=20)
+    due: date | None = Field(default=None, index=True)
+    every: str | None = Field(default=None, max_length=20)
+    assessment: str | None = None
+    note: str | None = None
+    source: str = ""
+    source_lines: str = ""
+    created_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column())
+
+
+class Assignment(SQLModel, table=True):
+    """One item for one lead agency: the unit that is reminded and reports a status."""
+
+    __table_args__ = (sa.UniqueConstraint("item_id", "agency_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    via_group_id: int | None = Field(default=None, foreign_key="agency.id")
+    active: bool = True
+    status: str = Field(default="not_started", max_length=20, index=True)
+    percent: int | None = None
+    note: str | None = None
+    done_on: date | None = None
+    status_changed_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+
+
+class FocalPerson(SQLModel, table=True):
+    """A chat linked to an agency (focal person or leader) or to the secretariat."""
+
+    __tablename__ = "focal_person"
+    __table_args__ = (sa.UniqueConstraint("channel", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    role: str = Field(max_length=20)
+    channel: str = Field(max_length=20)
+    chat_id: str = Field(max_length=64)
+    name: str = ""
+    active: bool = True
+    reachable: bool = True
+    unreachable_reason: str | None = None
+    linked_at: datetime = Field(sa_column=utc_column())
+
+
+class StatusChange(SQLModel, table=True):
+    """Append-only history: who changed an assignment's status, when, from what message."""
+
+    __tablename__ = "status_change"
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    at: datetime = Field(sa_column=utc_column())
+    actor: str = Field(max_length=20)
+    focal_person_id: int | None = Field(default=None, foreign_key="focal_person.id")
+    message_ref: str | None = Field(default=None, max_length=120)
+    message_text: str | None = None
+    old_status: str | None = Field(default=None, max_length=20)
+    new_status: str = Field(max_length=20)
+    percent: int | None = None
+    note: str | None = None
+
+
+class ImportRun(SQLModel, table=True):
+    """One import of an appendix file, for the audit trail."""
+
+    __tablename__ = "import_run"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=utc_column())
+    source: str
+    sha256: str = Field(max_length=64)
+    items_created: int = 0
+    items_updated: int = 0
+    items_unchanged: int = 0

@@ -1,0 +1,296 @@
+"""Vietnamese reminder wording, and splitting long messages under the chat's limit."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.deadlines import Deadline, DeadlineKind
+from domain.reminder_steps import ItemKind
+from domain.reminder_text import (
+    describe_timing,
+    format_date,
+    item_line,
+    render_escalation,
+    render_focal_message,
+    render_unreachable,
+    shorten,
+    split_message,
+)
+from domain.reminders import AssignmentState, DueReminder, Recipient, ReminderMessage
+
+D = date.fromisoformat
+TODAY = D("2025-09-22")
+LONG_TEXT = (
+    "Xây dựng chương trình chuyên biệt về khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi"
+    " số trên báo, truyền hình, phát thanh và mạng xã hội"
+)
+
+
+def item(
+    code: str = "NV12",
+    *,
+    due: str | None = "2025-09-25",
+    kind: str = "before_3",
+    deadline_kind: DeadlineKind = "date",
+    raw: str = "Quý III",
+    item_kind: ItemKind = "task",
+    text: str = "Tiếp tục thực hiện Đề án phát triển y tế thông minh",
+    agency: tuple[int, str] = (1, "Sở Y tế"),
+) -> DueReminder:
+    deadline = Deadline(raw, deadline_kind, D(due) if due else None)
+    state = AssignmentState(
+        assignment_id=int(code[2:]),
+        item_code=code,
+        item_kind=item_kind,
+        item_text=text,
+        agency_id=agency[0],
+        agency_name=agency[1],
+        deadline=deadline,
+        status="in_progress",
+    )
+    days_left = (D(due) - TODAY).days if due else None
+    return DueReminder(state, kind, D(due) if due else TODAY, "test", days_left)
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [("2025-09-05", "05/09/2025"), ("2025-12-31", "31/12/2025"), ("2026-02-17", "17/02/2026")],
+)
+def test_dates_read_dd_mm_yyyy(due, expected):
+    assert format_date(D(due)) == expected
+
+
+@pytest.mark.parametrize(
+    ("reminder", "expected"),
+    [
+        (item(due="2025-09-25"), "hạn 25/09/2025, còn 3 ngày"),
+        (item(due="2025-09-23"), "hạn 23/09/2025, còn 1 ngày"),
+        (item(due="2025-09-22", kind="due_today"), "hạn 22/09/2025, đến hạn hôm nay"),
+        (item(due="2025-09-17", kind="overdue_4"), "hạn 17/09/2025, quá hạn 5 ngày"),
+        (
+            item(due=None, deadline_kind="recurring", kind="checkin_recurring"),
+            "định kỳ: cập nhật tiến độ",
+        ),
+        (
+            item(due=None, deadline_kind="dependent", kind="checkin_dependent"),
+            "theo tiến độ của Trung ương: đề nghị cập nhật tiến độ",
+        ),
+        (
+            item(due=None, deadline_kind="unknown", raw="Sau khi  có hướng dẫn"),
+            "thời hạn “Sau khi có hướng dẫn”: đề nghị cập nhật tiến độ",
+        ),
+        (
+            item(due=None, deadline_kind="unknown", item_kind="indicator"),
+            "đề nghị cập nhật giá trị và đánh giá chỉ tiêu",
+        ),
+        (
+            item(due="2025-12-31", item_kind="indicator", kind="checkin_indicator"),
+            "đề nghị cập nhật giá trị và đánh giá chỉ tiêu, hạn 31/12/2025",
+        ),
+        (
+            item(due="2025-09-17", kind="follow_up"),
+            "hạn 17/09/2025, quá hạn 5 ngày; nhắc lại do chưa nhận được phản hồi",
+        ),
+    ],
+)
+def test_timing_in_natural_vietnamese(reminder, expected):
+    assert describe_timing(reminder) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Thành lập Hội đồng tư vấn", 120, "Thành lập Hội đồng tư vấn"),
+        ("  Thành lập\u00a0Hội đồng\n tư vấn ", 120, "Thành lập Hội đồng tư vấn"),
+        (unicodedata.normalize("NFD", "Đề án"), 120, "Đề án"),
+        ("một hai ba", 10, "một hai ba"),  # exactly at the limit: kept whole
+        ("một hai ba bốn", 10, "một hai…"),  # "ba" would be cut: dropped
+        ("một hai ba bốn", 11, "một hai ba…"),  # "ba" ends right at the cut: kept
+        ("khoa học, công nghệ, đổi mới", 16, "khoa học, công…"),
+        ("khoa học, công nghệ, đổi mới", 21, "khoa học, công nghệ…"),  # no "," before "…"
+        ("a" * 200, 120, "a" * 119 + "…"),  # no space at all: cut inside the word
+        (
+            LONG_TEXT,
+            120,
+            "Xây dựng chương trình chuyên biệt về khoa học, công nghệ, đổi mới sáng tạo và"
+            " chuyển đổi số trên báo, truyền hình, phát…",
+        ),
+    ],
+)
+def test_shorten(text, limit, expected):
+    assert shorten(text, limit) == expected
+
+
+@given(st.text(), st.integers(min_value=2, max_value=200))
+def test_shorten_never_exceeds_its_limit(text, limit):
+    assert len(shorten(text, limit)) <= limit
+
+
+def test_focal_message():
+    message = ReminderMessage(
+        Recipient(10, "focal", "tg:10", 1),
+        (
+            item("NV3", due="2025-09-17", kind="overdue_4", text=LONG_TEXT),
+            item("NV12", due="2025-09-25"),
+            item("NV7", due=None, deadline_kind="recurring", kind="checkin_recurring"),
+            item("NV9", due=None, deadline_kind="unknown", item_kind="indicator", text="Tỷ lệ 5G"),
+        ),
+        TODAY,
+    )
+    assert render_focal_message(message).split("\n") == [
+        "Kính gửi đồng chí cán bộ đầu mối của Sở Y tế,",
+        "Ban Chỉ đạo đề nghị đồng chí cập nhật tình hình thực hiện 3 nhiệm vụ và 1 chỉ tiêu sau:",
+        f"• NV3 – {shorten(LONG_TEXT)} (hạn 17/09/2025, quá hạn 5 ngày)",
+        "• NV12 – Tiếp tục thực hiện Đề án phát triển y tế thông minh (hạn 25/09/2025, còn 3 ngày)",
+        "• NV7 – Tiếp tục thực hiện Đề án phát triển y tế thông minh (định kỳ: cập nhật tiến độ)",
+        "• NV9 – Tỷ lệ 5G (đề nghị cập nhật giá trị và đánh giá chỉ tiêu)",
+        "Trả lời tin nhắn này hoặc gõ mã nhiệm vụ kèm tình trạng, ví dụ: NV3 đã hoàn thành",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "items", "greeting", "count"),
+    [
+        (
+            "Nguyễn Văn An",
+            (item("NV1"),),
+            "Kính gửi đồng chí Nguyễn Văn An, cán bộ đầu mối của Sở Y tế,",
+            "1 nhiệm vụ",
+        ),
+        (
+            "",
+            (item("NV1"), item("NV2", agency=(2, "Sở Nội vụ"))),
+            "Kính gửi đồng chí cán bộ đầu mối của Sở Y tế, Sở Nội vụ,",
+            "2 nhiệm vụ",
+        ),
+        (
+            "",
+            (item("CT4", due=None, deadline_kind="unknown", item_kind="indicator"),),
+            "Kính gửi đồng chí cán bộ đầu mối của Sở Y tế,",
+            "1 chỉ tiêu",
+        ),
+    ],
+)
+def test_focal_greeting_and_count(name, items, greeting, count):
+    text = render_focal_message(ReminderMessage(Recipient(1, "focal", "tg", 1, name), items, TODAY))
+    lines = text.split("\n")
+    assert lines[0] == greeting
+    assert f" {count} sau:" in lines[1]
+    assert lines[-1].endswith(f"ví dụ: {items[0].item_code} đã hoàn thành")
+
+
+def test_leader_escalation():
+    overdue = item("NV3", due="2025-08-29", kind="escalation_10")
+    text = render_escalation(
+        ReminderMessage(Recipient(20, "leader", "tg:20", 1), (overdue,), TODAY)
+    )
+    assert text.split("\n") == [
+        "Kính gửi đồng chí lãnh đạo Sở Y tế,",
+        "Ban Chỉ đạo thông báo: Sở Y tế có 1 nhiệm vụ quá hạn từ 10 ngày làm việc trở lên,"
+        " đề nghị đồng chí quan tâm chỉ đạo thực hiện:",
+        item_line(overdue),
+        "Cán bộ đầu mối của đơn vị đã được nhắc việc qua hệ thống.",
+    ]
+    assert "quá hạn 24 ngày" in item_line(overdue)
+
+
+def test_secretariat_escalation_is_grouped_by_agency():
+    items = (
+        item("NV3", due="2025-08-01", kind="escalation_20"),
+        item("NV8", due="2025-08-29", kind="escalation_10", agency=(2, "Sở Nội vụ")),
+        item("NV4", due="2025-09-01", kind="escalation_10"),
+    )
+    text = render_escalation(ReminderMessage(Recipient(30, "secretariat", "tg:30"), items, TODAY))
+    assert text.split("\n") == [
+        "Kính gửi Cơ quan thường trực Ban Chỉ đạo,",
+        "Hệ thống đôn đốc báo cáo: có 3 nhiệm vụ quá hạn từ 10 ngày làm việc trở lên"
+        " (đã thông báo tới lãnh đạo các đơn vị đã đăng ký):",
+        "Sở Y tế:",
+        item_line(items[0]),
+        item_line(items[2]),
+        "Sở Nội vụ:",
+        item_line(items[1]),
+    ]
+
+
+def test_unreachable_list_for_the_secretariat():
+    police = item("NV23", due="2025-12-31", kind="before_14", agency=(3, "Công an tỉnh"))
+    lines = render_unreachable([police], TODAY).split("\n")
+    assert lines[1] == (
+        "Các đơn vị sau chưa đăng ký cán bộ đầu mối nên chưa nhận được nhắc việc ngày 22/09/2025:"
+    )
+    assert lines[2:4] == ["Công an tỉnh:", item_line(police)]
+    assert render_unreachable([], TODAY) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "parts"),
+    [
+        ("", 10, []),
+        ("abc", 10, ["abc"]),
+        ("aaa\nbbb\nccc", 7, ["aaa\nbbb", "ccc"]),
+        ("aaa\nbbb\nccc", 11, ["aaa\nbbb\nccc"]),
+        ("aaa\n\nbbb", 4, ["aaa", "bbb"]),  # no empty part, no blank edge line
+        ("một hai ba bốn", 7, ["một hai", "ba bốn"]),  # a long line: between words
+        ("abcdefghij", 4, ["abcd", "efgh", "ij"]),  # one huge word: cut inside, last resort
+        ("😀😀😀", 4, ["😀😀", "😀"]),  # Telegram counts UTF-16 units: an emoji is two
+    ],
+)
+def test_split_message_cases(text, limit, parts):
+    assert split_message(text, limit) == parts
+
+
+def test_a_long_focal_message_splits_between_item_lines():
+    items = tuple(item(f"NV{n}", text=LONG_TEXT) for n in range(1, 81))
+    text = render_focal_message(ReminderMessage(Recipient(1, "focal", "tg", 1), items, TODAY))
+    parts = split_message(text)
+    assert len(text) > 4096
+    assert len(parts) == 3
+    assert all(len(part) <= 4096 for part in parts)
+    assert "\n".join(parts) == text
+
+
+def test_split_message_refuses_a_limit_too_small_for_any_character():
+    with pytest.raises(ValueError):
+        split_message("abc", 1)
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+WORD = st.text(alphabet="aăâbđêôơưáàảãạếềểễệ😀NV0123456789.,", min_size=1, max_size=12)
+LINE = st.lists(WORD, min_size=1, max_size=12).map(" ".join)
+TEXT = st.lists(LINE, min_size=1, max_size=40).map("\n".join)
+
+
+@given(st.text(), st.integers(min_value=2, max_value=80))
+def test_every_part_fits_and_none_is_empty(text, limit):
+    for part in split_message(text, limit):
+        assert 0 < utf16(part) <= limit
+        assert part.strip()
+
+
+@given(TEXT, st.integers(min_value=2, max_value=300))
+def test_lines_that_fit_are_never_cut(text, limit):
+    lines = text.split("\n")
+    parts = split_message(text, limit)
+    if all(utf16(line) <= limit for line in lines):
+        assert "\n".join(parts) == text
+        for part in parts:
+            assert set(part.split("\n")) <= set(lines)
+    else:
+        assert all(utf16(part) <= limit for part in parts)
+
+
+@given(TEXT, st.integers(min_value=24, max_value=120))
+def test_long_lines_are_cut_between_words_only(text, limit):
+    # Words are at most 12 characters (24 UTF-16 units), so no word needs cutting.
+    parts = split_message(text, limit)
+    assert [word for part in parts for word in part.split()] == text.split()
+    assert all(utf16(part) <= limit for part in parts)

@@ -1,0 +1,84 @@
+"""Schema management and database behaviour both backends must share."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+
+from storage.db import async_url, make_engine, transaction
+from storage.migrate import SchemaOutdated, ensure_current, upgrade_async
+from storage.models import Agency, FocalPerson
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///dondoc.db", "sqlite+aiosqlite:///dondoc.db"),
+        ("postgresql://postgres@127.0.0.1:5432/test",
+         "postgresql+asyncpg://postgres@127.0.0.1:5432/test"),
+        ("postgresql+asyncpg://u:p@h/db", "postgresql+asyncpg://u:p@h/db"),
+    ],
+)
+def test_async_driver_is_chosen_from_the_url(url, expected):
+    assert async_url(url) == expected
+
+
+async def test_an_empty_database_is_refused_with_the_fixing_command(database_url):
+    engine = make_engine(database_url)
+    try:
+        with pytest.raises(SchemaOutdated, match="run `dondoc db upgrade`"):
+            await ensure_current(engine)
+        await upgrade_async(database_url)
+        await ensure_current(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_an_outdated_schema_is_refused(database_url):
+    await upgrade_async(database_url)
+    engine = make_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE alembic_version SET version_num = 'old0'"))
+        with pytest.raises(SchemaOutdated, match="database schema is old0"):
+            await ensure_current(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_sqlite_runs_in_wal_mode(tmp_path):
+    url = f"sqlite:///{tmp_path / 'wal.db'}"
+    await upgrade_async(url)
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            mode = (await connection.execute(text("PRAGMA journal_mode"))).scalar_one()
+            keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar_one()
+        assert (mode, keys) == ("wal", 1)
+    finally:
+        await engine.dispose()
+
+
+async def test_timestamps_come_back_timezone_aware_in_utc(sessions):
+    hanoi = timezone(timedelta(hours=7))
+    linked = datetime(2025, 9, 22, 8, 30, tzinfo=hanoi)
+    async with transaction(sessions) as session:
+        agency = Agency(key="so y te", name="Sở Y tế")
+        session.add(agency)
+        await session.flush()
+        person = FocalPerson(agency_id=agency.id, role="focal", channel="telegram",
+                             chat_id="1001", linked_at=linked)
+        session.add(person)
+    async with sessions() as session:
+        stored = await session.get(FocalPerson, person.id)
+        assert stored.linked_at == linked
+        assert stored.linked_at.tzinfo is not None
+        assert stored.linked_at.utcoffset() == timedelta(0)
+        assert stored.linked_at == datetime(2025, 9, 22, 1, 30, tzinfo=UTC)
+
+
+async def test_naive_datetimes_are_rejected(sessions):
+    with pytest.raises(Exception, match="naive datetime"):
+        async with transaction(sessions) as session:
+            session.add(FocalPerson(role="secretariat", channel="telegram", chat_id="1",
+                                    linked_at=datetime(2025, 1, 1)))  # noqa: DTZ001

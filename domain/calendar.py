@@ -14,13 +14,11 @@ _MAX_SEARCH_DAYS = 3660
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """Which days are working days: Monday-Friday minus holidays, with the government's swaps.
+    """Which days are working days: the week minus weekend and holidays, plus the swaps."""
 
-    `extra_working_days` are weekend days worked in exchange for a bridge day off ("ngày làm
-    bù"); `extra_days_off` are weekdays given off. An explicit day off beats an explicit working
-    day, which beats the weekend and holiday rules.
-    """
-
+    # extra_working_days: weekend days worked for a bridge day off ("ngày làm bù");
+    # extra_days_off: weekdays given off. An explicit day off beats an explicit working day,
+    # which beats the weekend and holiday rules.
     holidays: frozenset[date] = frozenset()
     extra_working_days: frozenset[date] = frozenset()
     extra_days_off: frozenset[date] = frozenset()
@@ -86,12 +84,9 @@ class WorkCalendar:
         return count
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Signed working days from `start` to `end`: those in (start, end], or minus those in
-        [end, start) going back.
-
-        The inverse of `add_working_days`: `working_days_between(d, add_working_days(d, n)) == n`
-        for every d and n; it is antisymmetric when both ends are working days.
-        """
+        """Signed working days: those in (start, end], or minus those in [end, start) going back."""
+        # Chosen so that working_days_between(d, add_working_days(d, n)) == n for every d and n;
+        # it is antisymmetric when both ends are working days.
         if end >= start:
             return self.count_working_days(start + _ONE_DAY, end + _ONE_DAY)
         return -self.count_working_days(end, start)

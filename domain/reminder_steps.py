@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from domain.appendix import ItemKind
 from domain.calendar import WorkCalendar
 from domain.deadlines import Deadline, Every
 
-ItemKind = Literal["task", "indicator"]
 Status = Literal["not_started", "in_progress", "blocked", "done"]
 
 # Reminder kinds are stored in history rows and outbox keys: never rename them. Deadline steps
@@ -69,12 +69,10 @@ def deadline_step_order(kind: str) -> int | None:
 
 @dataclass(frozen=True)
 class ReminderPolicy:
-    """Every knob of the reminder policy, with the committee's defaults (counts in working days).
+    """Every knob of the reminder policy, with the committee's defaults (counts in working days)."""
 
-    Bi-weekly periods are 14 calendar days counted from `fortnight_epoch` (a Monday), so a
-    period's start date is the same whatever holidays are added later and can key the history.
-    """
-
+    # Bi-weekly periods are 14 calendar days from fortnight_epoch (a Monday), so a period's start
+    # is the same whatever holidays are added later and can key the history.
     before_days: tuple[int, ...] = (14, 7, 3, 1, 0)
     overdue_first: int = 1
     overdue_every: int = 3
@@ -115,12 +113,11 @@ class AssignmentState:
 
 @dataclass(frozen=True)
 class SentReminder:
-    """A reminder step already handled for an assignment (sent, or listed as unreachable).
+    """A reminder step already handled for an assignment (sent, or listed as unreachable)."""
 
-    `anchor` is the date the step belongs to: the deadline for deadline steps and escalations,
-    the period start for check-ins, the followed reminder's `sent_on` for a follow-up.
-    """
-
+    # anchor: the date the step belongs to, independent of the holiday calendar: the deadline
+    # for deadline steps and escalations, the period start for check-ins, the followed
+    # reminder's sent_on for a follow-up.
     assignment_id: int
     kind: str
     anchor: date

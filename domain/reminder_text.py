@@ -126,11 +126,9 @@ def render_unreachable(items: Sequence[DueReminder], today: date) -> str:
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Parts of at most `limit` UTF-16 units, cut between lines; a longer line between words.
-
-    Telegram counts UTF-16 code units; blank lines at the edge of a part are dropped and an
-    empty text gives no part, since a chat refuses an empty message.
-    """
+    """Parts of at most `limit` UTF-16 units, cut between lines; a longer line between words."""
+    # Telegram counts UTF-16 code units. Blank lines at a part's edge are dropped and an empty
+    # text gives no part: chats refuse empty messages.
     if limit < 2:
         raise ValueError("limit must hold at least one character of any kind")
     parts: list[str] = []

@@ -72,13 +72,11 @@ class ReminderMessage:
 
 @dataclass(frozen=True)
 class PlanResult:
-    """A day's reminder plan.
+    """A day's reminder plan: messages to send, escalations, and what could not be routed."""
 
-    `due` is every step found due (record each once it is handled, so it is never due again);
-    `unreachable` are focal steps of agencies with no focal person, for the secretariat;
-    `warnings` say in English what could not be routed (for logs and the dry run).
-    """
-
+    # due: every step found due; record each once handled (history_rows), so it is never due
+    # again. unreachable: focal steps of agencies with no focal person, for the secretariat.
+    # warnings: English notes for the log and the dry run.
     on: date
     due: tuple[DueReminder, ...] = ()
     messages: tuple[ReminderMessage, ...] = ()

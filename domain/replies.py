@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from domain import reply_words as vocab
 from domain.deadlines import parse_deadline
 from domain.text import strip_diacritics, tidy
 
@@ -52,91 +53,6 @@ class Reply:
     codes: tuple[str, ...]
 
 
-# Keyword tables: lower case, with diacritics; regex syntax allowed. They match the reply with or
-# without diacritics (see _Pattern).
-EXTENSION_REQUESTS = (
-    r"(?<!được )(?<!đồng ý )gia hạn",
-    r"lùi (?:thời hạn|hạn|tiến độ|thời gian|sang|đến|tới|lại)",
-    r"kéo dài (?:thời hạn|thời gian|hạn)",
-    r"điều chỉnh (?:thời hạn|thời gian|tiến độ)",
-    r"xin (?:thêm )?(?:thời gian|hạn)",
-    r"(?:dời|đổi|hoãn) (?:thời hạn|hạn)",
-    r"xin (?:dời|hoãn|lùi)",
-)
-# Obstacles someone removed ("tháo gỡ khó khăn", "khắc phục vướng mắc") are not obstacles now.
-_OVERCOME = r"(?<!gỡ )(?<!phục )(?<!vượt qua )"
-OBSTACLES = (
-    rf"{_OVERCOME}(?:(?<!mét )vướng(?: mắc)?|khó khăn|trở ngại|ách tắc|ùn tắc|bất cập)",
-    r"(?<!tối )thiếu",
-    r"(?:chưa|không|ko|k) (?:có|được) (?:bố trí |cấp |phân bổ |giao )?"
-    r"(?:kinh phí|vốn|nguồn|nhân lực|nhân sự|hướng dẫn|văn bản hướng dẫn|cơ chế|mặt bằng)",
-    r"chờ (?:văn bản )?hướng dẫn",
-    r"(?:chưa|không|ko|k) thể",
-    # "chưa triển khai được": cannot; but "chưa xong được 60%" is a percent, not an inability.
-    r"(?:chưa|không|ko|k)(?: [^\W_]+){1,3} được(?! ?\d)",
-    r"bị (?:chậm|dừng|treo|tạm dừng|ách tắc)",
-    r"tạm dừng",
-    r"lỗi|hỏng|sự cố",
-)
-PROGRESS = (
-    r"đang (?!ký|tải|nhập|tin)[^\W\d_]+",
-    r"tiếp tục",
-    r"(?:đã|đang) trình",
-    r"trình (?:ubnd|ub|hđnd|tỉnh|lãnh đạo|bcđ|ban chỉ đạo|thường trực)",
-    r"(?:chờ|đợi) (?:phê duyệt|duyệt|ý kiến|ký|kết quả|thẩm định|thông qua|ban hành|xem xét)",
-    r"chưa (?:được )?(?:phê duyệt|duyệt|ký|ban hành|thông qua|nghiệm thu)",
-    r"(?:xin|lấy|góp|tổng hợp) ý kiến",
-    r"dự thảo",
-    r"hoàn thiện",
-    r"(?:đã|mới|bắt đầu) (?:triển khai|thực hiện)(?! xong)",
-    r"dự kiến",
-    r"(?:gần|sắp|cơ bản) (?:xong|hoàn thành)",
-)
-COMPLETIONS = (
-    r"hoàn thành",
-    r"hoàn tất",
-    r"xong",
-    r"(?:đã|được) (?:được )?(?:(?:ubnd|ub|hđnd|tỉnh|bộ|sở|lãnh đạo|chủ tịch|thường trực|ký) )*"
-    r"(?:ban hành|phê duyệt|nghiệm thu|thông qua|đưa vào (?:sử dụng|vận hành|hoạt động))",
-    # "HT" (hoàn thành) alone or after "đã"; "HT đang lỗi" (hệ thống) is not a completion.
-    r"(?:(?<=đã )|(?<![^\W_] ))ht(?! (?!rồi)[^\W\d_])",
-    r"(?:đạt|vượt) (?:chỉ tiêu|kế hoạch|mục tiêu|yêu cầu)",
-    r"(?:đạt|vượt)(?: rồi)?(?= *(?:$|[.,;!]))",
-)
-NEGATORS = ("không", "ko", "k", "kg", "khg", "hok", "chưa", "chẳng", "chả")
-NOT_YET = "chưa"
-INABILITY = ("thể",)
-PROSPECTIVE = (
-    "dự kiến", "sẽ", "sắp", "gần", "cơ bản", "phấn đấu", "mục tiêu", "kịp", "để",
-    "trước khi", "sau khi", "chuẩn bị", "chờ", "đợi",
-)
-# "thời hạn hoàn thành", "tỷ lệ hoàn thành": the word names the deadline or ratio, not a fact.
-NEUTRAL_BEFORE_COMPLETION = (
-    "thời hạn", "thời gian", "hạn", "tiến độ", "kế hoạch", "tỷ lệ", "tỉ lệ", "mức độ", "yêu cầu",
-)
-# Aspect words begin a new verb phrase: a negator before them does not reach past them.
-ASPECT_STOPS = ("đã", "đang", "vừa")
-CONNECTIVES = ("nhưng", "tuy nhiên", "song", "nên", "vì", "do", "mà")
-EXTENSION_WORDS = ("gia hạn", "lùi", "kéo dài", "điều chỉnh", "dời", "hoãn", "thời gian")
-STRONG_DUE_MARKERS = (
-    *EXTENSION_WORDS, "dự kiến", "sẽ", "phấn đấu", "kịp", "chậm nhất", "muộn nhất", "hạn mới",
-    "tối đa", "sắp",
-)
-STRONG_DUE_AFTER = ("sẽ", "mới", "thì")
-WEAK_DUE_MARKERS = ("đến", "tới", "trước", "trong", "vào", "hết", "hoàn thành", "xong")
-# "2/3 khối lượng", "35/82 nhiệm vụ": a share of the work, so not finished.
-PARTIAL_NOUNS = (
-    "khối lượng", "nhiệm vụ", "phần", "hạng mục", "công việc", "nội dung", "chỉ tiêu", "gói thầu",
-    "đơn vị", "xã", "hồ sơ", "thủ tục", "công trình",
-)
-NEXT_YEAR = (("năm", "sau"), ("năm", "tới"))
-DOCUMENT_TYPES = (
-    "quyết định", "qđ", "báo cáo", "bc", "kế hoạch", "kh", "công văn", "cv", "tờ trình", "ttr",
-    "thông báo", "tb", "nghị quyết", "nq", "chỉ thị", "kết luận", "kl", "văn bản", "vb",
-    "chương trình", "ctr", "hướng dẫn", "hd", "đề án", "thông tư", "tt", "nghị định", "nđ",
-    "giấy mời", "biên bản", "quy chế", "quy định",
-)
-
 # A date is "clearly in the past" (so a year-less request means next year) beyond a quarter.
 _CLEARLY_PAST = timedelta(days=90)
 _MAX_YEARS_AHEAD = 10
@@ -148,7 +64,7 @@ _MASK = "|"
 _WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(r"\S+")
 _SYMBOL = r"\d{1,6}[^\W\d_]?(?:/\d{4})?(?:[-/][^\W\d_][^\W_]*)+"
-_TYPES = "|".join(strip_diacritics(t) for t in DOCUMENT_TYPES)
+_TYPES = "|".join(strip_diacritics(t) for t in vocab.DOCUMENT_TYPES)
 _TYPED_DOCUMENT = re.compile(
     rf"(?<![^\W_])(?:{_TYPES})(?: so)?[ .:]*{_SYMBOL}"
     rf"|(?<![^\W_])(?:{_TYPES}) so[ .:]*\d{{1,6}}(?![\d/%]|[.,]\d)"
@@ -159,7 +75,7 @@ _ISSUE_DATE = re.compile(
     r"(?:\d{1,2} *[/.-] *\d{1,2}(?: *[/.-] *\d{2,4})?|\d{1,2} thang \d{1,2}(?: nam \d{4})?)"
 )
 _ITEM_CODE = re.compile(r"(?<![^\W_#])#? ?(nv|ct) ?[-.]? ?(\d{1,4})(?![^\W_])")
-_PARTIAL_NOUNS = "|".join(strip_diacritics(noun) for noun in PARTIAL_NOUNS)
+_PARTIAL_NOUNS = "|".join(strip_diacritics(noun) for noun in vocab.PARTIAL_NOUNS)
 _PARTIAL = re.compile(rf"(?<![\d/.])(\d{{1,4}}) ?/ ?(\d{{1,4}}) (?:{_PARTIAL_NOUNS})(?![^\W_])")
 _PERCENT = re.compile(r"(?<![\d.,/])(\d{1,3})(?:[.,]\d{1,2})?\s*(?:%|phan tram(?![^\W_]))")
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:!?\n()\[\]\"|]|(?<!\d)\.|\.(?!\d)")
@@ -190,11 +106,11 @@ def _pattern(alternatives: Iterable[str]) -> _Pattern:
     )
 
 
-_EXTENSIONS = _pattern(EXTENSION_REQUESTS)
-_OBSTACLES = _pattern(OBSTACLES)
-_PROGRESS = _pattern(PROGRESS)
-_COMPLETIONS = _pattern(COMPLETIONS)
-_CONNECTIVES = _pattern(CONNECTIVES)
+_EXTENSIONS = _pattern(vocab.EXTENSION_REQUESTS)
+_OBSTACLES = _pattern(vocab.OBSTACLES)
+_PROGRESS = _pattern(vocab.PROGRESS)
+_COMPLETIONS = _pattern(vocab.COMPLETIONS)
+_CONNECTIVES = _pattern(vocab.CONNECTIVES)
 
 
 @dataclass(frozen=True)
@@ -236,7 +152,7 @@ class _Text:
         start = self.clause_start(position)
         words = [m.span() for m in _WORD.finditer(self.key, start, position)][-reach:]
         for index in range(len(words) - 1, -1, -1):
-            if any(self.is_word(words[index], stop) for stop in ASPECT_STOPS):
+            if any(self.is_word(words[index], stop) for stop in vocab.ASPECT_STOPS):
                 return words[index + 1 :]
         return words
 
@@ -252,11 +168,8 @@ class _Text:
 
     def ends_with(self, words: list[tuple[int, int]], phrases: Iterable[str]) -> bool:
         """Whether the words end with any of the phrases."""
-        for phrase in phrases:
-            size = len(phrase.split())
-            if len(words) >= size and self.has_phrase(words[-size:], [phrase]):
-                return True
-        return False
+        sized = ((phrase, len(phrase.split())) for phrase in phrases)
+        return any(len(words) >= n and self.has_phrase(words[-n:], [p]) for p, n in sized)
 
     def words_in(self, start: int, end: int) -> list[tuple[int, int]]:
         return [m.span() for m in _WORD.finditer(self.key, start, end)]
@@ -302,6 +215,7 @@ def find_item_codes(text: str) -> tuple[str, ...]:
 
 
 def _read(text: str) -> tuple[_Text, tuple[str, ...], tuple[str, ...]]:
+    """The reply's views with references and codes masked, its evidence, its item codes."""
     note = tidy(text)
     lower, key = _aligned_views(note)
     documents = _document_spans(note, key)
@@ -327,7 +241,7 @@ class _Signals:
 
 def _nearest_negator(text: _Text, words: list[tuple[int, int]]) -> tuple[int, int] | None:
     for word in reversed(words):
-        if any(text.is_word(word, negator) for negator in NEGATORS):
+        if any(text.is_word(word, negator) for negator in vocab.NEGATORS):
             return word
     return None
 
@@ -351,11 +265,13 @@ def _read_completion(text: _Text, start: int, end: int, signals: _Signals) -> No
     if _TRAILING_NEGATOR.match(text.key, end):
         return  # "xong chưa?" asks; "hoàn thành: không" denies
     words = text.words_before(start, _NEGATION_REACH)
-    if text.ends_with(words, NEUTRAL_BEFORE_COMPLETION):
+    if text.ends_with(words, vocab.NEUTRAL_BEFORE_COMPLETION):
         return
     negator = _nearest_negator(text, words)
     if negator is not None:
-        not_yet = text.is_word(negator, NOT_YET) and not text.has_phrase(words, INABILITY)
+        not_yet = text.is_word(negator, vocab.NOT_YET) and not text.has_phrase(
+            words, vocab.INABILITY
+        )
         if not_yet and not _TRAILING_ABILITY.match(text.key, end):
             signals.progress = True
         else:
@@ -363,7 +279,7 @@ def _read_completion(text: _Text, start: int, end: int, signals: _Signals) -> No
         return
     already = text.key.startswith("da ", start) or text.ends_with(words, ["đã"])
     conditional = not already and _TRAILING_CONDITION.match(text.key, end)
-    if text.has_phrase(words, PROSPECTIVE) or conditional:
+    if text.has_phrase(words, vocab.PROSPECTIVE) or conditional:
         signals.progress = True
     else:
         signals.completion = True
@@ -383,7 +299,7 @@ def _read_amounts(text: _Text, signals: _Signals) -> list[int]:
     for found in _PERCENT.finditer(text.key):
         value = int(found.group(1))
         words = text.words_before(found.start(), _NEGATION_REACH)
-        if text.has_phrase(words, PROSPECTIVE):
+        if text.has_phrase(words, vocab.PROSPECTIVE):
             continue
         if _negated_amount(text, words):
             signals.progress = True
@@ -443,22 +359,23 @@ def _date_spans(text: _Text, start: int, end: int) -> Iterable[tuple[int, int]]:
         first += 1
 
 
-def _due_from(text: _Text, span: tuple[int, int], sentence_start: int, piece_end: int,
-              today: date) -> tuple[date, bool] | None:
+def _due_from(
+    text: _Text, span: tuple[int, int], sentence_start: int, piece_end: int, today: date
+) -> tuple[date, bool] | None:
     """The date at span if the words around make it a promised or requested date."""
     before = text.words_in(sentence_start, span[0])[-_DUE_MARKER_REACH:]
     after = text.words_in(span[1], piece_end)[:2]
     inside = text.words_in(*span)
-    strong = text.has_phrase(before, STRONG_DUE_MARKERS) or (
-        bool(after) and any(text.is_word(after[0], w) for w in STRONG_DUE_AFTER)
+    strong = text.has_phrase(before, vocab.STRONG_DUE_MARKERS) or (
+        bool(after) and any(text.is_word(after[0], w) for w in vocab.STRONG_DUE_AFTER)
     )
-    weak = text.has_phrase(before[-3:] + inside, WEAK_DUE_MARKERS) or text.has_phrase(
+    weak = text.has_phrase(before[-3:] + inside, vocab.WEAK_DUE_MARKERS) or text.has_phrase(
         after, ["xong", "hoàn thành"]
     )
     if not (strong or weak) or _nearest_negator(text, text.words_before(span[0], 3)):
         return None  # no promise, or a negated one ("chưa thể hoàn thành trong năm nay")
     phrase = text.note[span[0] : span[1]]
-    next_year = any(text.has_phrase(after, [" ".join(words)]) for words in NEXT_YEAR)
+    next_year = text.has_phrase(after, vocab.NEXT_YEAR)
     due = parse_deadline(phrase, today.year + 1 if next_year else today.year).due
     if due is None:
         return None
@@ -467,25 +384,22 @@ def _due_from(text: _Text, span: tuple[int, int], sentence_start: int, piece_end
         due = _next_year(due)
     if due < today or due.year > today.year + _MAX_YEARS_AHEAD:
         return None
-    return due, text.has_phrase(before, EXTENSION_WORDS)
+    return due, text.has_phrase(before, vocab.EXTENSION_WORDS)
 
 
 def _new_due(text: _Text, today: date, for_extension: bool) -> date | None:
     """The promised or requested date; for an extension, the one next to the request first."""
     found: list[tuple[date, bool]] = []
-    sentence_start = 0
-    sentence_ends = [m.start() for m in _SENTENCE_PUNCTUATION.finditer(text.key)]
-    for sentence_end in [*sentence_ends, len(text.key)]:
-        piece_start = sentence_start
-        piece_ends = [m.start() for m in _CLAUSE_PUNCTUATION.finditer(text.key, sentence_start,
-                                                               sentence_end)]
-        for piece_end in [*piece_ends, sentence_end]:
-            for span in _date_spans(text, piece_start, piece_end):
-                due = _due_from(text, span, sentence_start, piece_end, today)
-                if due is not None:
-                    found.append(due)
-            piece_start = piece_end + 1
-        sentence_start = sentence_end + 1
+    sentence_starts = [0, *(m.end() for m in _SENTENCE_PUNCTUATION.finditer(text.key))]
+    piece_ends = [m.start() for m in _CLAUSE_PUNCTUATION.finditer(text.key)]
+    piece_start = 0
+    for piece_end in [*piece_ends, len(text.key)]:
+        sentence_start = max(s for s in sentence_starts if s <= piece_start)
+        for span in _date_spans(text, piece_start, piece_end):
+            due = _due_from(text, span, sentence_start, piece_end, today)
+            if due is not None:
+                found.append(due)
+        piece_start = piece_end + 1
     preferred = [due for due, near_request in found if near_request or not for_extension]
     return next(iter(preferred or [due for due, _ in found]), None)
 
@@ -498,11 +412,5 @@ def parse_reply(text: str, today: date) -> Reply:
     new_due = None
     if status in ("extension", "in_progress", "blocked"):
         new_due = _new_due(view, today, for_extension=status == "extension")
-    return Reply(
-        status=status,
-        percent=min(percents, default=None),
-        new_due=new_due,
-        note=view.note,
-        evidence=evidence,
-        codes=codes,
-    )
+    percent = min(percents, default=None)
+    return Reply(status, percent, new_due, view.note, evidence, codes)

@@ -1,0 +1,45 @@
+"""A local stand-in for the Telegram Bot API, for tests, demos and benchmarks."""
+
+from sandbox.clock import Clock, ManualClock, SystemClock
+from sandbox.core import (
+    DEFAULT_TOKEN,
+    ApiCall,
+    Sandbox,
+    SandboxInternalError,
+    SandboxRejectionError,
+)
+from sandbox.errors import ApiError, SandboxUsageError
+from sandbox.limits import TELEGRAM_RATE_LIMITS, Faults, RateLimits
+from sandbox.server import SandboxServer, running_sandbox
+from sandbox.spec import BotApiSpec, load_spec, locate_spec
+from sandbox.state import CallbackQueryRecord, ChatActionRecord
+from sandbox.users import SimulatedUser
+from sandbox.world import Chat, InlineButton, StoredMessage, UserProfile
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "TELEGRAM_RATE_LIMITS",
+    "ApiCall",
+    "ApiError",
+    "BotApiSpec",
+    "CallbackQueryRecord",
+    "Chat",
+    "ChatActionRecord",
+    "Clock",
+    "Faults",
+    "InlineButton",
+    "ManualClock",
+    "RateLimits",
+    "Sandbox",
+    "SandboxInternalError",
+    "SandboxRejectionError",
+    "SandboxServer",
+    "SandboxUsageError",
+    "SimulatedUser",
+    "StoredMessage",
+    "SystemClock",
+    "UserProfile",
+    "load_spec",
+    "locate_spec",
+    "running_sandbox",
+]

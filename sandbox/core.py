@@ -42,6 +42,10 @@ class SandboxRejectionError(AssertionError):
     """The bot sent requests Telegram would have rejected."""
 
 
+class SandboxInternalError(AssertionError):
+    """The sandbox itself answered with data that breaks the specification."""
+
+
 class Sandbox:
     """A local Bot API: request handling, simulated users, limits, faults and records."""
 

@@ -137,7 +137,7 @@ class _Checker:
 
     def _object(self, value: object, type_spec: TypeSpec, path: Path) -> object:
         if type_spec.subtypes:
-            return self._union(value, type_spec.subtypes, None, type_spec.name, path, False)
+            return self._abstract(value, type_spec, path)
         if not isinstance(value, dict):
             raise _Mismatch(path, f'field "{{path}}" must be of type {type_spec.name}')
         if type_spec.discriminator is not None:
@@ -165,6 +165,21 @@ class _Checker:
             )
         self._type_rules(type_spec, checked, path)
         return checked
+
+    def _abstract(self, value: object, type_spec: TypeSpec, path: Path) -> object:
+        """A value of an abstract type must match one subtype, usually picked by its "type"."""
+        try:
+            return self._union(value, type_spec.subtypes, None, type_spec.name, path, False)
+        except _Mismatch as mismatch:
+            if mismatch.depth > len(path) or mismatch.override is not None:
+                raise
+        subtypes = [self._spec.types[name] for name in type_spec.subtypes]
+        keys = {s.discriminator[0] for s in subtypes if s.discriminator is not None}
+        if isinstance(value, dict) and len(keys) == 1:
+            (key,) = keys
+            allowed = ", ".join(f'"{s.discriminator[1]}"' for s in subtypes if s.discriminator)
+            raise _Mismatch((*path, key), f'field "{{path}}" must be one of {allowed}')
+        raise _Mismatch(path, f'field "{{path}}" must be of type {type_spec.name}')
 
     def _type_rules(self, type_spec: TypeSpec, checked: JsonDict, path: Path) -> None:
         """Rules the spec states in prose for the types dondoc sends."""

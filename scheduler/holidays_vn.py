@@ -15,11 +15,9 @@ def vietnam_calendar(
     extra_working_days: Iterable[date] = (),
     extra_days_off: Iterable[date] = (),
 ) -> WorkCalendar:
-    """Vietnam's working calendar for those years: Tết and Hùng Kings' day move every year.
-
-    The package already carries the observed days and the government's published swaps (a
-    weekday off, a Saturday worked); `extra_*` adds swaps announced after the package release.
-    """
+    """Vietnam's working calendar for those years, lunar holidays (Tết, Hùng Kings) included."""
+    # The package carries observed days and the published swaps (a weekday off, a Saturday
+    # worked); extra_* adds swaps the government announces after the package's release.
     wanted = sorted(set(years))
     if not wanted:
         raise ValueError("at least one year is needed")

@@ -165,3 +165,56 @@ class ImportRun(SQLModel, table=True):
     items_created: int = 0
     items_updated: int = 0
     items_unchanged: int = 0
+
+
+class Outbox(SQLModel, table=True):
+    """One message to deliver; its unique key makes planning it twice a no-op."""
+
+    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=40)
+    channel: str = Field(max_length=20)
+    chat_id: str = Field(max_length=64)
+    focal_person_id: int | None = Field(default=None, foreign_key="focal_person.id")
+    text: str
+    buttons: list[list[dict[str, str]]] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    attachment_name: str | None = None
+    attachment: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary))
+    status: str = Field(default="queued", max_length=20)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=utc_column())
+    lease_until: datetime | None = Field(default=None, sa_column=utc_column(True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+    platform_message_id: str | None = Field(default=None, max_length=64)
+    last_error: str | None = None
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class DeliveryAttempt(SQLModel, table=True):
+    """One try at sending an outbox row: when, what came back."""
+
+    __tablename__ = "delivery_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox.id", index=True)
+    at: datetime = Field(sa_column=utc_column())
+    worker: str = Field(max_length=64)
+    result: str = Field(max_length=20)
+    platform_message_id: str | None = Field(default=None, max_length=64)
+    retry_after: float | None = None
+    error: str | None = None
+
+
+class ReminderLog(SQLModel, table=True):
+    """A reminder step taken for an assignment: the policy's history, one row per step."""
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (sa.UniqueConstraint("assignment_id", "kind", "anchor"),)
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    kind: str = Field(max_length=40)
+    anchor: date
+    day: date
+    answered: bool = False
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id")

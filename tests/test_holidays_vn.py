@@ -59,7 +59,7 @@ def test_next_working_day_across_holidays(day, expected):
 
 
 def test_lunar_new_year_moves_between_years():
-    tet = [day for day in (D("2025-01-29"), D("2026-01-29"), D("2026-02-17"))]
+    tet = (D("2025-01-29"), D("2026-01-29"), D("2026-02-17"))  # 29/01/2026 is an ordinary day
     assert [CALENDAR.is_working_day(day) for day in tet] == [False, True, False]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -249,10 +250,11 @@ def test_a_long_focal_message_splits_between_item_lines():
     items = tuple(item(f"NV{n}", text=LONG_TEXT) for n in range(1, 81))
     text = render_focal_message(ReminderMessage(Recipient(1, "focal", "tg", 1), items, TODAY))
     parts = split_message(text)
-    assert len(text) > 4096
-    assert len(parts) == 3
+    assert len(parts) == -(-len(text) // 4096)  # ~150 characters a line: 4 parts, none spare
     assert all(len(part) <= 4096 for part in parts)
     assert "\n".join(parts) == text
+    for part, following in pairwise(parts):
+        assert len(part) + 1 + len(following.split("\n")[0]) > 4096  # each part is filled
 
 
 def test_split_message_refuses_a_limit_too_small_for_any_character():

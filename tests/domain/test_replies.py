@@ -13,7 +13,6 @@ from domain.replies import Reply, find_item_codes, parse_reply
 from domain.text import tidy
 
 TODAY = date(2025, 11, 21)
-KEEP = object()  # evidence not asserted in this row
 
 # (reply, status, percent, new_due, evidence)
 REPLIES = [
@@ -32,11 +31,17 @@ REPLIES = [
     ("ĐÃ HOÀN THÀNH NHIỆM VỤ", "done", None, None, ()),
     (
         "đã ban hành Quyết định số 2345/QĐ-UBND ngày 12/9/2025",
-        "done", None, None, ("Quyết định số 2345/QĐ-UBND",),
+        "done",
+        None,
+        None,
+        ("Quyết định số 2345/QĐ-UBND",),
     ),
     (
         "Dạ, Sở đã hoàn thành, UBND tỉnh đã ký ban hành Kế hoạch 331-KH/TU ạ",
-        "done", None, None, ("Kế hoạch 331-KH/TU",),
+        "done",
+        None,
+        None,
+        ("Kế hoạch 331-KH/TU",),
     ),
     ("Xong rồi nhé, không có khó khăn gì", "done", None, None, ()),
     ("Không vướng mắc, đã hoàn thành", "done", None, None, ()),
@@ -69,6 +74,8 @@ REPLIES = [
     ("Đang thực hiện, không có khó khăn, vướng mắc gì", "in_progress", None, None, ()),
     ("NV12: đang thực hiện, đạt 60%. Vướng mắc: không", "in_progress", 60, None, ()),
     ("xong 80%", "in_progress", 80, None, ()),
+    # two items, two statuses: the reply as a whole is not done
+    ("Nhiệm vụ NV5 đã hoàn thành; NV6 đang thực hiện", "in_progress", None, None, ()),
     ("đã xong phần khảo sát, đạt 50%", "in_progress", 50, None, ()),
     ("đã hoàn thành 2/3 khối lượng", "in_progress", None, None, ()),
     ("đã hoàn thành dự thảo, đang trình UBND tỉnh", "in_progress", None, None, ()),
@@ -80,7 +87,10 @@ REPLIES = [
     ("đã được gia hạn đến 30/12, đang thực hiện", "in_progress", None, date(2025, 12, 30), ()),
     (
         "Đã trình UBND tỉnh tại Tờ trình số 45/TTr-SKHCN ngày 10/11/2025",
-        "in_progress", None, None, ("Tờ trình số 45/TTr-SKHCN",),
+        "in_progress",
+        None,
+        None,
+        ("Tờ trình số 45/TTr-SKHCN",),
     ),
     # blocked
     ("vướng mắc về kinh phí", "blocked", None, None, ()),
@@ -102,9 +112,13 @@ REPLIES = [
     ("xin gia han den 15/12", "extension", None, date(2025, 12, 15), ()),
     ("xin gia hạn sang tháng 3 năm sau", "extension", None, date(2026, 3, 31), ()),
     ("Xin gia hạn 1 tháng", "extension", None, None, ()),
+    ("xin được gia hạn đến 31/12", "extension", None, date(2025, 12, 31), ()),
     (
         "Do vướng mắc GPMB nên đề nghị BCĐ cho gia hạn đến 31/3/2026",
-        "extension", None, date(2026, 3, 31), (),
+        "extension",
+        None,
+        date(2026, 3, 31),
+        (),
     ),
     # year-less and clearly past (Quý I = 31/3, 8 months ago): next year is meant
     ("xin gia hạn đến Quý I", "extension", None, date(2026, 3, 31), ()),
@@ -113,7 +127,10 @@ REPLIES = [
     ("xin gia hạn đến 30/9/2025", "extension", None, None, ()),  # year written, past
     (
         "Xin gia hạn theo Công văn số 12/SKHCN-CĐS ngày 30/12/2025",
-        "extension", None, None, ("Công văn số 12/SKHCN-CĐS",),
+        "extension",
+        None,
+        None,
+        ("Công văn số 12/SKHCN-CĐS",),
     ),
     # unclear
     ("", "unclear", None, None, ()),
@@ -130,7 +147,10 @@ REPLIES = [
     ("Đã đăng tải lên cổng thông tin", "unclear", None, None, ()),  # đăng, not đang
     (
         "Báo cáo số 1815/BC-SKHCN đã gửi, Công văn số 12/SKHCN-CĐS",
-        "unclear", None, None, ("Báo cáo số 1815/BC-SKHCN", "Công văn số 12/SKHCN-CĐS"),
+        "unclear",
+        None,
+        None,
+        ("Báo cáo số 1815/BC-SKHCN", "Công văn số 12/SKHCN-CĐS"),
     ),
 ]
 
@@ -179,10 +199,41 @@ def test_find_item_codes(text, codes):
 
 
 FRAGMENTS = [
-    "đã", "xong", "hoàn thành", "chưa", "không", "đang", "vướng mắc", "khó khăn", "gia hạn",
-    "đến", "30/11", "Quý I", "tháng 12", "năm sau", "dự kiến", "sẽ", "80%", "100%", "120%",
-    "HT", "NV12", "Quyết định số 2345/QĐ-UBND", "ngày", "12/9/2025", ",", ".", "?", ":", "được",
-    "2/3 khối lượng", "không có", "nhưng", "DA XONG", "chờ phê duyệt", "29/2",
+    "đã",
+    "xong",
+    "hoàn thành",
+    "chưa",
+    "không",
+    "đang",
+    "vướng mắc",
+    "khó khăn",
+    "gia hạn",
+    "đến",
+    "30/11",
+    "Quý I",
+    "tháng 12",
+    "năm sau",
+    "dự kiến",
+    "sẽ",
+    "80%",
+    "100%",
+    "120%",
+    "HT",
+    "NV12",
+    "Quyết định số 2345/QĐ-UBND",
+    "ngày",
+    "12/9/2025",
+    ",",
+    ".",
+    "?",
+    ":",
+    "được",
+    "2/3 khối lượng",
+    "không có",
+    "nhưng",
+    "DA XONG",
+    "chờ phê duyệt",
+    "29/2",
 ]
 
 

@@ -1,0 +1,20 @@
+"""Short notices to the secretariat, in Vietnamese."""
+
+from __future__ import annotations
+
+_REASONS = {
+    "blocked": "người nhận đã chặn bot",
+    "chat_not_found": "không tìm thấy cuộc trò chuyện (tài khoản có thể đã xóa hoặc đổi)",
+    "deactivated": "tài khoản người nhận đã bị vô hiệu hóa",
+}
+
+
+def unreachable_notice(person: str, agency: str | None, reason: str) -> str:
+    """Tell the secretariat that a focal person can no longer be reached, and what to do."""
+    who = f"{person} ({agency})" if person and agency else person or agency or "một đầu mối"
+    why = _REASONS.get(reason, reason)
+    return (
+        f"⚠️ Không gửi được tin nhắc việc tới {who}: {why}.\n"
+        "Bot sẽ không gửi tiếp cho người này. Đề nghị liên hệ cơ quan để cử lại đầu mối "
+        "hoặc gửi lại mã mời."
+    )

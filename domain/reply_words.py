@@ -1,0 +1,84 @@
+"""The Vietnamese words a status reply is read by: keyword tables for domain/replies.py.
+
+Entries are lower case and written with diacritics; regex syntax is allowed in the pattern
+tables. The parser matches them with or without the reply's diacritics.
+"""
+
+from __future__ import annotations
+
+# "đã được gia hạn", "đồng ý gia hạn": granted already, so not a request.
+EXTENSION_REQUESTS = (
+    r"(?<!đã được )(?<!đồng ý )gia hạn",
+    r"lùi (?:thời hạn|hạn|tiến độ|thời gian|sang|đến|tới|lại)",
+    r"(?:kéo dài|điều chỉnh) (?:thời hạn|thời gian|hạn|tiến độ)",
+    r"(?:dời|đổi|hoãn) (?:thời hạn|hạn)",
+    r"xin (?:thêm )?(?:thời gian|hạn)|xin (?:dời|hoãn|lùi)",
+)
+# Obstacles someone removed ("tháo gỡ khó khăn", "khắc phục vướng mắc") are not obstacles now.
+_OVERCOME = r"(?<!gỡ )(?<!phục )(?<!vượt qua )"
+OBSTACLES = (
+    rf"{_OVERCOME}(?:(?<!mét )vướng(?: mắc)?|khó khăn|trở ngại|ách tắc|ùn tắc|bất cập)",
+    r"(?<!tối )thiếu",
+    r"(?:chưa|không|ko|k) (?:có|được) (?:bố trí |cấp |phân bổ |giao )?"
+    r"(?:kinh phí|vốn|nguồn|nhân lực|nhân sự|hướng dẫn|văn bản hướng dẫn|cơ chế|mặt bằng)",
+    r"chờ (?:văn bản )?hướng dẫn",
+    r"(?:chưa|không|ko|k) thể",
+    # "chưa triển khai được": cannot; but "chưa xong được 60%" is a percent, not an inability.
+    r"(?:chưa|không|ko|k)(?: [^\W_]+){1,3} được(?! ?\d)",
+    r"bị (?:chậm|dừng|treo|ách tắc)|tạm dừng|lỗi|hỏng|sự cố",
+)
+PROGRESS = (
+    r"đang (?!ký|tải|nhập|tin)[^\W\d_]+",
+    r"tiếp tục|(?:đã|đang) trình",
+    r"trình (?:ubnd|ub|hđnd|tỉnh|lãnh đạo|bcđ|ban chỉ đạo|thường trực)",
+    r"(?:chờ|đợi) (?:phê duyệt|duyệt|ý kiến|ký|kết quả|thẩm định|thông qua|ban hành|xem xét)",
+    r"chưa (?:được )?(?:phê duyệt|duyệt|ký|ban hành|thông qua|nghiệm thu)",
+    r"(?:xin|lấy|góp|tổng hợp) ý kiến",
+    r"dự thảo|hoàn thiện|dự kiến|(?:gần|sắp|cơ bản) (?:xong|hoàn thành)",
+    r"(?:đã|mới|bắt đầu) (?:triển khai|thực hiện)(?! xong)",
+)
+COMPLETIONS = (
+    r"hoàn thành|hoàn tất|xong",
+    r"(?:đã|được) (?:được )?(?:(?:ubnd|ub|hđnd|tỉnh|bộ|sở|lãnh đạo|chủ tịch|thường trực|ký) )*"
+    r"(?:ban hành|phê duyệt|nghiệm thu|thông qua|đưa vào (?:sử dụng|vận hành|hoạt động))",
+    # "HT" (hoàn thành) alone or after "đã"; "HT đang lỗi" (hệ thống) is not a completion.
+    r"(?:(?<=đã )|(?<![^\W_] ))ht(?! (?!rồi)[^\W\d_])",
+    r"(?:đạt|vượt) (?:chỉ tiêu|kế hoạch|mục tiêu|yêu cầu)",
+    r"(?:đạt|vượt)(?: rồi)?(?= *(?:$|[.,;!]))",
+)
+NEGATORS = ("không", "ko", "k", "kg", "khg", "hok", "chưa", "chẳng", "chả")
+NOT_YET = "chưa"
+INABILITY = ("thể",)
+PROSPECTIVE = (
+    "dự kiến", "sẽ", "sắp", "gần", "cơ bản", "phấn đấu", "mục tiêu", "kịp", "để",
+    "trước khi", "sau khi", "chuẩn bị", "chờ", "đợi",
+)
+# "thời hạn hoàn thành", "tỷ lệ hoàn thành": the word names the deadline or ratio, not a fact.
+NEUTRAL_BEFORE_COMPLETION = (
+    "thời hạn", "thời gian", "hạn", "tiến độ", "kế hoạch", "tỷ lệ", "tỉ lệ", "mức độ", "yêu cầu",
+)
+# Aspect words begin a new verb phrase: a negator before them does not reach past them.
+ASPECT_STOPS = ("đã", "đang", "vừa")
+CONNECTIVES = ("nhưng", "tuy nhiên", "song", "nên", "vì", "do", "mà")
+# Words that make a nearby date a promise or a request. Strong ones also let a year-less date
+# that is clearly past mean next year; weak ones ("đến ngày 20/11 đạt 80%") only count for a date
+# still ahead.
+EXTENSION_WORDS = ("gia hạn", "lùi", "kéo dài", "điều chỉnh", "dời", "hoãn", "thời gian")
+STRONG_DUE_MARKERS = (
+    *EXTENSION_WORDS, "dự kiến", "sẽ", "phấn đấu", "kịp", "chậm nhất", "muộn nhất", "hạn mới",
+    "tối đa", "sắp",
+)
+STRONG_DUE_AFTER = ("sẽ", "mới", "thì")
+WEAK_DUE_MARKERS = ("đến", "tới", "trước", "trong", "vào", "hết", "hoàn thành", "xong")
+# "2/3 khối lượng", "35/82 nhiệm vụ": a share of the work, so not finished.
+PARTIAL_NOUNS = (
+    "khối lượng", "nhiệm vụ", "phần", "hạng mục", "công việc", "nội dung", "chỉ tiêu", "gói thầu",
+    "đơn vị", "xã", "hồ sơ", "thủ tục", "công trình",
+)
+NEXT_YEAR = ("năm sau", "năm tới")
+DOCUMENT_TYPES = (
+    "quyết định", "qđ", "báo cáo", "bc", "kế hoạch", "kh", "công văn", "cv", "tờ trình", "ttr",
+    "thông báo", "tb", "nghị quyết", "nq", "chỉ thị", "kết luận", "kl", "văn bản", "vb",
+    "chương trình", "ctr", "hướng dẫn", "hd", "đề án", "thông tư", "tt", "nghị định", "nđ",
+    "giấy mời", "biên bản", "quy chế", "quy định",
+)

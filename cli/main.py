@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.database import open_database
+from cli.remind import remind
 from config import Settings, SettingsError, load_settings
 from domain.import_report import render_import_summary
 from storage.agencies import RegistryError, import_registry, read_registry
@@ -154,6 +155,19 @@ def export_command(
     run(go())
 
 
-def today_in(settings: Settings) -> date:
-    """Today's date in the configured time zone."""
-    return datetime.now(settings.tz).date()
+@app.command("remind")
+def remind_command(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the messages, send nothing")
+                       ] = False,
+    today: Annotated[str | None, typer.Option(help="Plan as on this day (YYYY-MM-DD); "
+                                                   "with --dry-run only")] = None,
+) -> None:
+    """Run the reminder scan and send what is due (or print it with --dry-run)."""
+    settings = settings_or_exit()
+    if today and not dry_run:
+        raise fail("--today chỉ dùng cùng --dry-run (không gửi tin cho một ngày khác hôm nay).")
+    try:
+        day = date.fromisoformat(today) if today else datetime.now(settings.tz).date()
+    except ValueError:
+        raise fail(f"Ngày không hợp lệ: {today!r} (cần dạng YYYY-MM-DD)") from None
+    run(remind(settings, day, dry_run))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -33,7 +33,22 @@ class Settings(BaseSettings):
     admin_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
 
-    @field_validator("admin_chat_ids", mode="before")
+    # Reminder policy (counts in working days).
+    remind_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [14, 7, 3, 1, 0])
+    overdue_every: int = Field(default=3, ge=1)
+    escalate_after: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10])
+    follow_up_after: int = Field(default=2, ge=1)
+    ongoing_every: Literal["weekly", "biweekly", "monthly", "quarterly", "yearly"] = "biweekly"
+    dependent_every: Literal["weekly", "biweekly", "monthly", "quarterly", "yearly"] = "monthly"
+    indicator_every: Literal["weekly", "biweekly", "monthly", "quarterly", "yearly"] = "monthly"
+
+    # Delivery.
+    send_per_second: int = Field(default=30, ge=1)
+    send_per_chat_seconds: float = Field(default=1.0, ge=0)
+    send_lease_seconds: int = Field(default=300, ge=10)
+    drain_every_seconds: int = Field(default=15, ge=1)
+
+    @field_validator("admin_chat_ids", "remind_before", "escalate_after", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

@@ -223,6 +223,11 @@ class Sandbox:
     # --- what tests read -------------------------------------------------------------------
 
     @property
+    def supported_methods(self) -> set[str]:
+        """Bot API methods the sandbox implements; others are refused with a 400."""
+        return set(self._handlers)
+
+    @property
     def bot(self) -> UserProfile:
         """The bot's own account."""
         return self.state.world.bot

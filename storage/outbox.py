@@ -67,6 +67,7 @@ async def claim_due(now: datetime, worker: str, lease: timedelta, limit: int,
         candidates = candidates.with_for_update(skip_locked=True)
     claimed: list[int] = []
     for outbox_id in (await session.exec(candidates)).all():
+        assert outbox_id is not None
         result = await session.exec(
             update(Outbox).where(col(Outbox.id) == outbox_id, _claimable(now))
             .values(status="sending", lease_until=now + lease, claimed_by=worker,

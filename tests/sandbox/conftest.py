@@ -38,3 +38,21 @@ async def bot(sandbox: Sandbox) -> AsyncIterator[telegram.Bot]:
         TOKEN, base_url=sandbox.base_url, base_file_url=sandbox.file_base_url
     ) as ptb_bot:
         yield ptb_bot
+
+
+def message_of(update: telegram.Update) -> telegram.Message:
+    """The update's message, which the test expects to be there."""
+    assert update.message is not None, update
+    return update.message
+
+
+def callback_of(update: telegram.Update) -> telegram.CallbackQuery:
+    """The update's callback query, which the test expects to be there."""
+    assert update.callback_query is not None, update
+    return update.callback_query
+
+
+def document_of(message: telegram.Message) -> telegram.Document:
+    """The message's document, which the test expects to be there."""
+    assert message.document is not None, message
+    return message.document

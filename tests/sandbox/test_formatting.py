@@ -126,7 +126,7 @@ def test_parse_mode_is_case_insensitive_and_checked() -> None:
         format_text("x", "BBCode")
 
 
-_PLAIN = st.text(alphabet=st.characters(blacklist_characters="<>&", blacklist_categories=("Cs",)))
+_PLAIN = st.text(alphabet=st.characters(exclude_characters="<>&", exclude_categories=["Cs"]))
 
 
 @given(_PLAIN, _PLAIN)

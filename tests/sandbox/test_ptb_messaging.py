@@ -7,6 +7,7 @@ import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from sandbox import ManualClock, Sandbox
+from tests.sandbox.conftest import callback_of, document_of, message_of
 
 PNG_3X2 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000003000000020806000000"
@@ -74,10 +75,11 @@ async def test_user_messages_arrive_through_get_updates_with_offsets(
     user.send_message("Xong rồi ạ")
 
     updates = await bot.get_updates()
-    assert [u.message.text for u in updates if u.message] == ["/start", "Xong rồi ạ"]
-    assert updates[0].message.from_user.id == 1002
-    assert updates[0].message.chat.id == 1002
-    assert updates[0].message.entities[0].type == "bot_command"
+    first = message_of(updates[0])
+    assert [message_of(u).text for u in updates] == ["/start", "Xong rồi ạ"]
+    assert first.from_user is not None and first.from_user.id == 1002
+    assert first.chat.id == 1002
+    assert first.entities[0].type == "bot_command"
 
     again = await bot.get_updates()
     assert [u.update_id for u in again] == [u.update_id for u in updates]
@@ -94,8 +96,8 @@ async def test_get_updates_limit_and_negative_offset(bot: telegram.Bot, sandbox:
     limited = await bot.get_updates(limit=2)
     last_only = await bot.get_updates(offset=-1)
 
-    assert [u.message.text for u in limited] == ["một", "hai"]
-    assert [u.message.text for u in last_only] == ["ba"]
+    assert [message_of(u).text for u in limited] == ["một", "hai"]
+    assert [message_of(u).text for u in last_only] == ["ba"]
 
 
 async def test_reply_to_a_bot_message_carries_the_original(
@@ -109,8 +111,10 @@ async def test_reply_to_a_bot_message_carries_the_original(
     user.reply_to(stored, "Đang làm, được 60%")
     (update,) = await bot.get_updates()
 
-    assert update.message.reply_to_message.message_id == question.message_id
-    assert update.message.reply_to_message.text == "Tiến độ nhiệm vụ 12?"
+    replied = message_of(update).reply_to_message
+    assert replied is not None
+    assert replied.message_id == question.message_id
+    assert replied.text == "Tiến độ nhiệm vụ 12?"
 
 
 async def test_button_press_is_delivered_and_answered(bot: telegram.Bot, sandbox: Sandbox) -> None:
@@ -119,10 +123,10 @@ async def test_button_press_is_delivered_and_answered(bot: telegram.Bot, sandbox
 
     query = user.press_button(text="Xong")
     (update,) = await bot.get_updates()
-    callback = update.callback_query
+    callback = callback_of(update)
     assert callback.data == "done:3"
     assert callback.from_user.id == 1005
-    assert callback.message.message_id == 1
+    assert callback.message is not None and callback.message.message_id == 1
 
     assert await bot.answer_callback_query(callback.id, text="Đã ghi nhận")
     assert await sandbox.wait_for_callback_answer(query, timeout=1) == {"text": "Đã ghi nhận"}
@@ -153,7 +157,7 @@ async def test_edits_change_text_and_drop_the_keyboard(bot: telegram.Bot, sandbo
     )
 
     stored = sandbox.last_bot_message(1007)
-    assert stored is not None
+    assert stored is not None and isinstance(edited, telegram.Message)
     assert stored.text == edited.text == "Nhiệm vụ 5: đã xong"
     assert stored.buttons == []
     assert stored.history[0]["text"] == "Nhiệm vụ 5?"
@@ -186,12 +190,13 @@ async def test_document_from_the_bot_is_stored_with_name_and_bytes(
     stored = sandbox.last_bot_message(1009)
     assert stored is not None and stored.file is not None
     assert stored.file.data == content
-    assert stored.file.file_name == sent.document.file_name == "tong-hop-tuan.xlsx"
-    assert stored.file.mime_type == sent.document.mime_type
-    assert sent.document.mime_type.endswith("spreadsheetml.sheet")
+    document = document_of(sent)
+    assert stored.file.file_name == document.file_name == "tong-hop-tuan.xlsx"
+    assert stored.file.mime_type == document.mime_type
+    assert str(document.mime_type).endswith("spreadsheetml.sheet")
     assert stored.text == sent.caption == "Tổng hợp"
 
-    file = await bot.get_file(sent.document.file_id)
+    file = await bot.get_file(document.file_id)
     assert bytes(await file.download_as_bytearray()) == content
 
 
@@ -202,10 +207,11 @@ async def test_document_from_a_user_downloads_through_get_file(
     user.send_document(b"%PDF-1.4 minutes", "bien-ban.pdf", caption="Biên bản họp")
 
     (update,) = await bot.get_updates()
-    document = update.message.document
+    message = message_of(update)
+    document = document_of(message)
     assert document.file_name == "bien-ban.pdf"
     assert document.mime_type == "application/pdf"
-    assert update.message.caption == "Biên bản họp"
+    assert message.caption == "Biên bản họp"
 
     file = await bot.get_file(document.file_id)
     target = io.BytesIO()
@@ -223,7 +229,7 @@ async def test_photos_both_ways(bot: telegram.Bot, sandbox: Sandbox, clock: Manu
     assert (sent.photo[-1].width, sent.photo[-1].height) == (3, 2)
     stored = sandbox.last_bot_message(1011)
     assert stored is not None and stored.file is not None and stored.file.data == PNG_3X2
-    file = await bot.get_file(update.message.photo[-1].file_id)
+    file = await bot.get_file(message_of(update).photo[-1].file_id)
     assert bytes(await file.download_as_bytearray()) == PNG_3X2
 
 
@@ -232,9 +238,9 @@ async def test_resending_a_document_by_file_id(bot: telegram.Bot, sandbox: Sandb
     sandbox.add_user(1013, "Linh")
     first = await bot.send_document(1012, b"report", filename="r.txt")
 
-    again = await bot.send_document(1013, first.document.file_id)
+    again = await bot.send_document(1013, document_of(first).file_id)
 
-    assert again.document.file_id == first.document.file_id
+    assert document_of(again).file_id == document_of(first).file_id
     stored = sandbox.last_bot_message(1013)
     assert stored is not None and stored.file is not None and stored.file.data == b"report"
 
@@ -268,6 +274,7 @@ async def test_group_chat_messages(bot: telegram.Bot, sandbox: Sandbox) -> None:
     user.send_message("Đã nhận", chat_id=-100500)
     (update,) = await bot.get_updates()
 
-    assert update.message.chat.type == "group"
-    assert update.message.chat.title == "Tổ thư ký"
-    assert update.message.from_user.id == 1015
+    message = message_of(update)
+    assert message.chat.type == "group"
+    assert message.chat.title == "Tổ thư ký"
+    assert message.from_user is not None and message.from_user.id == 1015

@@ -1,0 +1,77 @@
+"""`dondoc remind`: one scan and drain by hand, or a dry run that shows every message and why."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.messenger import Messenger
+from cli.database import open_database
+from cli.wiring import calendar_around, make_sender, reminder_policy, working_hours
+from config import Settings
+from domain.reminder_text import render_escalation, render_focal_message, render_unreachable
+from domain.reminders import PlanResult, ReminderMessage
+from scheduler.scan import plan_day, scan
+
+
+def _describe(message: ReminderMessage, body: str) -> str:
+    person = message.recipient
+    lines = [f"=== {person.role} #{person.person_id} {person.name} · {person.chat_ref}", body,
+             "--- vì sao:"]
+    lines += [f"  {item.item_code} [{item.kind}] {item.rule}" for item in message.items]
+    return "\n".join(lines)
+
+
+def render_plan(plan: PlanResult, secretariat_refs: list[str]) -> str:
+    """The dry run: every message the scan would queue, with the rule behind each line."""
+    blocks = [_describe(m, render_focal_message(m)) for m in plan.messages]
+    blocks += [_describe(m, render_escalation(m)) for m in plan.escalations]
+    listed = render_unreachable(plan.unreachable, plan.on)
+    if listed:
+        blocks.append(f"=== secretariat · {', '.join(secretariat_refs) or '(none registered)'}\n"
+                      f"{listed}")
+    blocks += [f"! {warning}" for warning in plan.warnings]
+    if not blocks:
+        return f"Ngày {plan.on:%d/%m/%Y}: không có tin nhắc việc nào."
+    return "\n\n".join(blocks)
+
+
+def configured_messengers(settings: Settings) -> dict[str, Messenger]:
+    """The channels that have a token; none means messages wait in the outbox."""
+    if not settings.telegram_token:
+        return {}
+    from telegram import Bot
+
+    from bot.telegram_messenger import TelegramMessenger
+
+    bot = Bot(settings.telegram_token, base_url=settings.telegram_base_url)
+    return {"telegram": TelegramMessenger(bot)}
+
+
+async def remind(settings: Settings, day: date, dry_run: bool) -> None:
+    """Plan (and unless dry, queue and send) the day's reminders."""
+    now = datetime.now(UTC)
+    calendar = calendar_around(now)
+    policy = reminder_policy(settings)
+    async with open_database(settings) as sessions:
+        if dry_run:
+            async with sessions() as session:
+                plan, secretariat = await plan_day(day, settings.tz, calendar, policy,
+                                                   session=session)
+            print(render_plan(plan, [p.chat_ref for p in secretariat]))
+            return
+        report = await scan(sessions, now, settings.tz, calendar, policy)
+        print(f"Quét ngày {report.day:%d/%m/%Y}: {report.steps} bước nhắc, "
+              f"{report.messages} tin ({report.parts} phần), "
+              f"{report.unreachable} tin báo đơn vị chưa có đầu mối.")
+        hours = working_hours(settings)
+        if not hours.is_open(now, calendar):
+            opening = hours.next_opening(now, calendar)
+            print(f"Ngoài giờ làm việc: tin nhắn chờ gửi lúc {opening:%H:%M %d/%m/%Y}.")
+            return
+        messengers = configured_messengers(settings)
+        if not messengers:
+            print("Chưa cấu hình DONDOC_TELEGRAM_TOKEN: tin nhắn nằm chờ trong hàng đợi.")
+            return
+        sent = await make_sender(settings, sessions, messengers).drain()
+        print(f"Đã gửi {sent.sent}, thử lại sau {sent.retried}, lỗi {sent.failed}, "
+              f"không liên lạc được {sent.unreachable}.")

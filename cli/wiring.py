@@ -1,0 +1,56 @@
+"""Everything is wired here: settings -> policy, calendar, messengers, sender."""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.messenger import Messenger
+from config import Settings
+from domain.calendar import WorkCalendar, WorkingHours
+from domain.reminders import ReminderPolicy
+from scheduler.holidays_vn import vietnam_calendar
+from scheduler.limits import SendLimiter
+from scheduler.sender import DeliveryPolicy, Sender
+
+
+def reminder_policy(settings: Settings) -> ReminderPolicy:
+    """The reminder policy from the DONDOC_* knobs."""
+    return ReminderPolicy(
+        before_days=tuple(settings.remind_before),
+        overdue_every=settings.overdue_every,
+        escalate_after=tuple(settings.escalate_after),
+        follow_up_after=settings.follow_up_after,
+        recurring_default=settings.ongoing_every,
+        dependent_every=settings.dependent_every,
+        indicator_every=settings.indicator_every,
+    )
+
+
+def working_hours(settings: Settings) -> WorkingHours:
+    """Office hours in the committee's time zone."""
+    return WorkingHours(settings.workday_start, settings.workday_end, settings.tz)
+
+
+def calendar_around(now: datetime) -> WorkCalendar:
+    """Vietnam's working calendar for last year, this year and next (deadlines cross years)."""
+    year = now.year
+    return vietnam_calendar([year - 1, year, year + 1])
+
+
+def worker_name() -> str:
+    """A name for this process in the outbox's claims and logs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def make_sender(settings: Settings, sessions: async_sessionmaker[AsyncSession],
+                messengers: dict[str, Messenger]) -> Sender:
+    """The outbox sender with the configured limits."""
+    limiter = SendLimiter(settings.send_per_second, settings.send_per_chat_seconds)
+    policy = DeliveryPolicy(lease=timedelta(seconds=settings.send_lease_seconds))
+    return Sender(sessions, messengers, limiter, worker=worker_name(),
+                  now=lambda: datetime.now(UTC), policy=policy)

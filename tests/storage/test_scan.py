@@ -1,0 +1,120 @@
+"""The daily scan on the seed appendix: what lands in the outbox, once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from domain.reminders import ReminderPolicy
+from scheduler.holidays_vn import vietnam_calendar
+from scheduler.scan import plan_day, scan
+from storage.agencies import import_registry, read_registry
+from storage.db import transaction
+from storage.importer import import_appendix
+from storage.models import Agency, FocalPerson, Outbox, ReminderLog
+from tests.conftest import EXAMPLE_REGISTRY
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CALENDAR = vietnam_calendar([2025, 2026])
+POLICY = ReminderPolicy()
+
+
+def at(day: str, hour: int = 8) -> datetime:
+    return datetime.fromisoformat(f"{day}T{hour:02d}:00").replace(tzinfo=TZ)
+
+
+async def agency_id(session, name: str) -> int:
+    agency = (await session.exec(select(Agency).where(Agency.name == name))).one()
+    assert agency.id is not None
+    return agency.id
+
+
+@pytest.fixture
+async def seeded(sessions, seed_path):
+    """The seed appendix with the sample registry, three focal persons, a leader, a secretariat."""
+    linked = datetime(2025, 9, 1, tzinfo=UTC)
+    async with transaction(sessions) as session:
+        await import_registry(read_registry(EXAMPLE_REGISTRY), session=session)
+        await import_appendix(seed_path, 2025, linked, session=session)
+        people = [
+            FocalPerson(agency_id=await agency_id(session, "Sở Y tế"), role="focal",
+                        channel="telegram", chat_id="101", name="Lê Thị Hoa", linked_at=linked),
+            FocalPerson(agency_id=await agency_id(session, "Công an tỉnh"), role="focal",
+                        channel="telegram", chat_id="102", name="Trần Văn Nam", linked_at=linked),
+            FocalPerson(agency_id=await agency_id(session, "Sở Nông nghiệp và Môi trường"),
+                        role="focal", channel="telegram", chat_id="103", name="", linked_at=linked),
+            FocalPerson(agency_id=await agency_id(session, "Công an tỉnh"), role="leader",
+                        channel="telegram", chat_id="202", name="", linked_at=linked),
+            FocalPerson(role="secretariat", channel="telegram", chat_id="900",
+                        name="Văn phòng BCĐ", linked_at=linked),
+        ]
+        session.add_all(people)
+    return sessions
+
+
+async def outbox(sessions) -> list[Outbox]:
+    async with sessions() as session:
+        return list((await session.exec(select(Outbox).order_by(Outbox.id))).all())
+
+
+async def test_one_message_per_person_most_urgent_first(seeded):
+    report = await scan(seeded, at("2025-09-22"), TZ, CALENDAR, POLICY)
+    assert report.skipped is None and report.steps > 0
+    rows = await outbox(seeded)
+    by_chat: dict[str, list[Outbox]] = {}
+    for row in rows:
+        by_chat.setdefault(row.chat_id, []).append(row)
+    assert set(by_chat) >= {"101", "102", "103", "900"}
+    assert all(len(parts) == 1 for chat, parts in by_chat.items() if chat != "900")
+    health = by_chat["101"][0].text
+    assert health.startswith("Kính gửi đồng chí Lê Thị Hoa, cán bộ đầu mối của Sở Y tế")
+    assert "Triển khai bệnh án điện tử" in health and "30/09/2025" in health
+    assert all(len(row.text) <= 4096 for row in rows)
+
+
+async def test_police_overdue_since_july_is_escalated_to_leader_and_secretariat(seeded):
+    await scan(seeded, at("2025-09-22"), TZ, CALENDAR, POLICY)
+    rows = await outbox(seeded)
+    leader = [r for r in rows if r.chat_id == "202"]
+    assert len(leader) == 1 and leader[0].kind == "escalation"
+    assert "Công an tỉnh" in leader[0].text and "31/07/2025" in leader[0].text
+    assert any(r.kind == "escalation" for r in rows if r.chat_id == "900")
+
+
+async def test_agencies_without_a_focal_person_are_listed_for_the_secretariat(seeded):
+    await scan(seeded, at("2025-09-22"), TZ, CALENDAR, POLICY)
+    listed = [r for r in await outbox(seeded) if r.kind == "unreachable_list"]
+    assert listed and all(r.chat_id == "900" for r in listed)
+    text = "\n".join(r.text for r in listed)
+    assert "chưa đăng ký cán bộ đầu mối" in text
+    assert "Văn phòng Tỉnh ủy" in text and "Sở Y tế" not in text
+
+
+async def test_scanning_twice_or_on_two_instances_adds_nothing(seeded):
+    first = await scan(seeded, at("2025-09-22"), TZ, CALENDAR, POLICY)
+    count = len(await outbox(seeded))
+    again = await scan(seeded, at("2025-09-22", 11), TZ, CALENDAR, POLICY)
+    assert (again.steps, again.messages) == (0, 0)
+    assert len(await outbox(seeded)) == count
+    async with seeded() as session:
+        logged = (await session.exec(select(func.count()).select_from(ReminderLog))).one()
+    assert logged == first.steps
+
+
+async def test_nothing_on_national_day_and_a_catch_up_after_it(seeded):
+    holiday = await scan(seeded, at("2025-09-02"), TZ, CALENDAR, POLICY)
+    assert holiday.steps == 0 and await outbox(seeded) == []
+    after = await scan(seeded, at("2025-09-03"), TZ, CALENDAR, POLICY)
+    assert after.steps > 0
+
+
+async def test_dry_run_plan_writes_nothing(seeded):
+    async with seeded() as session:
+        plan, secretariat = await plan_day(date(2025, 9, 22), TZ, CALENDAR, POLICY,
+                                           session=session)
+    assert plan.messages and [p.chat_ref for p in secretariat] == ["telegram:900"]
+    assert await outbox(seeded) == []

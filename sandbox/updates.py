@@ -214,3 +214,5 @@ class WebhookSender:
             return f"Connection failed: {error}"
         except aiohttp.ClientError as error:
             return f"Webhook request failed: {error}"
+        except Exception as error:  # keep delivering whatever the receiver did
+            return f"Webhook request failed: {error!r}"

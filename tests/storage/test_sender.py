@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from itertools import pairwise
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import func

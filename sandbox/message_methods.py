@@ -125,9 +125,8 @@ class MessageMethods:
             if size is None:
                 raise bad_request("IMAGE_PROCESS_FAILED")
             width, height = size
-            if width + height > MAX_PHOTO_SIDE_SUM or max(width, height) > MAX_PHOTO_RATIO * max(
-                1, min(width, height)
-            ):
+            too_elongated = max(width, height) > MAX_PHOTO_RATIO * max(1, min(width, height))
+            if width + height > MAX_PHOTO_SIDE_SUM or too_elongated:
                 raise bad_request("PHOTO_INVALID_DIMENSIONS")
             stored = self._state.files.add_photo(photo.data, width, height)
         else:

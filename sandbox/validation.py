@@ -8,7 +8,15 @@ from typing import Any
 
 from sandbox.errors import ApiError, bad_request
 from sandbox.formatting import EntityParseError, UnsupportedParseModeError, format_text
-from sandbox.spec import ArrayOf, BotApiSpec, FieldSpec, MethodSpec, TypeExpr, TypeSpec
+from sandbox.spec import (
+    ArrayOf,
+    BotApiSpec,
+    FieldSpec,
+    MethodSpec,
+    TypeExpr,
+    TypeSpec,
+    describe_type_expr,
+)
 
 JsonDict = dict[str, Any]
 Path = tuple[str | int, ...]
@@ -85,6 +93,7 @@ class _Checker:
     def value(
         self, value: object, spec_field: FieldSpec, owner: str, path: Path, lenient: bool
     ) -> object:
+        """The value checked against the field's types; raises _Mismatch when none fits."""
         return self._union(value, spec_field.types, spec_field, owner, path, lenient)
 
     def _union(
@@ -104,7 +113,7 @@ class _Checker:
                 mismatches.append(mismatch)
         deepest = max(mismatches, key=lambda m: m.depth)
         if deepest.depth <= len(path) and deepest.override is None and len(exprs) > 1:
-            names = " or ".join(_describe(e) for e in exprs)
+            names = " or ".join(describe_type_expr(e) for e in exprs)
             raise _Mismatch(path, f'field "{{path}}" must be of type {names}')
         raise deepest
 
@@ -125,7 +134,9 @@ class _Checker:
                 raise _Mismatch(path, "json", override="json") from None
         if isinstance(expr, ArrayOf):
             if not isinstance(value, list):
-                raise _Mismatch(path, f'field "{{path}}" must be of type {_describe(expr)}')
+                raise _Mismatch(
+                    path, f'field "{{path}}" must be of type {describe_type_expr(expr)}'
+                )
             return [
                 self._single(item, expr.item, spec_field, owner, (*path, index), False)
                 for index, item in enumerate(value)
@@ -266,10 +277,6 @@ class _Checker:
         )
         detail = f'field "{{path}}" must be {limit.minimum}-{limit.maximum} {limit.unit} long'
         raise _Mismatch(path, detail, override=override)
-
-
-def _describe(expr: TypeExpr) -> str:
-    return f"Array of {_describe(expr.item)}" if isinstance(expr, ArrayOf) else expr
 
 
 def _as_api_error(spec_field: FieldSpec, mismatch: _Mismatch) -> ApiError:

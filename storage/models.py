@@ -117,6 +117,7 @@ class Assignment(SQLModel, table=True):
     percent: int | None = None
     note: str | None = None
     done_on: date | None = None
+    extended_due: date | None = None
     status_changed_at: datetime | None = Field(default=None, sa_column=utc_column(True))
 
 
@@ -148,6 +149,7 @@ class StatusChange(SQLModel, table=True):
     focal_person_id: int | None = Field(default=None, foreign_key="focal_person.id")
     message_ref: str | None = Field(default=None, max_length=120)
     message_text: str | None = None
+    reply_to_outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
     old_status: str | None = Field(default=None, max_length=20)
     new_status: str = Field(max_length=20)
     percent: int | None = None
@@ -218,3 +220,79 @@ class ReminderLog(SQLModel, table=True):
     day: date
     answered: bool = False
     outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
+
+
+class Evidence(SQLModel, table=True):
+    """Proof attached to a status update: a document reference or a file sent in chat."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    status_change_id: int = Field(foreign_key="status_change.id", index=True)
+    reference: str | None = None
+    file_id: str | None = Field(default=None, max_length=200)
+    file_name: str | None = None
+    file_size: int | None = None
+
+
+class ExtensionRequest(SQLModel, table=True):
+    """A request to move a deadline; it waits for the secretariat, the deadline stays."""
+
+    __tablename__ = "extension_request"
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    requested_by: int | None = Field(default=None, foreign_key="focal_person.id")
+    requested_at: datetime = Field(sa_column=utc_column())
+    new_due: date | None = None
+    reason: str | None = None
+    state: str = Field(default="pending", max_length=20, index=True)
+    decided_by: int | None = Field(default=None, foreign_key="focal_person.id")
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+
+
+class IndicatorReport(SQLModel, table=True):
+    """An indicator's assessment and current value as reported on a date."""
+
+    __tablename__ = "indicator_report"
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    at: datetime = Field(sa_column=utc_column())
+    reported_by: int | None = Field(default=None, foreign_key="focal_person.id")
+    assessment: str = Field(max_length=20)
+    value_text: str | None = None
+    value: float | None = None
+    unit: str | None = Field(default=None, max_length=20)
+    final: bool = False
+
+
+class Invite(SQLModel, table=True):
+    """A single-use code that links a chat to an agency and a role; only its hash is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    role: str = Field(max_length=20)
+    created_by: int | None = Field(default=None, foreign_key="focal_person.id")
+    created_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+    used_by: int | None = Field(default=None, foreign_key="focal_person.id")
+
+
+class InviteFailure(SQLModel, table=True):
+    """A wrong invite code typed in a chat, to throttle guessing."""
+
+    __tablename__ = "invite_failure"
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    chat_id: str = Field(max_length=64, index=True)
+    at: datetime = Field(sa_column=utc_column())
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """An incoming platform update already handled: a redelivery changes nothing."""
+
+    __tablename__ = "processed_update"
+    __table_args__ = (sa.UniqueConstraint("channel", "update_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    update_id: str = Field(max_length=64)
+    at: datetime = Field(sa_column=utc_column())

@@ -7,14 +7,22 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import cast
 
-from sqlalchemy import func, update
+from sqlalchemy import func, union_all, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.deadlines import Deadline, DeadlineKind, Every
 from domain.reminder_steps import ItemKind, Status
 from domain.reminders import AssignmentState, DueReminder, Recipient, Role, SentReminder
-from storage.models import Agency, Assignment, FocalPerson, Item, ReminderLog, StatusChange
+from storage.models import (
+    Agency,
+    Assignment,
+    FocalPerson,
+    IndicatorReport,
+    Item,
+    ReminderLog,
+    StatusChange,
+)
 from storage.outbox import insert_ignoring_duplicates
 
 
@@ -29,10 +37,16 @@ class ReminderInputs:
 
 async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession) -> ReminderInputs:
     """Open assignments with their deadlines, their reminder history, and who can be reached."""
+    updates = union_all(
+        select(StatusChange.assignment_id, StatusChange.at),
+        select(IndicatorReport.assignment_id, IndicatorReport.at),
+    ).subquery()
     last_update = (
-        select(StatusChange.assignment_id, func.max(StatusChange.at).label("at"))
-        .group_by(col(StatusChange.assignment_id)).subquery()
+        select(updates.c.assignment_id, func.max(updates.c.at).label("at"))
+        .group_by(updates.c.assignment_id).subquery()
     )
+    final = set((await session.exec(
+        select(IndicatorReport.assignment_id).where(col(IndicatorReport.final).is_(True)))).all())
     rows = await session.exec(
         select(Assignment, Item, Agency.name, last_update.c.at)
         .join(Item, col(Item.id) == col(Assignment.item_id))
@@ -45,10 +59,12 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession) -> Reminder
             assignment_id=assignment.id or 0, item_code=item.code or "",
             agency_id=assignment.agency_id, agency_name=agency_name,
             item_kind=cast(ItemKind, item.kind), item_text=item.text,
-            deadline=Deadline(item.deadline_raw, cast(DeadlineKind, item.deadline_kind), item.due,
-                              cast(Every | None, item.every)),
+            # An approved extension moves the reminders; the digest still judges by item.due.
+            deadline=Deadline(item.deadline_raw, cast(DeadlineKind, item.deadline_kind),
+                              assignment.extended_due or item.due, cast(Every | None, item.every)),
             status=cast(Status, assignment.status),
             last_update_on=updated_at.astimezone(tz).date() if updated_at else None,
+            indicator_assessed_final=assignment.id in final,
         )
         for assignment, item, agency_name, updated_at in rows.all()
     ]

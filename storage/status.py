@@ -1,0 +1,162 @@
+"""Status updates, extension requests and indicator reports: every change appended to history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Assignment, Evidence, ExtensionRequest, IndicatorReport, StatusChange
+
+Status = Literal["not_started", "in_progress", "blocked", "done"]
+STATUSES: tuple[Status, ...] = ("not_started", "in_progress", "blocked", "done")
+Assessment = Literal["achieved", "not_achieved", "not_assessable"]
+
+
+class StatusError(Exception):
+    """A status change that cannot be made; the message is Vietnamese, for the person."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change: a linked person (focal, secretariat) or the system."""
+
+    kind: Literal["focal", "secretariat", "leader", "system", "import"]
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceIn:
+    """Evidence to attach: a document reference, or a file the platform holds."""
+
+    reference: str | None = None
+    file_id: str | None = None
+    file_name: str | None = None
+    file_size: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """The message a change came from."""
+
+    ref: str | None = None
+    text: str | None = None
+    reply_to_outbox_id: int | None = None
+
+
+async def _assignment(assignment_id: int, session: AsyncSession) -> Assignment:
+    assignment = await session.get(Assignment, assignment_id)
+    if assignment is None or not assignment.active:
+        raise StatusError("Không tìm thấy nhiệm vụ này (có thể đã được giao lại cho đơn vị khác).")
+    return assignment
+
+
+async def record_status(
+    assignment_id: int, status: Status, now: datetime, today: date, actor: Actor, *,
+    session: AsyncSession, percent: int | None = None, note: str | None = None,
+    source: Source | None = None, evidence: Sequence[EvidenceIn] = (),
+) -> StatusChange:
+    """Set an assignment's status and append the change (with its evidence) to the history."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    if percent is not None and not 0 <= percent <= 100:
+        raise StatusError("Tỷ lệ hoàn thành phải từ 0 đến 100%.")
+    assignment = await _assignment(assignment_id, session)
+    old = assignment.status
+    assignment.status = status
+    assignment.percent = 100 if status == "done" else percent
+    if note:
+        assignment.note = note
+    assignment.done_on = today if status == "done" else None
+    assignment.status_changed_at = now
+    session.add(assignment)
+    source = source or Source()
+    change = StatusChange(
+        assignment_id=assignment_id, at=now, actor=actor.kind, focal_person_id=actor.person_id,
+        message_ref=source.ref, message_text=source.text,
+        reply_to_outbox_id=source.reply_to_outbox_id, old_status=old, new_status=status,
+        percent=assignment.percent, note=note,
+    )
+    session.add(change)
+    await session.flush()
+    assert change.id is not None
+    for proof in evidence:
+        session.add(Evidence(status_change_id=change.id, reference=proof.reference,
+                             file_id=proof.file_id, file_name=proof.file_name,
+                             file_size=proof.file_size))
+    await session.flush()
+    return change
+
+
+async def attach_evidence(change_id: int, evidence: Sequence[EvidenceIn], *,
+                          session: AsyncSession) -> None:
+    """Attach evidence sent after the update it belongs to."""
+    for proof in evidence:
+        session.add(Evidence(status_change_id=change_id, reference=proof.reference,
+                             file_id=proof.file_id, file_name=proof.file_name,
+                             file_size=proof.file_size))
+    await session.flush()
+
+
+async def request_extension(
+    assignment_id: int, new_due: date | None, reason: str | None, now: datetime, actor: Actor, *,
+    session: AsyncSession,
+) -> ExtensionRequest:
+    """Record a request for more time; the deadline stays until the secretariat decides."""
+    await _assignment(assignment_id, session)
+    pending = await session.exec(select(ExtensionRequest).where(
+        ExtensionRequest.assignment_id == assignment_id, ExtensionRequest.state == "pending"))
+    for earlier in pending.all():
+        earlier.state = "superseded"
+        session.add(earlier)
+    request = ExtensionRequest(assignment_id=assignment_id, requested_by=actor.person_id,
+                               requested_at=now, new_due=new_due, reason=reason)
+    session.add(request)
+    await session.flush()
+    return request
+
+
+async def decide_extension(request_id: int, approve: bool, now: datetime, actor: Actor, *,
+                           session: AsyncSession) -> ExtensionRequest:
+    """Approve or refuse a pending request; approval moves the reminders, not the deadline."""
+    request = await session.get(ExtensionRequest, request_id)
+    if request is None or request.state != "pending":
+        raise StatusError("Đề nghị gia hạn này không còn chờ duyệt.")
+    if approve and request.new_due is None:
+        raise StatusError("Đề nghị chưa ghi ngày gia hạn; hãy hỏi lại đơn vị ngày đề xuất.")
+    request.state = "approved" if approve else "refused"
+    request.decided_by = actor.person_id
+    request.decided_at = now
+    session.add(request)
+    if approve:
+        assignment = await _assignment(request.assignment_id, session)
+        assignment.extended_due = request.new_due
+        session.add(assignment)
+    await session.flush()
+    return request
+
+
+async def pending_extensions(*, session: AsyncSession) -> list[ExtensionRequest]:
+    """Requests waiting for the secretariat, oldest first."""
+    rows = await session.exec(select(ExtensionRequest).where(ExtensionRequest.state == "pending")
+                              .order_by(col(ExtensionRequest.requested_at)))
+    return list(rows.all())
+
+
+async def record_indicator(
+    assignment_id: int, assessment: Assessment, now: datetime, actor: Actor, *,
+    session: AsyncSession, value_text: str | None = None, value: float | None = None,
+    unit: str | None = None, final: bool = False,
+) -> IndicatorReport:
+    """Keep an indicator's assessment and reported value with its date."""
+    await _assignment(assignment_id, session)
+    report = IndicatorReport(assignment_id=assignment_id, at=now, reported_by=actor.person_id,
+                             assessment=assessment, value_text=value_text, value=value,
+                             unit=unit, final=final)
+    session.add(report)
+    await session.flush()
+    return report

@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +68,10 @@ class Sandbox:
         self.spec = spec if spec is not None else load_spec(spec_path)
         self.clock: Clock = clock or SystemClock()
         self.faults = Faults()
-        bot_id = int(token.split(":", 1)[0])
+        bot_id_text, _, secret = token.partition(":")
+        if not bot_id_text.isdigit() or not secret:
+            raise ValueError("a bot token looks like <bot id>:<secret>, e.g. 123456:ABC-def")
+        bot_id = int(bot_id_text)
         bot = UserProfile(bot_id, bot_name, username=bot_username, is_bot=True)
         queue = UpdateQueue()
         self.state = SandboxState(
@@ -257,6 +260,10 @@ class Sandbox:
         """Wait until the bot has sent at least `count` messages (to chat_id, or anywhere)."""
         await self.state.world.wait_until(lambda: len(self.bot_messages(chat_id)) >= count, timeout)
         return self.bot_messages(chat_id)
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until condition() holds after some change in the sandbox (or TimeoutError)."""
+        await self.state.world.wait_until(condition, timeout)
 
     async def wait_for_callback_answer(
         self, query: CallbackQueryRecord, timeout: float = 5.0

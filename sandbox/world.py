@@ -1,6 +1,7 @@
 """What the sandbox remembers: the bot, users, chats and every message in them."""
 
 import asyncio
+import contextlib
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from typing import Any
 from sandbox.files import StoredFile
 
 JsonDict = dict[str, Any]
+RECHECK_SECONDS = 0.05
 
 
 @dataclass
@@ -228,8 +230,6 @@ class World:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise TimeoutError
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except TimeoutError:
-                if not condition():
-                    raise
+            # Re-check now and then too: some conditions (pending updates) change silently.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), min(remaining, RECHECK_SECONDS))

@@ -27,12 +27,12 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     """Bring the database to a revision (the newest by default)."""
     command.upgrade(alembic_config(url), revision)
 
 
-async def upgrade_async(url: str, revision: str = "head") -> None:
+async def upgrade_async(url: str, revision: str = "heads") -> None:
     """upgrade() from inside a running event loop (Alembic's env runs its own loop)."""
     await asyncio.to_thread(upgrade, url, revision)
 

@@ -296,3 +296,15 @@ class ProcessedUpdate(SQLModel, table=True):
     channel: str = Field(max_length=20)
     update_id: str = Field(max_length=64)
     at: datetime = Field(sa_column=utc_column())
+
+
+class ChatState(SQLModel, table=True):
+    """Where a conversation stands in one chat (awaiting a percent, an obstacle, a date…)."""
+
+    __tablename__ = "chat_state"
+    __table_args__ = (sa.UniqueConstraint("channel", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    chat_id: str = Field(max_length=64)
+    state: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+    expires_at: datetime = Field(sa_column=utc_column())

@@ -76,7 +76,7 @@ async def test_a_polling_application_talks_with_a_simulated_user(
 
     query = user.press_button(reminder, text="Đã hoàn thành")
     assert await sandbox.wait_for_callback_answer(query, timeout=5) == {"text": "Đã ghi nhận"}
-    await sandbox.state.world.wait_until(lambda: bool(reminder.history), timeout=5)
+    await sandbox.wait_until(lambda: bool(reminder.history), timeout=5)
     assert reminder.text == "Nhiệm vụ số 7: done:7"
     assert reminder.buttons == []
 

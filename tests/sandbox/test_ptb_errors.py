@@ -48,9 +48,9 @@ async def test_missing_required_field(bot: telegram.Bot, sandbox: Sandbox) -> No
     sandbox.add_user(2001, "Lan")
 
     with pytest.raises(BadRequest, match="Message text is empty"):
-        await bot.send_message(2001, None)  # type: ignore[arg-type]
+        await bot.send_message(2001, None)
     with pytest.raises(BadRequest, match="Chat_id is empty"):
-        await bot.send_message(None, "x")  # type: ignore[arg-type]
+        await bot.send_message(None, "x")
 
     assert rejected(sandbox) == [
         "Bad Request: message text is empty",

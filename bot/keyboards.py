@@ -1,0 +1,73 @@
+"""Buttons and their callback data (at most 64 bytes, Telegram's limit)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.messenger import Button, Buttons
+
+STATUS_BUTTONS = (("done", "✅ Hoàn thành"), ("in_progress", "🔄 Đang thực hiện"),
+                  ("blocked", "⚠️ Vướng mắc"), ("extension", "📅 Xin gia hạn"))
+INDICATOR_BUTTONS = (("achieved", "✅ Đạt/vượt"), ("not_achieved", "❌ Chưa đạt"),
+                     ("not_assessable", "❓ Chưa đánh giá được"))
+_SHORT = {"done": "d", "in_progress": "p", "blocked": "b", "extension": "e",
+          "achieved": "a", "not_achieved": "n", "not_assessable": "u"}
+_LONG = {short: long for long, short in _SHORT.items()}
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What a pressed button means."""
+
+    action: str  # "status", "indicator", "extension_decision", "pick"
+    target: int
+    value: str = ""
+
+
+def encode(choice: Choice) -> str:
+    """Callback data for a choice."""
+    prefix = {"status": "s", "indicator": "i", "extension_decision": "x", "pick": "p"}[
+        choice.action]
+    value = _SHORT.get(choice.value, choice.value)
+    data = f"{prefix}|{choice.target}|{value}"
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def decode(data: str) -> Choice | None:
+    """The choice behind callback data, or None for data we did not make."""
+    parts = data.split("|")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    action = {"s": "status", "i": "indicator", "x": "extension_decision", "p": "pick"}.get(
+        parts[0])
+    if action is None:
+        return None
+    return Choice(action, int(parts[1]), _LONG.get(parts[2], parts[2]))
+
+
+def status_row(assignment_id: int, kind: str, code: str | None = None) -> tuple[Button, ...]:
+    """One row of status buttons for an item; with a code, labels carry it (several items)."""
+    options = INDICATOR_BUTTONS if kind == "indicator" else STATUS_BUTTONS
+    action = "indicator" if kind == "indicator" else "status"
+    return tuple(
+        Button(f"{label.split(' ', 1)[0]} {code}" if code else label,
+               encode(Choice(action, assignment_id, value)))
+        for value, label in options
+    )
+
+
+def item_buttons(items: Sequence[tuple[int, str, str]]) -> Buttons:
+    """Status buttons for each (assignment id, kind, code): full labels when there is one item."""
+    if len(items) == 1:
+        assignment_id, kind, _code = items[0]
+        return tuple((button,) for button in status_row(assignment_id, kind))
+    return tuple(status_row(assignment_id, kind, code) for assignment_id, kind, code in items)
+
+
+def as_json(buttons: Buttons) -> list[list[dict[str, str]]]:
+    """Buttons as the outbox stores them."""
+    return [[{"text": b.text, "data": b.data} for b in row] for row in buttons]

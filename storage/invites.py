@@ -1,0 +1,94 @@
+"""Invite codes: created for an agency and a role, used once, stored only as a hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Agency, FocalPerson, Invite, InviteFailure
+
+# No 0/O, 1/I/L: codes are read aloud over the phone and typed on small keyboards.
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+ROLES = ("focal", "leader", "secretariat")
+
+
+class InviteError(Exception):
+    """An invite cannot be used; the message is Vietnamese, for the person."""
+
+
+@dataclass(frozen=True)
+class NewInvite:
+    """A freshly made invite: the code is shown once and never stored in clear."""
+
+    code: str
+    agency_name: str | None
+    role: str
+    expires_at: datetime
+
+
+def hash_code(code: str) -> str:
+    """The stored form of a code (case and spaces do not matter when typing it)."""
+    cleaned = "".join(code.split()).upper()
+    return hashlib.sha256(cleaned.encode()).hexdigest()
+
+
+async def create_invite(agency: Agency | None, role: str, now: datetime, valid_for: timedelta, *,
+                        session: AsyncSession, created_by: int | None = None) -> NewInvite:
+    """Make a single-use code for an agency (None for the secretariat) and a role."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if (role == "secretariat") != (agency is None):
+        raise ValueError("secretariat invites have no agency; other roles need one")
+    code = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
+    session.add(Invite(code_hash=hash_code(code), agency_id=agency.id if agency else None,
+                       role=role, created_by=created_by, created_at=now,
+                       expires_at=now + valid_for))
+    await session.flush()
+    return NewInvite(code, agency.name if agency else None, role, now + valid_for)
+
+
+async def recent_failures(channel: str, chat_id: str, since: datetime, *,
+                          session: AsyncSession) -> int:
+    """Wrong codes typed in this chat since a moment."""
+    return (await session.exec(select(func.count()).select_from(InviteFailure).where(
+        InviteFailure.channel == channel, InviteFailure.chat_id == chat_id,
+        col(InviteFailure.at) >= since))).one()
+
+
+async def redeem_invite(code: str, channel: str, chat_id: str, name: str, now: datetime, *,
+                        session: AsyncSession) -> FocalPerson:
+    """Link a chat with the invite's agency and role; the code is then spent."""
+    invite = (await session.exec(select(Invite).where(Invite.code_hash == hash_code(code)))
+              ).first()
+    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+        session.add(InviteFailure(channel=channel, chat_id=chat_id, at=now))
+        await session.flush()
+        if invite is not None and invite.used_at is not None:
+            raise InviteError("Mã mời này đã được sử dụng. Vui lòng xin mã mới từ Cơ quan thường "
+                              "trực.")
+        if invite is not None:
+            raise InviteError("Mã mời đã hết hạn. Vui lòng xin mã mới từ Cơ quan thường trực.")
+        raise InviteError("Mã mời không đúng. Vui lòng kiểm tra lại mã (không phân biệt chữ hoa, "
+                          "chữ thường).")
+    person = (await session.exec(select(FocalPerson).where(
+        FocalPerson.channel == channel, FocalPerson.chat_id == chat_id))).first()
+    if person is None:
+        person = FocalPerson(channel=channel, chat_id=chat_id, role=invite.role,
+                             agency_id=invite.agency_id, name=name, linked_at=now)
+    else:
+        person.role, person.agency_id, person.name = invite.role, invite.agency_id, name
+        person.active, person.reachable, person.unreachable_reason = True, True, None
+        person.linked_at = now
+    session.add(person)
+    await session.flush()
+    invite.used_at, invite.used_by = now, person.id
+    session.add(invite)
+    await session.flush()
+    return person

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.keyboards import as_json, item_buttons
 from domain.calendar import WorkCalendar
 from domain.reminder_text import (
     render_escalation,
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 # Any constant shared by every dondoc instance: the key of the scanner's advisory lock.
 SCAN_LOCK_KEY = 57_2025
 TEXT_LIMITS = {"telegram": 4096, "zalo": 2000}
+# Four buttons an item: 25 items fill Telegram's 100-button keyboard.
+MAX_BUTTON_ITEMS = 25
 
 
 @dataclass
@@ -66,6 +69,14 @@ async def _try_scan_lock(session: AsyncSession) -> bool:
     return bool(result.scalar_one())
 
 
+def reminder_buttons(items: tuple[DueReminder, ...], part: str) -> list[list[dict[str, str]]]:
+    """Status buttons for the items a message part lists (Telegram keeps them under 100)."""
+    listed = {item.assignment.assignment_id: (item.assignment.assignment_id,
+                                              item.assignment.item_kind, item.item_code)
+              for item in items if f" {item.item_code} – " in part}
+    return as_json(item_buttons(list(listed.values())[:MAX_BUTTON_ITEMS]))
+
+
 def _step_id(step: DueReminder) -> tuple[int, str, date]:
     return (step.assignment.assignment_id, step.kind, step.anchor)
 
@@ -77,9 +88,11 @@ async def _queue(message: ReminderMessage, body: str, kind: str, now: datetime,
     parts = split_message(body, TEXT_LIMITS.get(channel, min(TEXT_LIMITS.values())))
     first_id = None
     for number, part in enumerate(parts, start=1):
+        buttons = reminder_buttons(message.items, part) if kind == "reminder" else None
         outbox_id = await enqueue(NewMessage(
             key=f"{kind}:{message.key}:{number}", kind=kind, channel=channel, chat_id=chat_id,
-            text=part, focal_person_id=message.recipient.person_id), now, session=session)
+            text=part, focal_person_id=message.recipient.person_id, buttons=buttons),
+            now, session=session)
         first_id = first_id or outbox_id
     if first_id is not None and kind == "reminder":
         await link_steps(message.items, first_id, session=session)

@@ -39,6 +39,15 @@ class AssignmentCard:
     percent: int | None
     note: str | None
 
+    @property
+    def deadline(self) -> date | None:
+        """The date reminders work to: an approved extension, else the original deadline."""
+        return self.extended_due or self.due
+
+    def overdue(self, today: date) -> bool:
+        """Not done and past its working deadline."""
+        return self.status != "done" and self.deadline is not None and self.deadline < today
+
 
 async def first_time(channel: str, update_id: str, now: datetime, *,
                      session: AsyncSession) -> bool:

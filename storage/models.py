@@ -308,3 +308,16 @@ class ChatState(SQLModel, table=True):
     chat_id: str = Field(max_length=64)
     state: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
     expires_at: datetime = Field(sa_column=utc_column())
+
+
+class DigestRun(SQLModel, table=True):
+    """One period's digest: its figures, kept so the next digest can say what changed."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (sa.UniqueConstraint("period_start", "period_end"),)
+    id: int | None = Field(default=None, primary_key=True)
+    period_start: date
+    period_end: date
+    built_at: datetime = Field(sa_column=utc_column())
+    figures: dict[str, Any] = Field(default_factory=dict,
+                                    sa_column=sa.Column(sa.JSON, nullable=False))

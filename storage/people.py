@@ -40,3 +40,11 @@ async def secretariat_chats(*, session: AsyncSession) -> list[tuple[str, str, in
             FocalPerson.role == "secretariat", col(FocalPerson.active).is_(True),
             col(FocalPerson.reachable).is_(True)).order_by(col(FocalPerson.id)))
     return [(channel, chat_id, person_id or 0) for channel, chat_id, person_id in rows.all()]
+
+
+async def secretariat_people(*, session: AsyncSession) -> list[FocalPerson]:
+    """Every reachable secretariat chat, as people."""
+    rows = await session.exec(select(FocalPerson).where(
+        FocalPerson.role == "secretariat", col(FocalPerson.active).is_(True),
+        col(FocalPerson.reachable).is_(True)).order_by(col(FocalPerson.id)))
+    return list(rows.all())

@@ -92,6 +92,13 @@ async def record_status(
     return change
 
 
+async def latest_change(assignment_id: int, *, session: AsyncSession) -> StatusChange | None:
+    """The newest status change of an assignment."""
+    return (await session.exec(select(StatusChange).where(
+        StatusChange.assignment_id == assignment_id).order_by(col(StatusChange.id).desc()))
+    ).first()
+
+
 async def attach_evidence(change_id: int, evidence: Sequence[EvidenceIn], *,
                           session: AsyncSession) -> None:
     """Attach evidence sent after the update it belongs to."""

@@ -1,0 +1,163 @@
+"""Chat commands: /nhiemvu, /capnhat, /huongdan, and the secretariat's own."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from bot import texts
+from bot.keyboards import Choice, encode, item_buttons
+from bot.messenger import Button
+from bot.turn import ConversationConfig, FileRef, Outgoing, Turn
+from domain.import_report import render_import_summary
+from domain.permissions import may_administer
+from domain.replies import find_item_codes
+from storage.chat import AssignmentCard, cards
+from storage.importer import ImportFailed, import_appendix
+from storage.invites import create_invite
+from storage.queries import find_agency
+from storage.status import pending_extensions
+
+log = logging.getLogger(__name__)
+
+
+async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    """Route a command by name and role."""
+    command = turn.incoming.command or ""
+    common = {"nhiemvu": _my_items, "capnhat": _update_one, "huongdan": _help, "help": _help}
+    admin = {"tongquan": _overview, "quahan": _overdue, "coquan": _agency, "moi": _invite,
+             "duyet": _pending}
+    if command in common:
+        return await common[command](config, turn)
+    if command in admin:
+        if not may_administer(turn.person.role):
+            log.info("person %s refused /%s", turn.person.id, command)
+            return turn.say(texts.NOT_ALLOWED)
+        return await admin[command](config, turn)
+    return turn.say("Lệnh này không có trong hệ thống. Gõ /huongdan để xem các lệnh.")
+
+
+async def _help(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    return turn.say(texts.help_text(turn.person.role))
+
+
+async def _my_items(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    if turn.person.agency_id is None:
+        return turn.say("Tài khoản Cơ quan thường trực theo dõi mọi cơ quan: dùng /quahan, "
+                        "/coquan <tên> hoặc /tongquan.")
+    found = await cards(session=turn.session, agency_id=turn.person.agency_id, open_only=True)
+    if not found:
+        return turn.say(texts.NO_OPEN_ITEMS)
+    return turn.say(texts.items_list(found, turn.today,
+                                     f"Nhiệm vụ đang mở của {found[0].agency_name}:"))
+
+
+async def _update_one(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    codes = find_item_codes(turn.incoming.args)
+    if not codes:
+        return turn.say("Gõ kèm mã nhiệm vụ, ví dụ: /capnhat NV12")
+    if turn.person.role == "leader":
+        return turn.say(texts.LEADER_READ_ONLY)
+    scope = None if may_administer(turn.person.role) else turn.person.agency_id
+    found = await cards(session=turn.session, agency_id=scope, codes=list(codes))
+    if not found:
+        return turn.say(texts.unknown_codes(codes))
+    card = found[0]
+    return turn.say(texts.card_line(card, turn.today),
+                    item_buttons([(card.assignment_id, card.kind, card.code)]))
+
+
+async def _overview(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    if config.overview is not None:
+        return turn.say(await config.overview(turn.session, turn.today))
+    everything = await cards(session=turn.session)
+    counts: dict[str, int] = defaultdict(int)
+    for card in everything:
+        counts[card.status] += 1
+    overdue = sum(1 for card in everything if card.overdue(turn.today))
+    lines = [f"Tổng quan ngày {turn.today:%d/%m/%Y}: {len(everything)} phân công"]
+    lines += [f"• {texts.STATUS_LABELS[s]}: {counts[s]}" for s in texts.STATUS_LABELS]
+    lines.append(f"• Quá hạn (chưa hoàn thành): {overdue}")
+    return turn.say("\n".join(lines))
+
+
+async def _overdue(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    late = [c for c in await cards(session=turn.session, open_only=True) if c.overdue(turn.today)]
+    if not late:
+        return turn.say("Không có nhiệm vụ quá hạn.")
+    by_agency: dict[str, list[AssignmentCard]] = defaultdict(list)
+    for card in late:
+        by_agency[card.agency_name].append(card)
+    lines = [f"Nhiệm vụ quá hạn ({len(late)} phân công):"]
+    for agency, agency_cards in sorted(by_agency.items(), key=lambda kv: -len(kv[1])):
+        lines.append(f"{agency}:")
+        lines += [texts.card_line(card, turn.today) for card in agency_cards]
+    return turn.say("\n".join(lines))
+
+
+async def _agency(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    name = turn.incoming.args.strip()
+    agency = await find_agency(name, session=turn.session) if name else None
+    if agency is None:
+        return turn.say(f"Không tìm thấy cơ quan “{name}”." if name
+                        else "Gõ kèm tên cơ quan, ví dụ: /coquan Sở Y tế")
+    found = await cards(session=turn.session, agency_id=agency.id)
+    if not found:
+        return turn.say(f"{agency.name} chưa được giao nhiệm vụ nào.")
+    return turn.say(texts.items_list(found, turn.today, f"Nhiệm vụ của {agency.name}:"))
+
+
+async def _invite(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    words = turn.incoming.args.strip()
+    role = "focal"
+    for suffix in ("lanhdao", "lãnh đạo", "lanh dao"):
+        if words.lower().endswith(suffix):
+            role, words = "leader", words[: -len(suffix)].strip()
+    agency = await find_agency(words, session=turn.session) if words else None
+    if agency is None:
+        return turn.say(f"Không tìm thấy cơ quan “{words}”." if words
+                        else "Gõ kèm tên cơ quan, ví dụ: /moi Sở Y tế (thêm “lanhdao” để mời "
+                             "lãnh đạo)")
+    invite = await create_invite(agency, role, turn.now, config.invite_valid_for,
+                                 session=turn.session, created_by=turn.person.id)
+    expires = invite.expires_at.astimezone(config.tz).date()
+    return turn.say(texts.invite_created(invite.code, agency.name, role, expires,
+                                         config.link_for(invite.code)))
+
+
+async def _pending(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    requests = await pending_extensions(session=turn.session)
+    if not requests:
+        return turn.say("Không có đề nghị gia hạn nào chờ duyệt.")
+    turn.say(f"Có {len(requests)} đề nghị gia hạn chờ duyệt:")
+    for request in requests:
+        [card] = await cards(session=turn.session, assignment_ids=[request.assignment_id])
+        text = texts.extension_notice(card, "đơn vị", request.new_due, request.reason)
+        buttons = ((Button("✅ Đồng ý", encode(Choice("extension_decision", request.id or 0,
+                                                       "y"))),
+                    Button("❌ Không đồng ý", encode(Choice("extension_decision",
+                                                           request.id or 0, "n")))),)
+        turn.say(text, buttons)
+    return turn.replies
+
+
+async def import_upload(config: ConversationConfig, turn: Turn, file: FileRef) -> list[Outgoing]:
+    """An appendix sent in chat: imported like `dondoc import`, all or nothing."""
+    fetch = config.fetchers.get(turn.incoming.channel)
+    if fetch is None:
+        return turn.say("Kênh này chưa hỗ trợ nhận tệp; hãy dùng lệnh dondoc import.")
+    data = await fetch(file.file_id)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(file.name).name
+        path.write_bytes(data)
+        savepoint = await turn.session.begin_nested()
+        try:
+            report = await import_appendix(path, config.fallback_year(turn.today), turn.now,
+                                           session=turn.session)
+        except ImportFailed as failure:
+            await savepoint.rollback()
+            return turn.say(f"Không nhập được: {failure}")
+        await savepoint.commit()
+    return turn.say(render_import_summary(report))

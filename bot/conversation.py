@@ -1,0 +1,119 @@
+"""The conversation, channel-neutral: an incoming chat event in, the replies out.
+
+Telegram and Zalo adapters turn their updates into `Incoming` and send back the `Outgoing`
+list; everything else (roles, status recording, invites) happens here, in one transaction per
+update. Messages for other chats (the secretariat, a requester) go through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import texts
+from bot.commands import handle_command
+from bot.status_flow import handle_button, handle_file, handle_text
+from bot.turn import ConversationConfig, Incoming, Outgoing, Turn, notify
+from storage.chat import agency_name, find_person, first_time, save_state
+from storage.db import transaction
+from storage.invites import InviteError, recent_failures, redeem_invite
+from storage.models import FocalPerson
+from storage.people import secretariat_people
+
+log = logging.getLogger(__name__)
+THROTTLE_WINDOW = timedelta(hours=1)
+THROTTLE_ATTEMPTS = 5
+
+__all__ = ["Conversation", "ConversationConfig", "Incoming", "Outgoing"]
+
+
+class Conversation:
+    """Handles chat events for every channel."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 config: ConversationConfig) -> None:
+        self.sessions = sessions
+        self.config = config
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        """Handle one update exactly once; a redelivery gets no reply and changes nothing."""
+        now = self.config.now()
+        today = now.astimezone(self.config.tz).date()
+        async with transaction(self.sessions) as session:
+            if not await first_time(incoming.channel, incoming.update_id, now, session=session):
+                log.info("update %s:%s already handled", incoming.channel, incoming.update_id)
+                return []
+            person = await self._person(incoming, now, session)
+            if incoming.command == "start":
+                return await self._start(incoming, person, now, session)
+            if person is None:
+                log.info("refused %s chat %s: not registered", incoming.channel,
+                         incoming.chat_id)
+                return [Outgoing(texts.STRANGER)]
+            turn = Turn(session, person, incoming, now, today)
+            if incoming.command == "huy":
+                await save_state(incoming.channel, incoming.chat_id, {}, now, session=session)
+                return turn.say(texts.CANCELLED)
+            if incoming.callback is not None:
+                return await handle_button(self.config, turn)
+            if incoming.command:
+                return await handle_command(self.config, turn)
+            if incoming.file is not None:
+                return await handle_file(self.config, turn)
+            return await handle_text(self.config, turn)
+
+    async def _person(self, incoming: Incoming, now: datetime,
+                      session: AsyncSession) -> FocalPerson | None:
+        person = await find_person(incoming.channel, incoming.chat_id, session=session)
+        configured = f"{incoming.channel}:{incoming.chat_id}" in self.config.admin_chat_ids
+        if person is None and configured:
+            person = FocalPerson(role="secretariat", channel=incoming.channel,
+                                 chat_id=incoming.chat_id, name=incoming.sender_name,
+                                 linked_at=now)
+            session.add(person)
+            await session.flush()
+            log.info("secretariat chat %s:%s linked from configuration", incoming.channel,
+                     incoming.chat_id)
+        return person
+
+    async def _start(self, incoming: Incoming, person: FocalPerson | None, now: datetime,
+                     session: AsyncSession) -> list[Outgoing]:
+        code = incoming.args.strip()
+        if not code:
+            if person is None:
+                return [Outgoing(texts.STRANGER)]
+            name = await agency_name(person.agency_id, session=session)
+            return [Outgoing(texts.welcome(person.role, name))]
+        failures = await recent_failures(incoming.channel, incoming.chat_id,
+                                         now - THROTTLE_WINDOW, session=session)
+        if failures >= THROTTLE_ATTEMPTS:
+            log.warning("invite throttled for %s chat %s", incoming.channel, incoming.chat_id)
+            return [Outgoing(texts.THROTTLED)]
+        try:
+            linked = await redeem_invite(code, incoming.channel, incoming.chat_id,
+                                         incoming.sender_name, now, session=session)
+        except InviteError as refusal:
+            log.info("invite refused for %s chat %s: %s", incoming.channel, incoming.chat_id,
+                     refusal)
+            return [Outgoing(str(refusal))]
+        name = await agency_name(linked.agency_id, session=session)
+        log.info("chat %s:%s linked as %s of %s", incoming.channel, incoming.chat_id,
+                 linked.role, name)
+        return [Outgoing(texts.welcome(linked.role, name))]
+
+    async def report_error(self, channel: str, update_id: object,
+                           error: BaseException | None) -> None:
+        """Tell the secretariat an update failed (no personal data: the type and the id)."""
+        now = self.config.now()
+        text = (f"⚠️ Lỗi hệ thống khi xử lý một tin nhắn ({channel}, cập nhật {update_id}: "
+                f"{type(error).__name__}). Chi tiết trong nhật ký máy chủ.")
+        try:
+            async with transaction(self.sessions) as session:
+                for person in await secretariat_people(session=session):
+                    await notify(session, person, f"error:{channel}:{update_id}:{person.id}",
+                                 text, now)
+        except Exception:
+            log.exception("could not report failed update %s to the secretariat", update_id)

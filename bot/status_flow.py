@@ -1,0 +1,288 @@
+"""Recording status in chat: button presses, free-text replies, evidence files."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, cast
+
+from bot import texts
+from bot.commands import import_upload
+from bot.keyboards import Choice, decode, encode, item_buttons
+from bot.messenger import Button
+from bot.turn import ConversationConfig, Outgoing, Turn, notify
+from domain.permissions import may_administer, may_update
+from domain.replies import Reply, find_item_codes, parse_reply
+from storage.chat import AssignmentCard, cards, load_state, reminded_in, save_state
+from storage.models import FocalPerson
+from storage.people import secretariat_people
+from storage.status import (
+    Actor,
+    EvidenceIn,
+    Source,
+    Status,
+    StatusError,
+    attach_evidence,
+    decide_extension,
+    latest_change,
+    record_indicator,
+    record_status,
+    request_extension,
+)
+
+log = logging.getLogger(__name__)
+_SKIP = re.compile(r"^\s*(bỏ qua|bo qua|không|khong|chưa có|chua co|-)\s*$", re.IGNORECASE)
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)\s*(%|phần trăm|phan tram)?")
+
+
+def _actor(turn: Turn) -> Actor:
+    return Actor(cast(Any, turn.person.role), turn.person.id)
+
+
+def _source(turn: Turn, reply_to_outbox_id: int | None = None) -> Source:
+    incoming = turn.incoming
+    ref = f"{incoming.channel}:{incoming.chat_id}:{incoming.message_id or incoming.update_id}"
+    return Source(ref, incoming.text or incoming.callback, reply_to_outbox_id)
+
+
+async def _card(turn: Turn, assignment_id: int) -> AssignmentCard | None:
+    found = await cards(session=turn.session, assignment_ids=[assignment_id])
+    if not found:
+        return None
+    card = found[0]
+    if not may_update(turn.person.role, turn.person.agency_id, card.agency_id):
+        log.warning("person %s (%s) refused update of assignment %s", turn.person.id,
+                    turn.person.role, assignment_id)
+        return None
+    return card
+
+
+async def _remember(config: ConversationConfig, turn: Turn, state: dict[str, Any]) -> None:
+    await save_state(turn.incoming.channel, turn.incoming.chat_id, state,
+                     turn.now + config.state_valid_for, session=turn.session)
+
+
+async def _forget(turn: Turn) -> None:
+    await save_state(turn.incoming.channel, turn.incoming.chat_id, {}, turn.now,
+                     session=turn.session)
+
+
+def _refusal(turn: Turn) -> list[Outgoing]:
+    return turn.say(texts.LEADER_READ_ONLY if turn.person.role == "leader"
+                    else texts.NOT_ALLOWED)
+
+
+async def record(config: ConversationConfig, turn: Turn, card: AssignmentCard, status: Status,
+                 *, percent: int | None = None, note: str | None = None,
+                 evidence: tuple[str, ...] = (), reply_to: int | None = None) -> list[Outgoing]:
+    """Record a status and say so; after "done", the next file or reference is its evidence."""
+    change = await record_status(
+        card.assignment_id, status, turn.now, turn.today, _actor(turn), session=turn.session,
+        percent=percent, note=note, source=_source(turn, reply_to),
+        evidence=[EvidenceIn(reference=ref) for ref in evidence])
+    await _forget(turn)
+    if status == "done":
+        await _remember(config, turn, {"await": "evidence", "change": change.id})
+    return turn.say(texts.confirm_status(card, status, change.percent, note, turn.today))
+
+
+async def _ask_extension_decision(turn: Turn, card: AssignmentCard, request_id: int,
+                                  new_due: Any, reason: str | None) -> None:
+    text = texts.extension_notice(card, turn.actor_name, new_due, reason)
+    buttons = ((Button("✅ Đồng ý", encode(Choice("extension_decision", request_id, "y"))),
+                Button("❌ Không đồng ý", encode(Choice("extension_decision", request_id, "n")))),)
+    for person in await secretariat_people(session=turn.session):
+        await notify(turn.session, person, f"extension:{request_id}:{person.id}", text,
+                     turn.now, buttons)
+
+
+async def extension(turn: Turn, card: AssignmentCard, reply: Reply) -> list[Outgoing]:
+    """Record a request for more time and put it before the secretariat."""
+    request = await request_extension(card.assignment_id, reply.new_due, reply.note or None,
+                                      turn.now, _actor(turn), session=turn.session)
+    await _forget(turn)
+    await _ask_extension_decision(turn, card, request.id or 0, reply.new_due, reply.note or None)
+    return turn.say(texts.extension_requested(card, reply.new_due))
+
+
+async def apply_reply(config: ConversationConfig, turn: Turn, card: AssignmentCard,
+                      reply: Reply, reply_to: int | None = None) -> list[Outgoing]:
+    """Act on a parsed free-text reply for one item; never "done" on a guess."""
+    if card.kind == "indicator":
+        await _remember(config, turn, {"await": "indicator_value", "value": reply.note})
+        return turn.say(texts.unclear(card), item_buttons([(card.assignment_id, card.kind,
+                                                            card.code)]))
+    if reply.status == "unclear":
+        return turn.say(texts.unclear(card), item_buttons([(card.assignment_id, card.kind,
+                                                            card.code)]))
+    if reply.status == "extension":
+        return await extension(turn, card, reply)
+    note = reply.note
+    if reply.status == "in_progress" and reply.new_due:
+        note = f"{note} (dự kiến hoàn thành {reply.new_due:%d/%m/%Y})"
+    return await record(config, turn, card, cast(Status, reply.status), percent=reply.percent,
+                        note=note, evidence=reply.evidence, reply_to=reply_to)
+
+
+async def _pick(config: ConversationConfig, turn: Turn, options: list[AssignmentCard],
+                reply: Reply, reply_to: int | None) -> list[Outgoing]:
+    await _remember(config, turn, {"await": "pick", "text": turn.incoming.text,
+                                   "reply_to": reply_to})
+    buttons = tuple((Button(f"{c.code} – {c.text[:40]}", encode(Choice("pick", c.assignment_id))),)
+                    for c in options[:20])
+    return turn.say(texts.which_item(options[:20], turn.today), buttons)
+
+
+async def _answer_awaited(config: ConversationConfig, turn: Turn,
+                          state: dict[str, Any]) -> list[Outgoing] | None:
+    """Free text that answers the question the bot asked last; None if it asked nothing."""
+    awaiting = state.get("await")
+    text = turn.incoming.text
+    if awaiting == "evidence":
+        references = parse_reply(text, turn.today).evidence or (text.strip(),)
+        await attach_evidence(state["change"], [EvidenceIn(reference=r) for r in references],
+                              session=turn.session)
+        await _forget(turn)
+        return turn.say(f"Đã đính kèm minh chứng: {'; '.join(references)}.")
+    if awaiting not in ("in_progress", "blocked", "extension", "indicator"):
+        return None
+    card = await _card(turn, int(state["assignment"]))
+    if card is None:
+        await _forget(turn)
+        return _refusal(turn)
+    reply = parse_reply(text, turn.today)
+    if awaiting == "in_progress":
+        return await record(config, turn, card, "in_progress", percent=reply.percent,
+                            note=reply.note, evidence=reply.evidence)
+    if awaiting == "blocked":
+        return await record(config, turn, card, "blocked", note=reply.note)
+    if awaiting == "extension":
+        if reply.new_due is None:
+            return turn.say("Chưa đọc được ngày đề nghị. Đồng chí gõ lại, ví dụ: 30/11/2025.")
+        return await extension(turn, card, reply)
+    value_text = None if _SKIP.match(text) else text.strip()
+    return await _indicator(turn, card, state["assessment"], value_text)
+
+
+async def _indicator(turn: Turn, card: AssignmentCard, assessment: str,
+                     value_text: str | None) -> list[Outgoing]:
+    value = unit = None
+    if value_text and (number := _NUMBER.search(value_text)):
+        value = float(number.group(1).replace(",", "."))
+        unit = "%" if number.group(2) else None
+    await record_indicator(card.assignment_id, cast(Any, assessment), turn.now, _actor(turn),
+                           session=turn.session, value_text=value_text, value=value, unit=unit)
+    await _forget(turn)
+    return turn.say(texts.confirm_indicator(card, assessment, value_text))
+
+
+async def handle_text(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    """A typed message: the answer to a question, or a status reply in the person's own words."""
+    state = await load_state(turn.incoming.channel, turn.incoming.chat_id, turn.now,
+                             session=turn.session)
+    answered = await _answer_awaited(config, turn, state)
+    if answered is not None:
+        return answered
+    if turn.person.role == "leader":
+        return turn.say(texts.LEADER_READ_ONLY)
+    reply = parse_reply(turn.incoming.text, turn.today)
+    scope = None if may_administer(turn.person.role) else turn.person.agency_id
+    reply_to, options = None, []
+    if reply.codes:
+        options = await cards(session=turn.session, agency_id=scope, codes=list(reply.codes))
+        if not options:
+            return turn.say(texts.unknown_codes(reply.codes))
+    elif turn.incoming.reply_to_message_id:
+        reply_to, listed = await reminded_in(
+            turn.incoming.channel, turn.incoming.chat_id, turn.incoming.reply_to_message_id,
+            session=turn.session)
+        options = await cards(session=turn.session, agency_id=scope, assignment_ids=listed,
+                              open_only=True) if listed else []
+    if not options and scope is not None:
+        options = await cards(session=turn.session, agency_id=scope, open_only=True)
+        if not options:
+            return turn.say(texts.NO_OPEN_ITEMS)
+    if not options:
+        return turn.say(texts.ASK_CODE)
+    if len(options) > 1:
+        return await _pick(config, turn, options, reply, reply_to)
+    return await apply_reply(config, turn, options[0], reply, reply_to)
+
+
+async def handle_button(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    """A pressed inline button (or a numbered choice on channels without buttons)."""
+    choice = decode(turn.incoming.callback or "")
+    if choice is None:
+        return turn.say("Nút này không còn hiệu lực. Gõ /nhiemvu để xem danh sách.")
+    if choice.action == "extension_decision":
+        return await _decide(turn, choice)
+    if turn.person.role == "leader":
+        return turn.say(texts.LEADER_READ_ONLY)
+    card = await _card(turn, choice.target)
+    if card is None:
+        return _refusal(turn)
+    if choice.action == "pick":
+        state = await load_state(turn.incoming.channel, turn.incoming.chat_id, turn.now,
+                                 session=turn.session)
+        if state.get("await") != "pick":
+            return turn.say(texts.ASK_CODE)
+        reply = parse_reply(state.get("text", ""), turn.today)
+        return await apply_reply(config, turn, card, reply, state.get("reply_to"))
+    if choice.action == "indicator":
+        state = await load_state(turn.incoming.channel, turn.incoming.chat_id, turn.now,
+                                 session=turn.session)
+        if state.get("await") == "indicator_value":
+            return await _indicator(turn, card, choice.value, state.get("value") or None)
+        await _remember(config, turn, {"await": "indicator", "assignment": card.assignment_id,
+                                       "assessment": choice.value})
+        return turn.say(texts.ask_for("indicator", card))
+    if choice.value == "done":
+        return await record(config, turn, card, "done")
+    await _remember(config, turn, {"await": choice.value, "assignment": card.assignment_id})
+    return turn.say(texts.ask_for(choice.value, card))
+
+
+async def _decide(turn: Turn, choice: Choice) -> list[Outgoing]:
+    if not may_administer(turn.person.role):
+        return turn.say(texts.NOT_ALLOWED)
+    try:
+        request = await decide_extension(choice.target, choice.value == "y", turn.now,
+                                         _actor(turn), session=turn.session)
+    except StatusError as refusal:
+        return turn.say(str(refusal))
+    [card] = await cards(session=turn.session, assignment_ids=[request.assignment_id])
+    approved = request.state == "approved"
+    requester = (await turn.session.get(FocalPerson, request.requested_by)
+                 if request.requested_by else None)
+    if requester is not None:
+        await notify(turn.session, requester, f"extension-decision:{request.id}",
+                     texts.extension_decided(card, approved, request.new_due), turn.now)
+    verdict = "đồng ý" if approved else "không đồng ý"
+    return turn.say(f"Đã {verdict} đề nghị gia hạn {card.code} của {card.agency_name}.")
+
+
+async def handle_file(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    """A document or photo: an appendix to import (secretariat) or evidence."""
+    file = turn.incoming.file
+    assert file is not None
+    if may_administer(turn.person.role) and file.name.lower().endswith((".docx", ".xlsx",
+                                                                        ".csv")):
+        return await import_upload(config, turn, file)
+    proof = EvidenceIn(file_id=file.file_id, file_name=file.name, file_size=file.size)
+    state = await load_state(turn.incoming.channel, turn.incoming.chat_id, turn.now,
+                             session=turn.session)
+    change_id = state.get("change") if state.get("await") == "evidence" else None
+    codes = find_item_codes(turn.incoming.text)
+    if change_id is None and codes and turn.person.role != "leader":
+        scope = None if may_administer(turn.person.role) else turn.person.agency_id
+        found = await cards(session=turn.session, agency_id=scope, codes=list(codes))
+        if found:
+            change = await latest_change(found[0].assignment_id, session=turn.session)
+            change_id = change.id if change else None
+    if change_id is None:
+        return turn.say("Đồng chí gửi tệp này làm minh chứng cho nhiệm vụ nào? Hãy báo tình trạng "
+                        "trước (vd: “NV12 đã hoàn thành”) rồi gửi tệp, hoặc gửi tệp kèm chú thích "
+                        "là mã nhiệm vụ.")
+    await attach_evidence(change_id, [proof], session=turn.session)
+    return turn.say(f"Đã đính kèm minh chứng: {file.name}.")
+

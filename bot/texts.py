@@ -1,0 +1,184 @@
+"""Every sentence the bot says in chat, in Vietnamese."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from domain.reminder_text import format_date, shorten
+from storage.chat import AssignmentCard
+
+STATUS_LABELS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện",
+                 "blocked": "Vướng mắc", "done": "Hoàn thành"}
+ASSESSMENT_LABELS = {"achieved": "Đạt/vượt", "not_achieved": "Chưa đạt",
+                     "not_assessable": "Chưa đánh giá được"}
+ROLE_LABELS = {"focal": "cán bộ đầu mối", "leader": "lãnh đạo", "secretariat":
+               "Cơ quan thường trực"}
+
+STRANGER = ("Xin chào! Tài khoản này chưa được đăng ký với hệ thống đôn đốc nhiệm vụ của Ban "
+            "Chỉ đạo. Vui lòng liên hệ Cơ quan thường trực để nhận mã mời, rồi gửi: /start <mã>")
+NOT_ALLOWED = "Xin lỗi, đồng chí không có quyền dùng chức năng này."
+LEADER_READ_ONLY = ("Tài khoản lãnh đạo chỉ nhận thông báo; việc cập nhật tiến độ do cán bộ đầu "
+                    "mối của đơn vị thực hiện.")
+THROTTLED = "Đồng chí đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau 1 giờ."
+NO_OPEN_ITEMS = "Đơn vị hiện không có nhiệm vụ nào đang mở. Cảm ơn đồng chí!"
+ASK_CODE = ("Đồng chí muốn cập nhật nhiệm vụ nào? Hãy gõ mã nhiệm vụ kèm tình trạng, ví dụ: "
+            "“NV12 đã hoàn thành”, hoặc bấm nút bên dưới.")
+ERROR = ("Xin lỗi, hệ thống gặp sự cố khi xử lý tin nhắn này. Cơ quan thường trực đã được báo; "
+         "đồng chí vui lòng thử lại sau ít phút.")
+CANCELLED = "Đã hủy thao tác đang dở."
+
+
+def days_phrase(due: date | None, today: date) -> str:
+    """"còn 3 ngày", "đến hạn hôm nay", "quá hạn 5 ngày"; "" without a date."""
+    if due is None:
+        return ""
+    days = (due - today).days
+    if days > 0:
+        return f"còn {days} ngày"
+    return "đến hạn hôm nay" if days == 0 else f"quá hạn {-days} ngày"
+
+
+def card_line(card: AssignmentCard, today: date) -> str:
+    """One item in a list: code, text, deadline, status."""
+    deadline = card.deadline
+    parts = [f"hạn {format_date(deadline)}, {days_phrase(deadline, today)}" if deadline
+             else f"thời hạn: {card.deadline_raw or 'không ghi'}"]
+    if card.extended_due:
+        parts.append(f"đã gia hạn từ {format_date(card.due)}" if card.due else "đã gia hạn")
+    status = STATUS_LABELS.get(card.status, card.status)
+    if card.status == "in_progress" and card.percent is not None:
+        status += f" {card.percent}%"
+    parts.append(status)
+    return f"• {card.code} – {shorten(card.text)} ({'; '.join(parts)})"
+
+
+def welcome(role: str, agency: str | None) -> str:
+    """The first message after a chat is linked."""
+    who = ROLE_LABELS.get(role, role)
+    where = f" của {agency}" if agency else ""
+    lines = [f"Đã liên kết tài khoản: {who}{where}."]
+    if role == "focal":
+        lines.append("Hệ thống sẽ nhắc việc trước và sau thời hạn. Gõ /nhiemvu để xem các nhiệm "
+                     "vụ của đơn vị, /huongdan để xem cách trả lời.")
+    elif role == "leader":
+        lines.append("Đồng chí sẽ nhận thông báo khi nhiệm vụ của đơn vị quá hạn lâu.")
+    else:
+        lines.append("Gõ /huongdan để xem các lệnh dành cho Cơ quan thường trực.")
+    return "\n".join(lines)
+
+
+def help_text(role: str) -> str:
+    """/huongdan: how to answer, and the commands of this role."""
+    lines = [
+        "Cách cập nhật tiến độ:",
+        "• Bấm nút dưới tin nhắc việc: ✅ Hoàn thành · 🔄 Đang thực hiện · ⚠️ Vướng mắc · "
+        "📅 Xin gia hạn.",
+        "• Hoặc trả lời tin nhắc việc bằng lời, ví dụ: “đã hoàn thành, QĐ số 2345/QĐ-UBND”, "
+        "“đang thực hiện 60%”, “vướng mắc về kinh phí”, “xin gia hạn đến 30/11/2025”.",
+        "• Tin nhắn có mã nhiệm vụ (vd: NV12) được ghi cho đúng nhiệm vụ đó.",
+        "• Gửi tệp hoặc ảnh ngay sau khi báo hoàn thành để làm minh chứng.",
+        "Lệnh: /nhiemvu – nhiệm vụ của đơn vị · /capnhat <mã> – cập nhật một nhiệm vụ · "
+        "/huy – hủy thao tác đang dở",
+    ]
+    if role == "secretariat":
+        lines.append("Cơ quan thường trực: /tongquan – số liệu tổng hợp · /quahan – nhiệm vụ quá "
+                     "hạn · /coquan <tên> – một cơ quan · /moi <cơ quan> [lanhdao] – tạo mã mời · "
+                     "/duyet – đề nghị gia hạn chờ duyệt · gửi tệp .docx/.xlsx để nhập phụ lục.")
+    return "\n".join(lines)
+
+
+def items_list(cards: Sequence[AssignmentCard], today: date, title: str) -> str:
+    """A titled list of items."""
+    return "\n".join([title, *(card_line(card, today) for card in cards)])
+
+
+def ask_for(value: str, card: AssignmentCard) -> str:
+    """What a pressed status needs next."""
+    head = f"{card.code} – {shorten(card.text, 80)}"
+    return {
+        "in_progress": f"{head}\nTiến độ đạt bao nhiêu phần trăm? Có thể kèm ghi chú ngắn "
+                       "(vd: “60%, đang trình UBND tỉnh”).",
+        "blocked": f"{head}\nĐồng chí cho biết vướng mắc là gì để Cơ quan thường trực hỗ trợ?",
+        "extension": f"{head}\nĐề nghị gia hạn đến ngày nào? (vd: 30/11/2025) Có thể nêu lý do.",
+        "indicator": f"{head}\nGiá trị hiện tại của chỉ tiêu là bao nhiêu? (vd: “đạt 20% dân "
+                     "số”; gõ “bỏ qua” nếu chưa có số liệu)",
+    }[value]
+
+
+def confirm_status(card: AssignmentCard, status: str, percent: int | None, note: str | None,
+                   today: date) -> str:
+    """The closing line of a recorded update."""
+    label = STATUS_LABELS.get(status, status)
+    if status == "in_progress" and percent is not None:
+        label += f" {percent}%"
+    line = f"Đã ghi nhận {card.code}: {label} ({format_date(today)})."
+    if note:
+        line += f"\nGhi chú: {note}"
+    if status == "done":
+        line += ("\nNếu có minh chứng (số văn bản, tệp, ảnh), đồng chí gửi ngay tin tiếp theo "
+                 "để đính kèm.")
+    return line
+
+
+def confirm_indicator(card: AssignmentCard, assessment: str, value_text: str | None) -> str:
+    """The closing line of an indicator report."""
+    line = f"Đã ghi nhận chỉ tiêu {card.code}: {ASSESSMENT_LABELS.get(assessment, assessment)}"
+    return line + (f", giá trị: {value_text}." if value_text else ".")
+
+
+def extension_requested(card: AssignmentCard, new_due: date | None) -> str:
+    """Told to the requester."""
+    when = f" đến {format_date(new_due)}" if new_due else ""
+    return (f"Đã gửi đề nghị gia hạn {card.code}{when}. Thời hạn cũ vẫn giữ nguyên cho đến khi "
+            "Cơ quan thường trực duyệt; đồng chí sẽ nhận được thông báo.")
+
+
+def extension_notice(card: AssignmentCard, requester: str, new_due: date | None,
+                     reason: str | None) -> str:
+    """Told to the secretariat, with approve/refuse buttons."""
+    deadline = format_date(card.due) if card.due else card.deadline_raw
+    lines = [f"📅 Đề nghị gia hạn từ {requester} ({card.agency_name}):",
+             f"{card.code} – {shorten(card.text)}",
+             f"Thời hạn hiện tại: {deadline}; đề nghị: "
+             f"{format_date(new_due) if new_due else 'chưa ghi ngày'}."]
+    if reason:
+        lines.append(f"Lý do: {reason}")
+    return "\n".join(lines)
+
+
+def extension_decided(card: AssignmentCard, approved: bool, new_due: date | None) -> str:
+    """Told to the requester once the secretariat decided."""
+    if approved:
+        return (f"✅ Cơ quan thường trực đã đồng ý gia hạn {card.code} đến "
+                f"{format_date(new_due) if new_due else ''}. Việc hoàn thành sau thời hạn gốc "
+                "vẫn được ghi nhận là quá hạn trong báo cáo.")
+    return (f"❌ Cơ quan thường trực chưa đồng ý gia hạn {card.code}. Thời hạn vẫn là "
+            f"{format_date(card.due) if card.due else card.deadline_raw}.")
+
+
+def which_item(cards: Sequence[AssignmentCard], today: date) -> str:
+    """Asked when a reply could mean several items."""
+    return items_list(cards, today, "Tin nhắn này áp dụng cho nhiệm vụ nào? Bấm chọn bên dưới:")
+
+
+def unclear(card: AssignmentCard) -> str:
+    """Asked when free text is not clear enough to record."""
+    return (f"Hệ thống chưa hiểu rõ tình trạng của {card.code} – {shorten(card.text, 80)}. "
+            "Đồng chí vui lòng chọn bên dưới:")
+
+
+def unknown_codes(codes: Sequence[str]) -> str:
+    """Codes that are not this agency's items."""
+    return (f"Không tìm thấy nhiệm vụ {', '.join(codes)} trong danh sách của đơn vị. "
+            "Gõ /nhiemvu để xem mã các nhiệm vụ.")
+
+
+def invite_created(code: str, agency: str | None, role: str, expires: date,
+                   link: str | None) -> str:
+    """The secretariat's copy of a new invite."""
+    who = f"{ROLE_LABELS.get(role, role)}{' của ' + agency if agency else ''}"
+    lines = [f"Mã mời cho {who}: {code}", f"Hiệu lực đến hết {format_date(expires)}, dùng một lần."]
+    lines.append(f"Gửi đường dẫn này cho người được mời: {link}" if link
+                 else f"Người được mời gõ cho bot: /start {code}")
+    return "\n".join(lines)

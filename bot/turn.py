@@ -1,0 +1,96 @@
+"""The pieces of one chat turn: what came in, who sent it, what goes back."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.keyboards import as_json
+from bot.messenger import Buttons
+from storage.models import FocalPerson
+from storage.outbox import NewMessage, enqueue
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file a person sent: the platform's id for it, its name and size."""
+
+    file_id: str
+    name: str
+    size: int | None = None
+    is_photo: bool = False
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One chat event, whatever the channel."""
+
+    channel: str
+    chat_id: str
+    update_id: str
+    sender_name: str = ""
+    text: str = ""
+    command: str | None = None
+    args: str = ""
+    callback: str | None = None
+    message_id: str | None = None
+    reply_to_message_id: str | None = None
+    file: FileRef | None = None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A reply in the same chat."""
+
+    text: str
+    buttons: Buttons = ()
+
+
+@dataclass
+class Turn:
+    """One update being handled: who, what, when, and the replies so far."""
+
+    session: AsyncSession
+    person: FocalPerson
+    incoming: Incoming
+    now: datetime
+    today: date
+    replies: list[Outgoing] = field(default_factory=list)
+
+    def say(self, text: str, buttons: Buttons = ()) -> list[Outgoing]:
+        """Add a reply and return them all (handlers end with `return turn.say(...)`)."""
+        self.replies.append(Outgoing(text, buttons))
+        return self.replies
+
+    @property
+    def actor_name(self) -> str:
+        """How others are told who did something."""
+        return self.person.name or f"{self.person.channel}:{self.person.chat_id}"
+
+
+@dataclass(frozen=True)
+class ConversationConfig:
+    """The knobs and edges the conversation needs."""
+
+    tz: tzinfo
+    now: Callable[[], datetime]
+    admin_chat_ids: frozenset[str] = frozenset()
+    invite_valid_for: timedelta = timedelta(days=7)
+    state_valid_for: timedelta = timedelta(hours=12)
+    link_for: Callable[[str], str | None] = lambda code: None
+    # Channel -> how to download a file a person sent (set by each channel's adapter).
+    fetchers: dict[str, Callable[[str], Awaitable[bytes]]] = field(default_factory=dict)
+    fallback_year: Callable[[date], int] = lambda today: today.year
+    overview: Callable[[AsyncSession, date], Awaitable[str]] | None = None
+
+
+async def notify(session: AsyncSession, person: FocalPerson, key: str, text: str,
+                 now: datetime, buttons: Buttons = ()) -> None:
+    """Tell another chat, through the outbox (exactly once per key)."""
+    await enqueue(NewMessage(key=key, kind="notice", channel=person.channel,
+                             chat_id=person.chat_id, text=text, focal_person_id=person.id,
+                             buttons=as_json(buttons) if buttons else None),
+                  now, session=session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Coroutine
 from datetime import UTC, date, datetime
@@ -14,7 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.database import open_database
+from cli.digest import digest_command
+from cli.invites import CommandError, print_invite
 from cli.remind import remind
+from cli.service import NO_TOKEN, serve
 from config import Settings, SettingsError, load_settings
 from domain.import_report import render_import_summary
 from storage.agencies import RegistryError, import_registry, read_registry
@@ -27,8 +31,10 @@ from storage.queries import find_agency, list_items
 app = typer.Typer(help="dondoc: follow up the steering committee's tasks.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 agencies_app = typer.Typer(help="Agency registry.", no_args_is_help=True)
+admin_app = typer.Typer(help="Secretariat accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(agencies_app, name="agencies")
+app.add_typer(admin_app, name="admin")
 console = Console()
 
 
@@ -50,7 +56,7 @@ def run(coroutine: Coroutine[Any, Any, None]) -> None:
     """Run a command's coroutine, turning our known errors into one-line messages."""
     try:
         asyncio.run(coroutine)
-    except (ImportFailed, RegistryError) as exc:
+    except (ImportFailed, RegistryError, CommandError) as exc:
         raise fail(f"Lỗi: {exc}") from None
     except SchemaOutdated as exc:
         raise fail(f"Error: {exc}") from None
@@ -155,6 +161,42 @@ def export_command(
     run(go())
 
 
+@app.command("run")
+def run_command(
+    webhook: Annotated[bool, typer.Option("--webhook", help="Serve Telegram's webhook instead "
+                                                            "of long polling")] = False,
+) -> None:
+    """Run the bot and the scheduler (long polling by default)."""
+    settings = settings_or_exit()
+    if not settings.telegram_token:
+        raise fail(NO_TOKEN, 2)
+    if webhook and not (settings.webhook_url and settings.webhook_secret):
+        raise fail("--webhook cần DONDOC_WEBHOOK_URL và DONDOC_WEBHOOK_SECRET (16–256 ký tự "
+                   "A-Z, a-z, 0-9, _ hoặc -).", 2)
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL, and Telegram's URLs carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    run(serve(settings, webhook))
+
+
+@app.command("invite")
+def invite_command(
+    agency: Annotated[str, typer.Argument(help="Agency name (as in the registry)")],
+    role: Annotated[Literal["focal", "leader"], typer.Option(help="focal or leader")] = "focal",
+) -> None:
+    """Create a single-use invite code for an agency's focal person or leader."""
+    settings = settings_or_exit()
+    run(print_invite(settings, agency, role))
+
+
+@admin_app.command("bootstrap")
+def admin_bootstrap() -> None:
+    """Print a one-time code that makes the chat that sends it a secretariat account."""
+    settings = settings_or_exit()
+    run(print_invite(settings, None, "secretariat"))
+
+
 @app.command("remind")
 def remind_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the messages, send nothing")
@@ -171,3 +213,6 @@ def remind_command(
     except ValueError:
         raise fail(f"Ngày không hợp lệ: {today!r} (cần dạng YYYY-MM-DD)") from None
     run(remind(settings, day, dry_run))
+
+
+app.command("digest")(digest_command)

@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     admin_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
 
+    # Chat.
+    telegram_bot_username: str | None = None
+    invite_days: int = Field(default=7, ge=1, le=90)
+    webhook_url: str | None = None
+    webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+
     # Reminder policy (counts in working days).
     remind_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [14, 7, 3, 1, 0])
     overdue_every: int = Field(default=3, ge=1)
@@ -47,6 +55,10 @@ class Settings(BaseSettings):
     send_per_chat_seconds: float = Field(default=1.0, ge=0)
     send_lease_seconds: int = Field(default=300, ge=10)
     drain_every_seconds: int = Field(default=15, ge=1)
+
+    # Weekly digest. APScheduler reads cron day numbers from Monday=0: write day names ("fri").
+    digest_cron: str = "0 16 * * fri"
+    digest_every_weeks: int = Field(default=1, ge=1, le=4)
 
     @field_validator("admin_chat_ids", "remind_before", "escalate_after", mode="before")
     @classmethod

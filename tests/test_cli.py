@@ -105,3 +105,29 @@ def test_an_outdated_database_is_refused(database):
     refused = invoke("tasks")
     assert refused.exit_code == 1
     assert "dondoc db upgrade" in refused.stderr
+
+
+def test_run_without_a_token_says_how_to_get_one(monkeypatch):
+    monkeypatch.delenv("DONDOC_TELEGRAM_TOKEN", raising=False)
+    result = invoke("run")
+    assert result.exit_code == 2
+    assert "@BotFather" in result.stderr and "dondoc demo" in result.stderr
+
+
+def test_invite_prints_a_code_and_the_deep_link(monkeypatch):
+    monkeypatch.setenv("DONDOC_TELEGRAM_BOT_USERNAME", "dondoc_nghean_bot")
+    invoke("agencies", "import", str(EXAMPLE_REGISTRY))
+    result = invoke("invite", "Sở Y tế", "--role", "leader")
+    assert result.exit_code == 0, result.output
+    first_line, _, rest = result.stdout.partition("\n")
+    assert first_line.startswith("Mã mời cho lãnh đạo của Sở Y tế: ")
+    code = first_line.rsplit(" ", 1)[1]
+    assert f"https://t.me/dondoc_nghean_bot?start={code}" in rest
+    unknown = invoke("invite", "Sở Không Có")
+    assert unknown.exit_code == 1 and "không tìm thấy cơ quan" in unknown.stderr
+
+
+def test_admin_bootstrap_prints_a_secretariat_code():
+    result = invoke("admin", "bootstrap")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Mã mời cho Cơ quan thường trực: ")

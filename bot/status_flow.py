@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, cast
 
 from bot import texts
@@ -11,6 +10,7 @@ from bot.commands import import_upload
 from bot.keyboards import Choice, decode, encode, item_buttons
 from bot.messenger import Button
 from bot.turn import ConversationConfig, Outgoing, Turn, notify
+from domain.indicator_values import declines_value, parse_indicator_value
 from domain.permissions import may_administer, may_update
 from domain.replies import Reply, find_item_codes, parse_reply
 from storage.chat import AssignmentCard, cards, load_state, reminded_in, save_state
@@ -31,8 +31,6 @@ from storage.status import (
 )
 
 log = logging.getLogger(__name__)
-_SKIP = re.compile(r"^\s*(bỏ qua|bo qua|không|khong|chưa có|chua co|-)\s*$", re.IGNORECASE)
-_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)\s*(%|phần trăm|phan tram)?")
 
 
 def _actor(turn: Turn) -> Actor:
@@ -160,16 +158,13 @@ async def _answer_awaited(config: ConversationConfig, turn: Turn,
         if reply.new_due is None:
             return turn.say("Chưa đọc được ngày đề nghị. Đồng chí gõ lại, ví dụ: 30/11/2025.")
         return await extension(turn, card, reply)
-    value_text = None if _SKIP.match(text) else text.strip()
+    value_text = None if declines_value(text) else text.strip()
     return await _indicator(turn, card, state["assessment"], value_text)
 
 
 async def _indicator(turn: Turn, card: AssignmentCard, assessment: str,
                      value_text: str | None) -> list[Outgoing]:
-    value = unit = None
-    if value_text and (number := _NUMBER.search(value_text)):
-        value = float(number.group(1).replace(",", "."))
-        unit = "%" if number.group(2) else None
+    value, unit = parse_indicator_value(value_text or "")
     await record_indicator(card.assignment_id, cast(Any, assessment), turn.now, _actor(turn),
                            session=turn.session, value_text=value_text, value=value, unit=unit)
     await _forget(turn)

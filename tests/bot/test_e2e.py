@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot import texts
 from bot.turn import Incoming
 from storage.models import (
     Assignment,
     Evidence,
     ExtensionRequest,
+    IndicatorReport,
     Item,
     ProcessedUpdate,
     StatusChange,
 )
+from tests.appendix_files import seed_layout, write_xlsx
 from tests.bot.conftest import World
+from tests.conftest import SEED
 
 HEALTH_CHAT, POLICE_CHAT, SECRETARIAT_CHAT = 101, 102, 900
 
@@ -217,3 +221,67 @@ async def test_the_bot_registers_its_commands(world: World):
     await world.sandbox.wait_until(lambda: bool(world.sandbox.commands()))
     names = [c["command"] for c in world.sandbox.commands()]
     assert {"nhiemvu", "capnhat", "huongdan", "tongquan", "quahan", "duyet"} <= set(names)
+
+
+async def test_an_indicator_is_assessed_with_its_value(world: World):
+    await link(world, 104, "Ngô Minh", "Sở Khoa học và Công nghệ")
+    user = world.sandbox.user(104)
+    code = await item_code(world, "Tỷ lệ phủ sóng 5G trên địa bàn")
+    last = user.messages_from_bot()[-1]
+    user.send_message(f"/capnhat {code}")
+    card = await user.wait_for_bot_message(after=last)
+    assert [b.text for b in card.buttons] == ["✅ Đạt/vượt", "❌ Chưa đạt", "❓ Chưa đánh giá được"]
+    query = user.press_button(card, text="❌ Chưa đạt")
+    await world.sandbox.wait_for_callback_answer(query)
+    asked = await user.wait_for_bot_message(after=card)
+    assert "Giá trị hiện tại" in asked.text
+    user.send_message("5G phủ khoảng 20% dân số")
+    done = await user.wait_for_bot_message(after=asked)
+    assert done.text == f"Đã ghi nhận chỉ tiêu {code}: Chưa đạt, giá trị: 5G phủ khoảng 20% dân số."
+    async with world.sessions() as session:
+        report = (await session.exec(select(IndicatorReport))).one()
+    assert (report.assessment, report.value, report.unit) == ("not_achieved", 20, "%")
+
+
+async def test_a_reply_that_could_mean_several_items_asks_which(world: World):
+    await link(world, POLICE_CHAT, "Trần Văn Nam", "Công an tỉnh")
+    police = world.sandbox.user(POLICE_CHAT)
+    last = police.messages_from_bot()[-1]
+    police.send_message("đang thực hiện 80%")
+    asked = await police.wait_for_bot_message(after=last)
+    assert asked.text.startswith("Tin nhắn này áp dụng cho nhiệm vụ nào?")
+    target = await item_code(world, "Triển khai hiệu quả định danh điện tử cho cơ quan, tổ chức")
+    query = police.press_button(asked, text=next(b.text for b in asked.buttons
+                                                 if b.text.startswith(target + " ")))
+    await world.sandbox.wait_for_callback_answer(query)
+    done = await police.wait_for_bot_message(after=asked)
+    assert done.text.startswith(f"Đã ghi nhận {target}: Đang thực hiện 80%")
+
+
+async def test_a_leader_reads_but_does_not_update(world: World):
+    await link(world, 202, "Lãnh đạo Công an", "Công an tỉnh", role="leader")
+    leader = world.sandbox.user(202)
+    last = leader.messages_from_bot()[-1]
+    leader.send_message("/nhiemvu")
+    listing = await leader.wait_for_bot_message(after=last)
+    assert listing.text.startswith("Nhiệm vụ đang mở của Công an tỉnh:")
+    leader.send_message("đã hoàn thành hết")
+    refused = await leader.wait_for_bot_message(after=listing)
+    assert refused.text == texts.LEADER_READ_ONLY
+    async with world.sessions() as session:
+        assert (await session.exec(select(StatusChange))).all() == []
+
+
+async def test_the_secretariat_imports_an_appendix_sent_in_chat(world: World, tmp_path):
+    await link(world, SECRETARIAT_CHAT, "Văn phòng BCĐ", None, "secretariat")
+    secretariat = world.sandbox.user(SECRETARIAT_CHAT)
+    path = tmp_path / "phu-luc.xlsx"
+    write_xlsx(seed_layout(SEED), path)
+    last = secretariat.messages_from_bot()[-1]
+    secretariat.send_document(path.read_bytes(), "phu-luc.xlsx")
+    summary = await secretariat.wait_for_bot_message(after=last)
+    assert summary.text.startswith("Đã nhập: phu-luc.xlsx")
+    assert "Mới: 0 · Cập nhật: 0 · Không đổi: 93" in summary.text
+    secretariat.send_document(b"PK\x03\x04 broken", "hong.docx")
+    refused = await secretariat.wait_for_bot_message(after=summary)
+    assert refused.text == "Không nhập được: hong.docx: tệp .docx bị hỏng hoặc không phải tệp Word"

@@ -9,7 +9,7 @@ from sandbox.core import (
     SandboxRejectionError,
 )
 from sandbox.errors import ApiError, SandboxUsageError
-from sandbox.limits import TELEGRAM_RATE_LIMITS, Faults, RateLimits
+from sandbox.limits import TELEGRAM_RATE_LIMITS, Faults, FloodRefusal, RateLimits
 from sandbox.server import SandboxServer, running_sandbox
 from sandbox.spec import BotApiSpec, load_spec, locate_spec
 from sandbox.state import CallbackQueryRecord, ChatActionRecord
@@ -27,6 +27,7 @@ __all__ = [
     "ChatActionRecord",
     "Clock",
     "Faults",
+    "FloodRefusal",
     "InlineButton",
     "ManualClock",
     "RateLimits",

@@ -56,6 +56,7 @@ async def serve(args: argparse.Namespace) -> None:
     if not is_loopback_host(args.host):
         logger.warning("listening on %s: anyone who can reach it can act as any user", args.host)
     print(f"Telegram sandbox on {server.root_url}")
+    print(f"  web chat:              {server.root_url}/chat")
     print(f"  bot API base_url:      {sandbox.base_url}")
     print(f"  bot API base_file_url: {sandbox.file_base_url}")
     print(f"  token:                 {sandbox.token}")

@@ -131,6 +131,18 @@ class ControlApi:
             )
         return _json(message_json(message), 201)
 
+    async def callback_answer(self, request: web.Request) -> web.Response:
+        """GET /sandbox/callbacks/{query_id}: whether and how the bot answered a button press."""
+        query = self._sandbox(request).state.callback_queries[request.match_info["query_id"]]
+        return _json(
+            {
+                "callback_query_id": query.id,
+                "data": query.data,
+                "answered": query.answered,
+                "answer": query.answer,
+            }
+        )
+
     async def block(self, request: web.Request) -> web.Response:
         """POST /sandbox/users/{user_id}/block."""
         self._sandbox(request).user(int(request.match_info["user_id"])).block_bot()
@@ -182,6 +194,7 @@ def add_control_routes(app: web.Application, key: web.AppKey[Sandbox]) -> None:
         ("POST", "/sandbox/chats/{chat_id}/messages", api.send_message),
         ("POST", "/sandbox/chats/{chat_id}/callbacks", api.press_button),
         ("POST", "/sandbox/chats/{chat_id}/files", api.send_file),
+        ("GET", "/sandbox/callbacks/{query_id}", api.callback_answer),
         ("GET", "/sandbox/files/{file_id}", api.file_content),
     ]
     for method, path, handler in routes:

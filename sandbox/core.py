@@ -12,7 +12,7 @@ from sandbox.account_methods import AccountMethods, commands_key
 from sandbox.clock import Clock, SystemClock
 from sandbox.errors import ApiError, JsonDict, bad_request, not_found, success, unauthorized
 from sandbox.files import FileStore
-from sandbox.limits import TELEGRAM_RATE_LIMITS, Faults, RateLimiter, RateLimits
+from sandbox.limits import TELEGRAM_RATE_LIMITS, Faults, FloodRefusal, RateLimiter, RateLimits
 from sandbox.message_methods import Handler, MessageMethods, request_record
 from sandbox.spec import BotApiSpec, TypeExpr, load_spec
 from sandbox.state import CallbackQueryRecord, ChatActionRecord, SandboxState
@@ -36,6 +36,7 @@ class ApiCall:
     params: JsonDict
     error_code: int | None
     description: str | None
+    at: float = 0.0  # the sandbox clock's monotonic seconds when the answer was given
 
 
 class SandboxRejectionError(AssertionError):
@@ -186,6 +187,7 @@ class Sandbox:
             params=request_record(dict(params)),
             error_code=error.error_code if error else None,
             description=error.description if error else None,
+            at=self.clock.monotonic(),
         )
         self.calls.append(call)
         if error is not None and error.error_code in REJECTION_CODES:
@@ -291,6 +293,11 @@ class Sandbox:
     def internal_errors(self) -> list[str]:
         """Answers or updates of the sandbox that break the specification (sandbox bugs)."""
         return self.state.internal_errors
+
+    @property
+    def flood_refusals(self) -> list[FloodRefusal]:
+        """Messages the flood limits answered with 429, oldest first (not injected 429s)."""
+        return list(self.state.limiter.refusals) if self.state.limiter else []
 
     def take_rejections(self) -> list[ApiCall]:
         """Return and forget the rejected requests (for tests that provoke them)."""

@@ -44,12 +44,22 @@ class _SlidingWindow:
         self._events.append(now)
 
 
+@dataclass(frozen=True)
+class FloodRefusal:
+    """A message the flood limits turned away with a 429 (injected 429s are not these)."""
+
+    chat_id: int
+    at: float
+    retry_after: int
+
+
 class RateLimiter:
     """Answers 429 with retry_after when a message would break a flood limit."""
 
     def __init__(self, limits: RateLimits, clock: Clock) -> None:
         self._limits = limits
         self._clock = clock
+        self.refusals: list[FloodRefusal] = []
         self._overall = _SlidingWindow(limits.overall_per_second, 1.0)
         self._per_chat: dict[int, _SlidingWindow] = {}
         self._per_group: dict[int, _SlidingWindow] = {}
@@ -62,7 +72,9 @@ class RateLimiter:
             windows.append(self._group_window(chat_id))
         wait = max(window.wait_needed(now) for window in windows)
         if wait > 0:
-            raise too_many_requests(wait)
+            error = too_many_requests(wait)
+            self.refusals.append(FloodRefusal(chat_id, now, error.retry_after or 0))
+            raise error
         for window in windows:
             window.record(now)
 

@@ -13,6 +13,7 @@ from sandbox.control_api import add_control_routes
 from sandbox.core import Sandbox, SandboxInternalError
 from sandbox.errors import ApiError, JsonDict, bad_request, not_found, unauthorized
 from sandbox.validation import UploadedFile
+from sandbox.webchat import add_webchat_routes
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ def build_app(sandbox: Sandbox) -> web.Application:
     app.router.add_route("*", "/bot{token}/{method}", handle_bot_api)
     app.router.add_get("/file/bot{token}/{path:.+}", handle_file_download)
     add_control_routes(app, SANDBOX_KEY)
+    add_webchat_routes(app)
     return app
 
 

@@ -105,14 +105,18 @@ class Sender:
 
     async def _attempt(self, row: Outbox) -> Sent:
         messenger = self.messengers[row.channel]
-        await self.limiter.acquire(f"{row.channel}:{row.chat_id}")
-        if row.attachment is not None and row.attachment_name:
-            if row.attachment_name.lower().endswith(_IMAGE_SUFFIXES):
-                return await messenger.send_photo(row.chat_id, row.attachment_name,
-                                                  row.attachment, row.text)
-            return await messenger.send_document(row.chat_id, row.attachment_name,
-                                                 row.attachment, row.text)
-        return await messenger.send_text(row.chat_id, row.text, to_buttons(row.buttons))
+        chat = f"{row.channel}:{row.chat_id}"
+        await self.limiter.acquire(chat)
+        try:
+            if row.attachment is not None and row.attachment_name:
+                if row.attachment_name.lower().endswith(_IMAGE_SUFFIXES):
+                    return await messenger.send_photo(row.chat_id, row.attachment_name,
+                                                      row.attachment, row.text)
+                return await messenger.send_document(row.chat_id, row.attachment_name,
+                                                     row.attachment, row.text)
+            return await messenger.send_text(row.chat_id, row.text, to_buttons(row.buttons))
+        finally:
+            self.limiter.release(chat)
 
     async def _deliver(self, row: Outbox, report: DrainReport) -> None:
         assert row.id is not None

@@ -151,9 +151,12 @@ async def test_two_messages_to_one_chat_within_a_second_get_429(
         await bot.send_message(2008, "hai")
 
     assert seconds(raised.value) == 1
+    assert [(r.chat_id, r.retry_after) for r in sandbox.flood_refusals] == [(2008, 1)]
     clock.advance(0.6)
     await bot.send_message(2008, "hai")
     assert [m.text for m in sandbox.bot_messages(2008)] == ["một", "hai"]
+    sends = [c for c in sandbox.calls if c.method == "sendMessage"]
+    assert [(c.error_code, c.at) for c in sends] == [(None, 0.0), (429, 0.4), (None, 1.0)]
 
 
 async def test_thirty_messages_per_second_overall(
@@ -222,6 +225,7 @@ async def test_injected_429_carries_retry_after(bot: telegram.Bot, sandbox: Sand
         await bot.send_message(2012, "x")
 
     assert seconds(raised.value) == 7
+    assert sandbox.flood_refusals == []  # injected, not the platform's own limits
 
 
 async def test_timeout_fault_with_and_without_execution(

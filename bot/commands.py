@@ -11,10 +11,14 @@ from bot import texts
 from bot.keyboards import Choice, encode, item_buttons
 from bot.messenger import Button
 from bot.turn import ConversationConfig, FileRef, Outgoing, Turn
+from domain.digest import build_digest
+from domain.digest_inputs import digest_period
+from domain.digest_text import render_digest
 from domain.import_report import render_import_summary
 from domain.permissions import may_administer
 from domain.replies import find_item_codes
 from storage.chat import AssignmentCard, cards
+from storage.digest import load_digest_inputs
 from storage.importer import ImportFailed, import_appendix
 from storage.invites import create_invite
 from storage.queries import find_agency
@@ -70,17 +74,9 @@ async def _update_one(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
 
 
 async def _overview(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
-    if config.overview is not None:
-        return turn.say(await config.overview(turn.session, turn.today))
-    everything = await cards(session=turn.session)
-    counts: dict[str, int] = defaultdict(int)
-    for card in everything:
-        counts[card.status] += 1
-    overdue = sum(1 for card in everything if card.overdue(turn.today))
-    lines = [f"Tổng quan ngày {turn.today:%d/%m/%Y}: {len(everything)} phân công"]
-    lines += [f"• {texts.STATUS_LABELS[s]}: {counts[s]}" for s in texts.STATUS_LABELS]
-    lines.append(f"• Quá hạn (chưa hoàn thành): {overdue}")
-    return turn.say("\n".join(lines))
+    period = digest_period(turn.today, config.digest_every_weeks)
+    inputs = await load_digest_inputs(period, config.tz, session=turn.session)
+    return turn.say(render_digest(build_digest(inputs)))
 
 
 async def _overdue(config: ConversationConfig, turn: Turn) -> list[Outgoing]:

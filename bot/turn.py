@@ -84,7 +84,7 @@ class ConversationConfig:
     # Channel -> how to download a file a person sent (set by each channel's adapter).
     fetchers: dict[str, Callable[[str], Awaitable[bytes]]] = field(default_factory=dict)
     fallback_year: Callable[[date], int] = lambda today: today.year
-    overview: Callable[[AsyncSession, date], Awaitable[str]] | None = None
+    digest_every_weeks: int = 1
 
 
 async def notify(session: AsyncSession, person: FocalPerson, key: str, text: str,

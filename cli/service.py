@@ -19,6 +19,7 @@ from bot.webhook import webhook_app
 from cli.database import open_database
 from cli.wiring import calendar_around, make_sender, reminder_policy, working_hours
 from config import Settings
+from scheduler.digest_job import schedule_digest
 from scheduler.scan import scan
 from scheduler.ticks import Ticker
 
@@ -41,7 +42,8 @@ def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSessi
     return Conversation(sessions, ConversationConfig(
         tz=settings.tz, now=lambda: datetime.now(UTC),
         admin_chat_ids=frozenset(f"telegram:{chat}" for chat in settings.admin_chat_ids),
-        invite_valid_for=timedelta(days=settings.invite_days), link_for=link_for))
+        invite_valid_for=timedelta(days=settings.invite_days), link_for=link_for,
+        digest_every_weeks=settings.digest_every_weeks))
 
 
 def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
@@ -76,7 +78,7 @@ async def serve(settings: Settings, use_webhook: bool) -> None:
                                         settings.telegram_base_url,
                                         settings.telegram_base_url.replace("/bot", "/file/bot"))
         ticker = make_ticker(settings, sessions, {"telegram": TelegramMessenger(application.bot)})
-        _schedule_digest(ticker, settings, sessions)
+        schedule_digest(ticker, settings, sessions)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -112,13 +114,3 @@ async def _start_webhook(settings: Settings, application: Application) -> web.Ap
     await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
     await application.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret)
     return runner
-
-
-def _schedule_digest(ticker: Ticker, settings: Settings,
-                     sessions: async_sessionmaker[AsyncSession]) -> None:
-    try:
-        from scheduler.digest_job import schedule_digest
-    except ImportError:  # the weekly digest lands in its own change
-        log.warning("weekly digest not available in this build")
-        return
-    schedule_digest(ticker, settings, sessions)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import cast
 
+import sqlalchemy as sa
 from sqlalchemy import func, union_all, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -44,20 +45,32 @@ from storage.models import (
 from storage.outbox import insert_ignoring_duplicates
 
 
-def _local(moment: datetime | None, tz: tzinfo) -> date | None:
-    return moment.astimezone(tz).date() if moment is not None else None
+def _local(moment: datetime | str | None, tz: tzinfo) -> date | None:
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        # An aggregate over a timestamp can come back as SQLite's stored UTC text.
+        moment = datetime.fromisoformat(moment)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(tz).date()
 
 
 async def _items(session: AsyncSession) -> list[ItemIn]:
-    rows = await session.exec(select(Item, Document.title).join(Document, isouter=True)
-                              .order_by(col(Item.id)))
+    query = (
+        sa.select(col(Item.id), col(Item.code), col(Item.number), col(Item.kind),
+                  col(Item.text), col(Document.title), col(Item.lead_agencies),
+                  col(Item.deadline_raw), col(Item.deadline_kind), col(Item.due),
+                  col(Item.assessment))
+        .join(Document, col(Document.id) == col(Item.document_id), isouter=True)
+        .order_by(col(Item.id)))
+    rows = await session.exec(query)  # type: ignore[call-overload]
     return [
-        ItemIn(item_id=item.id or 0, code=item.code or item.number, number=item.number,
-               kind=cast(ItemKind, item.kind), text=item.text, document=title or "",
-               lead_agencies=tuple(item.lead_agencies), deadline_raw=item.deadline_raw,
-               deadline_kind=cast(DeadlineKind, item.deadline_kind), due=item.due,
-               assessment=item.assessment)
-        for item, title in rows.all()
+        ItemIn(item_id=item_id or 0, code=code or number, number=number,
+               kind=cast(ItemKind, kind), text=text, document=title or "",
+               lead_agencies=tuple(leads or ()), deadline_raw=raw,
+               deadline_kind=cast(DeadlineKind, deadline_kind), due=due, assessment=assessment)
+        for (item_id, code, number, kind, text, title, leads, raw, deadline_kind, due,
+             assessment) in rows.all()
     ]
 
 
@@ -95,20 +108,26 @@ async def _assignments(tz: tzinfo, session: AsyncSession) -> list[AssignmentIn]:
     )
     indicators = await _indicator_reports(session)
     evidence = await _evidence(session)
-    rows = await session.exec(
-        select(Assignment, Agency.name, last_update.c.at)
+    # Plain columns, not ORM objects: this reads every assignment, 100,000 of them at scale.
+    query = (
+        sa.select(col(Assignment.id), col(Assignment.item_id), col(Assignment.agency_id),
+                  col(Agency.name), col(Assignment.status), col(Assignment.percent),
+                  col(Assignment.note), col(Assignment.done_on), col(Assignment.extended_due),
+                  col(Assignment.status_changed_at), last_update.c.at)
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
         .join(last_update, last_update.c.assignment_id == col(Assignment.id), isouter=True)
         .where(col(Assignment.active).is_(True)).order_by(col(Assignment.id)))
+    rows = await session.exec(query)  # type: ignore[call-overload]
     return [
         AssignmentIn(
-            assignment_id=a.id or 0, item_id=a.item_id, agency_id=a.agency_id,
-            agency_name=agency_name, status=cast(Status, a.status), percent=a.percent,
-            note=a.note, done_on=a.done_on, extended_due=a.extended_due,
-            status_since=_local(a.status_changed_at, tz), last_update=_local(updated_at, tz),
-            indicator=indicators.get(a.id or 0), evidence=evidence.get(a.id or 0, ()),
+            assignment_id=assignment_id, item_id=item_id, agency_id=agency_id,
+            agency_name=agency_name, status=cast(Status, status), percent=percent, note=note,
+            done_on=done_on, extended_due=extended_due, status_since=_local(changed_at, tz),
+            last_update=_local(updated_at, tz), indicator=indicators.get(assignment_id),
+            evidence=evidence.get(assignment_id, ()),
         )
-        for a, agency_name, updated_at in rows.all()
+        for (assignment_id, item_id, agency_id, agency_name, status, percent, note, done_on,
+             extended_due, changed_at, updated_at) in rows.all()
     ]
 
 

@@ -86,19 +86,21 @@ def _item_row(sheet: WriteOnlyWorksheet, number: int, status: ItemStatus) -> lis
     notes = [(part.assignment.agency_name, _note(part.assignment)) for part in status.assignments]
     note = "\n".join(f"{agency}: {text}" if several else text for agency, text in notes if text)
     proofs = dict.fromkeys(p for part in status.assignments for p in part.assignment.evidence)
-    return [number, item.code, item.text, item.document, "; ".join(item.lead_agencies),
-            item.deadline_raw, _LABELS[status.cls], status.percent,
-            _date(sheet, status.last_update), note, "; ".join(proofs)]
+    return [number, item.code, item.text, item.document or None,
+            "; ".join(item.lead_agencies) or None, item.deadline_raw or None,
+            _LABELS[status.cls], status.percent, _date(sheet, status.last_update), note or None,
+            "; ".join(proofs) or None]
 
 
 def _assignment_row(sheet: WriteOnlyWorksheet, number: int, status: ItemStatus,
                     part: AssignmentStatus) -> list[Any]:
     item, assignment = status.item, part.assignment
     progress = 100 if assignment.status == "done" else assignment.percent
-    return [number, item.code, item.text, item.document, assignment.agency_name,
-            item.deadline_raw, _LABELS[part.cls], progress if item.kind == "task" else None,
-            _date(sheet, assignment.last_update), _note(assignment),
-            "; ".join(assignment.evidence)]
+    # None, not "": openpyxl writes an empty string as a cell, and skips None.
+    return [number, item.code, item.text, item.document or None, assignment.agency_name,
+            item.deadline_raw or None, _LABELS[part.cls],
+            progress if item.kind == "task" else None, _date(sheet, assignment.last_update),
+            _note(assignment) or None, "; ".join(assignment.evidence) or None]
 
 
 def _rows(sheet: WriteOnlyWorksheet, rows: Iterable[list[Any]]) -> int:

@@ -82,3 +82,21 @@ async def test_naive_datetimes_are_rejected(sessions):
         async with transaction(sessions) as session:
             session.add(FocalPerson(role="secretariat", channel="telegram", chat_id="1",
                                     linked_at=datetime(2025, 1, 1)))  # noqa: DTZ001
+
+
+def _differences(connection):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    return compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+
+
+async def test_the_migrations_build_exactly_the_models(database_url):
+    await upgrade_async(database_url)
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await engine.dispose()

@@ -1,7 +1,7 @@
 """digest runs
 
-Revision ID: 0004
-Revises: 0005
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-21 21:22:52.763923
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import storage.models
 
 
-revision: str = '0004'
-down_revision: str | None = '0005'
+revision: str = '0005'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,192 @@
+"""The weekly digest job: build the period's digest and queue it to every secretariat chat once.
+
+Exactly once per period per chat, across restarts and instances: every outbox key carries the
+period and the chat, and a chat whose first part is already queued gets nothing more (a second
+instance's insert of that part waits for the first instance's commit, then finds it there).
+The period's DigestRun row, written first, keeps the figures the next digest compares with.
+The chart and workbook are rendered between two short transactions, off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, tzinfo
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from config import Settings
+from domain.digest import Digest, build_digest
+from domain.digest_inputs import Period, digest_period
+from domain.digest_text import period_range, split_digest
+from scheduler.charts import render_chart
+from scheduler.scan import TEXT_LIMITS
+from scheduler.ticks import Ticker
+from storage.db import transaction
+from storage.digest import (
+    claim_digest_run,
+    load_digest_inputs,
+    queued_keys,
+    save_digest_figures,
+)
+from storage.digest_workbook import build_workbook
+from storage.outbox import NewMessage, enqueue
+from storage.people import secretariat_chats
+
+log = logging.getLogger(__name__)
+
+KIND = "digest"
+
+
+@dataclass(frozen=True)
+class DigestFiles:
+    """A digest with its attachments, ready to queue or to write to a folder."""
+
+    digest: Digest
+    chart: bytes
+    workbook: bytes
+
+    @property
+    def chart_name(self) -> str:
+        """The PNG's file name (ASCII: some chat clients mangle others)."""
+        return f"bieu-do-tien-do-{self.digest.period.key}.png"
+
+    @property
+    def workbook_name(self) -> str:
+        """The XLSX's file name."""
+        return f"tien-do-nhiem-vu-{self.digest.period.key}.xlsx"
+
+
+@dataclass
+class DigestReport:
+    """What one run of the job did."""
+
+    period: Period
+    skipped: str | None = None
+    chats: int = 0
+    messages: int = 0
+
+
+def digest_key(period: Period, channel: str, chat_id: str, part: str) -> str:
+    """The outbox key of one part of a period's digest to one chat."""
+    return f"{KIND}:{period.key}:{channel}:{chat_id}:{part}"
+
+
+async def render_files(digest: Digest) -> DigestFiles:
+    """Chart and workbook, rendered in worker threads (both take CPU, not I/O)."""
+    chart, workbook = await asyncio.gather(asyncio.to_thread(render_chart, digest),
+                                           asyncio.to_thread(build_workbook, digest))
+    return DigestFiles(digest, chart, workbook)
+
+
+async def build_for(period: Period, tz: tzinfo, *, session: AsyncSession) -> Digest:
+    """The digest of a period, read-only."""
+    return build_digest(await load_digest_inputs(period, tz, session=session))
+
+
+def _messages(files: DigestFiles, channel: str, chat_id: str,
+              person_id: int) -> list[NewMessage]:
+    period = files.digest.period
+    limit = TEXT_LIMITS.get(channel, min(TEXT_LIMITS.values()))
+    texts = split_digest(files.digest, limit)
+    caption = f"tuần {'–'.join(str(w) for w in period.weeks)} ({period_range(period)})"
+    messages = [NewMessage(key=digest_key(period, channel, chat_id, str(number)), kind=KIND,
+                           channel=channel, chat_id=chat_id, text=text,
+                           focal_person_id=person_id)
+                for number, text in enumerate(texts, start=1)]
+    messages.append(NewMessage(
+        key=digest_key(period, channel, chat_id, "chart"), kind=KIND, channel=channel,
+        chat_id=chat_id, text=f"Biểu đồ tiến độ theo cơ quan, {caption}",
+        focal_person_id=person_id, attachment_name=files.chart_name, attachment=files.chart))
+    messages.append(NewMessage(
+        key=digest_key(period, channel, chat_id, "xlsx"), kind=KIND, channel=channel,
+        chat_id=chat_id, text=f"Bảng tổng hợp tiến độ từng nhiệm vụ (Excel), {caption}",
+        focal_person_id=person_id, attachment_name=files.workbook_name,
+        attachment=files.workbook))
+    return messages
+
+
+def closes_period(period: Period) -> bool:
+    """True in the last week of the period: a digest of several weeks goes out at its end."""
+    return period.end - period.today < timedelta(days=7)
+
+
+async def send_digest(sessions: async_sessionmaker[AsyncSession], now: datetime, tz: tzinfo,
+                      every_weeks: int = 1) -> DigestReport:
+    """Queue the digest of the period containing `now` to every secretariat chat not served."""
+    period = digest_period(now.astimezone(tz).date(), every_weeks)
+    report = DigestReport(period)
+    if not closes_period(period):
+        report.skipped = "not the last week of the period"
+        return report
+    async with transaction(sessions) as session:
+        created = await claim_digest_run(period, now, session=session)
+        chats = await secretariat_chats(session=session)
+        served = await queued_keys([digest_key(period, channel, chat_id, "1")
+                                    for channel, chat_id, _ in chats], session=session)
+        waiting = [chat for chat in chats if digest_key(period, chat[0], chat[1], "1")
+                   not in served]
+        if not created and not waiting:
+            report.skipped = "already queued to every secretariat chat"
+            return report
+        digest = await build_for(period, tz, session=session)
+        if created:
+            await save_digest_figures(period, digest.figures, session=session)
+    if not waiting:
+        report.skipped = "no secretariat chat to send to"
+        log.warning("digest %s: no reachable secretariat chat; figures kept", period.key)
+        return report
+    files = await render_files(digest)
+    async with transaction(sessions) as session:
+        for channel, chat_id, person_id in waiting:
+            messages = _messages(files, channel, chat_id, person_id)
+            # The first part is the gate: if another run queued it, that run queues the rest.
+            if await enqueue(messages[0], now, session=session) is None:
+                continue
+            for message in messages[1:]:
+                await enqueue(message, now, session=session)
+            report.chats += 1
+            report.messages += len(messages)
+    log.info("digest %s: %d messages to %d chats", period.key, report.messages, report.chats)
+    return report
+
+
+def _missed_this_week(trigger: CronTrigger, now: datetime, tz: tzinfo) -> bool:
+    monday = now.astimezone(tz).date()
+    monday -= timedelta(days=monday.weekday())
+    week_start = datetime.combine(monday, time(0), tzinfo=tz)
+    slot = trigger.get_next_fire_time(None, week_start)
+    return slot is not None and slot <= now
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def schedule_digest(ticker: Ticker, settings: Settings,
+                    sessions: async_sessionmaker[AsyncSession],
+                    now: Callable[[], datetime] = _utc_now) -> None:
+    """Add the digest to the ticker; if this week's slot already passed, also run it at start."""
+    trigger = CronTrigger.from_crontab(settings.digest_cron, timezone=settings.tz)
+
+    async def job() -> None:
+        await send_digest(sessions, now(), settings.tz, settings.digest_every_weeks)
+
+    ticker.add_job("digest", trigger, job)
+    if _missed_this_week(trigger, now(), settings.tz):
+        # A restart after the slot: the run is idempotent, so catching up costs one read.
+        async def catch_up() -> None:
+            try:
+                await job()
+            except Exception:
+                log.exception("digest catch-up failed")
+
+        # No grace limit: the ticker starts after the bot has connected, seconds from now.
+        ticker.scheduler.add_job(catch_up, DateTrigger(timezone=settings.tz),
+                                 id="digest-catch-up", replace_existing=True,
+                                 misfire_grace_time=None)

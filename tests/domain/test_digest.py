@@ -1,0 +1,246 @@
+"""Digest figures: periods, classes, lists, the per-agency table, and that it all reconciles."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from domain.digest import build_digest, reconcile
+from domain.digest_classes import (
+    classify_assignment,
+    classify_indicator,
+    classify_task,
+    written_assessment,
+)
+from domain.digest_inputs import (
+    AssignmentIn,
+    DigestInputs,
+    ExtensionIn,
+    Figures,
+    IndicatorIn,
+    ItemIn,
+    PersonIn,
+    ReminderIn,
+    digest_period,
+)
+
+D = date.fromisoformat
+TODAY = D("2025-11-21")  # a Friday, ISO week 47
+
+
+def item(item_id: int = 1, *, due: str | None = "2025-09-30", kind: str = "task",
+         deadline_kind: str = "date", assessment: str | None = None) -> ItemIn:
+    prefix = "NV" if kind == "task" else "CT"
+    return ItemIn(item_id, f"{prefix}{item_id}", str(item_id), kind, f"Nhiệm vụ số {item_id}",
+                  "Kế hoạch số 328-KH/TU ngày 24/4/2025", ("Sở Y tế",), "Quý III",
+                  deadline_kind, D(due) if due else None, assessment)
+
+
+def part(assignment_id: int = 1, item_id: int = 1, *, status: str = "not_started",
+         agency: tuple[int, str] = (1, "Sở Y tế"), done_on: str | None = None,
+         last_update: str | None = None, **fields) -> AssignmentIn:
+    return AssignmentIn(assignment_id, item_id, agency[0], agency[1], status,
+                        done_on=D(done_on) if done_on else None,
+                        last_update=D(last_update) if last_update else None, **fields)
+
+
+@pytest.mark.parametrize(("today", "weeks", "start", "end", "iso_weeks"), [
+    ("2025-11-21", 1, "2025-11-17", "2025-11-23", (47,)),
+    ("2025-11-17", 1, "2025-11-17", "2025-11-23", (47,)),
+    ("2025-11-23", 1, "2025-11-17", "2025-11-23", (47,)),
+    ("2025-11-24", 1, "2025-11-24", "2025-11-30", (48,)),
+    ("2025-11-21", 2, "2025-11-17", "2025-11-30", (47, 48)),
+    ("2025-11-12", 2, "2025-11-03", "2025-11-16", (45, 46)),
+    ("2025-12-31", 1, "2025-12-29", "2026-01-04", (1,)),
+    ("2026-01-02", 2, "2025-12-29", "2026-01-11", (1, 2)),
+])
+def test_period_is_the_week_or_the_block_of_weeks(today, weeks, start, end, iso_weeks):
+    period = digest_period(D(today), weeks)
+    assert (period.start, period.end, period.weeks) == (D(start), D(end), iso_weeks)
+    assert period.key == f"{start}_{end}"
+
+
+def test_period_refuses_nonsense():
+    with pytest.raises(ValueError):
+        digest_period(TODAY, 0)
+    with pytest.raises(ValueError):
+        digest_period(TODAY, 1, epoch=D("2024-01-02"))
+
+
+@pytest.mark.parametrize(("deadline_kind", "due", "status", "done_on", "expected"), [
+    ("date", "2025-09-30", "done", "2025-09-30", "done_on_time"),
+    ("date", "2025-09-30", "done", "2025-10-01", "done_late"),
+    ("date", "2025-09-30", "done", None, "done_on_time"),
+    ("date", "2025-11-21", "in_progress", None, "in_progress_on_time"),
+    ("date", "2025-11-20", "in_progress", None, "in_progress_overdue"),
+    ("date", "2025-11-20", "not_started", None, "in_progress_overdue"),
+    ("date", "2025-11-20", "blocked", None, "in_progress_overdue"),
+    ("date", "2025-12-31", "blocked", None, "in_progress_on_time"),
+    ("date", "2025-12-31", "not_started", None, "not_started"),
+    ("unknown", None, "not_started", None, "not_started"),
+    ("unknown", None, "in_progress", None, "in_progress_on_time"),
+    ("recurring", None, "done", "2025-01-01", "recurring"),
+    ("dependent", None, "not_started", None, "recurring"),
+])
+def test_one_agency_part(deadline_kind, due, status, done_on, expected):
+    task = item(due=due, deadline_kind=deadline_kind)
+    assert classify_assignment(task, part(status=status, done_on=done_on), TODAY) == expected
+
+
+@pytest.mark.parametrize(("parts", "expected"), [
+    ([("done", "2025-09-01"), ("done", "2025-09-30")], "done_on_time"),
+    ([("done", "2025-09-01"), ("done", "2025-10-02")], "done_late"),
+    ([("done", "2025-09-01"), ("in_progress", None)], "in_progress_overdue"),
+    ([("done", "2025-09-01"), ("not_started", None)], "in_progress_overdue"),
+    ([], "in_progress_overdue"),
+])
+def test_an_item_is_done_when_every_agency_is_done_and_late_by_the_last(parts, expected):
+    task = item(due="2025-09-30")
+    rows = [part(n, status=status, done_on=done_on) for n, (status, done_on) in enumerate(parts)]
+    assert classify_task(task, rows, TODAY) == expected
+
+
+@pytest.mark.parametrize(("statuses", "expected"), [
+    (("not_started", "not_started"), "not_started"),
+    (("not_started", "blocked"), "in_progress_on_time"),
+    (("done", "not_started"), "in_progress_on_time"),
+    ((), "not_started"),
+])
+def test_an_item_in_time_is_started_when_any_agency_started(statuses, expected):
+    task = item(due="2025-12-31")
+    rows = [part(n, status=status) for n, status in enumerate(statuses)]
+    assert classify_task(task, rows, TODAY) == expected
+
+
+def test_an_approved_extension_does_not_make_late_work_on_time():
+    task = item(due="2025-09-30")
+    extended = part(status="done", done_on="2025-10-15", extended_due=D("2025-10-31"))
+    assert classify_task(task, [extended], TODAY) == "done_late"
+    waiting = part(status="in_progress", extended_due=D("2025-12-31"))
+    assert classify_task(task, [waiting], TODAY) == "in_progress_overdue"
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("Chưa đạt", "not_achieved"), ("Không đạt", "not_achieved"),
+    ("Chưa đánh giá được", "not_assessable"), ("Đạt", "achieved"), ("Vượt", "achieved"),
+    ("Đạt và vượt", "achieved"), ("  ĐẠT ", "achieved"), ("Chưa hoàn thành", "not_achieved"),
+    ("Quá hạn (Thời gian hoàn thành: Quý II)", "not_achieved"), (None, "not_assessable"),
+    ("", "not_assessable"),
+])
+def test_written_assessment(written, expected):
+    assert written_assessment(written) == expected
+
+
+def test_the_latest_report_of_any_agency_beats_the_appendix():
+    indicator = item(kind="indicator", due=None, deadline_kind="unknown", assessment="Chưa đạt")
+    assert classify_indicator(indicator, [part()]) == "not_achieved"
+    early = IndicatorIn("not_assessable", datetime(2025, 11, 1, tzinfo=UTC))
+    late = IndicatorIn("achieved", datetime(2025, 11, 18, tzinfo=UTC))
+    rows = [part(1, indicator=late), part(2, agency=(2, "Sở Nội vụ"), indicator=early)]
+    assert classify_indicator(indicator, rows) == "achieved"
+
+
+HEALTH, POLICE, FARMS = (1, "Sở Y tế"), (2, "Công an tỉnh"), (3, "Sở Nông nghiệp và Môi trường")
+
+
+def scenario(**changes) -> DigestInputs:
+    """Five tasks, one indicator, three agencies: one of each thing the digest lists."""
+    items = [
+        item(1, due="2025-07-31"), item(2, due="2025-09-30"), item(3, due="2025-12-05"),
+        item(4, due="2025-12-31"), item(5, due=None, deadline_kind="recurring"),
+        item(6, kind="indicator", due=None, deadline_kind="unknown", assessment="Chưa đạt"),
+    ]
+    parts = [
+        part(1, 1, agency=HEALTH, status="done", done_on="2025-08-10", last_update="2025-08-10"),
+        part(2, 1, agency=POLICE, status="blocked", note="Chờ hướng dẫn của Bộ",
+             status_since=D("2025-11-19"), last_update="2025-11-19"),
+        part(3, 2, agency=FARMS),
+        part(4, 3, agency=HEALTH, status="in_progress", percent=40, last_update="2025-11-18"),
+        part(5, 3, agency=FARMS),
+        part(6, 4, agency=POLICE),
+        part(7, 5, agency=HEALTH, status="in_progress"),
+        part(8, 6, agency=HEALTH),
+    ]
+    base = DigestInputs(
+        period=digest_period(TODAY), items=items, assignments=parts,
+        extensions=[ExtensionIn(4, D("2025-11-19"), D("2026-01-31"), "Chờ kinh phí")],
+        reminders=[ReminderIn(3, D("2025-11-17")), ReminderIn(5, D("2025-11-18")),
+                   ReminderIn(4, D("2025-11-17")), ReminderIn(6, TODAY),
+                   ReminderIn(2, D("2025-11-10")), ReminderIn(8, D("2025-11-17"), True)],
+        people=[PersonIn(1, 1, "Sở Y tế", "focal", "Lê Thị Hoa"),
+                PersonIn(2, 2, "Công an tỉnh", "focal", "Trần Văn Nam", False, "blocked"),
+                PersonIn(3, 2, "Công an tỉnh", "leader", "", True)],
+    )
+    return replace(base, **changes)
+
+
+def test_figures_of_the_scenario():
+    digest = build_digest(scenario())
+    assert digest.figures.tasks == {"done_on_time": 0, "done_late": 0,
+                                    "in_progress_on_time": 1, "in_progress_overdue": 2,
+                                    "not_started": 1, "recurring": 1}
+    assert digest.figures.indicators == {"achieved": 0, "not_achieved": 1, "not_assessable": 0}
+    assert reconcile(digest) == []
+
+
+def test_overdue_is_grouped_by_agency_most_overdue_first():
+    digest = build_digest(scenario())
+    assert [(g.agency_name, [(line.item.code, line.days) for line in g.lines])
+            for g in digest.overdue] == [("Công an tỉnh", [("NV1", 113)]),
+                                         ("Sở Nông nghiệp và Môi trường", [("NV2", 52)])]
+    assert digest.overdue_items == 2
+
+
+def test_due_soon_lists_the_window_and_the_agencies_not_done():
+    digest = build_digest(scenario())
+    assert [(line.item.code, line.days_left, line.agencies) for line in digest.due_soon] == [
+        ("NV3", 14, ("Sở Y tế", "Sở Nông nghiệp và Môi trường"))]
+    later = build_digest(scenario(period=digest_period(D("2025-11-20"))))
+    assert later.due_soon == ()
+
+
+def test_blocked_extensions_and_silence():
+    digest = build_digest(scenario())
+    assert [(b.item.code, b.assignment.note) for b in digest.blocked] == [
+        ("NV1", "Chờ hướng dẫn của Bộ")]
+    assert [(e.item.code, e.request.new_due) for e in digest.extensions] == [
+        ("NV3", D("2026-01-31"))]
+    # Farms ignored two reminders; Health answered its own by an update the next day; the
+    # police reminder of today and the one of last week do not count; answered=True does.
+    assert [(s.agency_name, s.unanswered, s.reminded) for s in digest.silent] == [
+        ("Sở Nông nghiệp và Môi trường", 2, 2)]
+    assert [p.name for p in digest.unreachable] == ["Trần Văn Nam"]
+    assert digest.without_focal == ("Sở Nông nghiệp và Môi trường",)
+
+
+def test_per_agency_table_counts_each_agency_part():
+    digest = build_digest(scenario())
+    rows = {r.agency_name: (r.assigned, r.done, r.overdue, r.last_update)
+            for r in digest.agencies}
+    assert rows == {"Sở Y tế": (3, 1, 0, D("2025-11-18")),
+                    "Công an tỉnh": (2, 0, 1, D("2025-11-19")),
+                    "Sở Nông nghiệp và Môi trường": (2, 0, 1, None)}
+    assert [r.agency_name for r in digest.agencies] == [
+        "Công an tỉnh", "Sở Nông nghiệp và Môi trường", "Sở Y tế"]
+
+
+def test_reconcile_catches_numbers_that_disagree():
+    digest = build_digest(scenario())
+    tasks = digest.figures.tasks
+    one_more = {**tasks, "not_started": tasks["not_started"] + 1}
+    wrong_total = replace(digest, figures=Figures(one_more, digest.figures.indicators))
+    assert reconcile(wrong_total)
+    wrong_table = replace(digest, assignment_classes={**digest.assignment_classes,
+                                                      "done_on_time": 9})
+    assert reconcile(wrong_table)
+    fewer_lines = replace(digest, overdue=digest.overdue[:1])
+    assert reconcile(fewer_lines)
+
+
+def test_figures_survive_json_and_tolerate_old_rows():
+    figures = build_digest(scenario()).figures
+    assert Figures.from_json(figures.as_json()) == figures
+    assert Figures.from_json({"tasks": {"done_late": 2}}).tasks["done_late"] == 2
+    assert Figures.from_json(None).task_total == 0

@@ -1,5 +1,6 @@
 """The Bot API specification (api.json): loading it and reading what it says about fields."""
 
+import gzip
 import json
 import os
 import re
@@ -179,6 +180,9 @@ def spec_from_json(raw: dict[str, Any]) -> BotApiSpec:
     return BotApiSpec(version=str(raw.get("version", "")), methods=methods, types=types)
 
 
+BUNDLED_SPEC = Path(__file__).with_name("api.json.gz")
+
+
 def locate_spec(explicit: str | Path | None = None) -> Path:
     """Find api.json: the explicit path, else $DONDOC_SANDBOX_SPEC, else ../shared from the repo."""
     if explicit is not None:
@@ -199,6 +203,9 @@ def locate_spec(explicit: str | Path | None = None) -> Path:
             candidate = directory / SPEC_RELATIVE_PATH
             if candidate.is_file():
                 return candidate
+    # A copy ships with the package so a clone without shared/ beside it still works.
+    if BUNDLED_SPEC.is_file():
+        return BUNDLED_SPEC
     raise SpecNotFoundError(
         f"Bot API specification not found: looked for {SPEC_RELATIVE_PATH} above "
         f"{', '.join(str(s) for s in starts)}; set {SPEC_ENV_VAR} to its path"
@@ -207,5 +214,9 @@ def locate_spec(explicit: str | Path | None = None) -> Path:
 
 def load_spec(path: str | Path | None = None) -> BotApiSpec:
     """Load and parse api.json from `path` or the default locations."""
-    with locate_spec(path).open(encoding="utf-8") as handle:
+    located = locate_spec(path)
+    if located.suffix == ".gz":
+        with gzip.open(located, "rt", encoding="utf-8") as compressed:
+            return spec_from_json(json.load(compressed))
+    with located.open(encoding="utf-8") as handle:
         return spec_from_json(json.load(handle))

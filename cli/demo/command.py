@@ -1,0 +1,51 @@
+"""`dondoc demo`: the options; the run itself is imported only when the command runs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.demo.channels import CHANNELS
+
+
+def demo_command(
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for the database, the log and the digest files (default: a new temp "
+             "folder)")] = None,
+    web: Annotated[bool, typer.Option(
+        "--web", help="Afterwards keep the sandbox and the bot running and print the web "
+                      "chat's address, until Ctrl-C")] = False,
+    port: Annotated[int, typer.Option(help="The sandbox's port (0: any free port)")] = 0,
+    channel: Annotated[str, typer.Option(help=f"Chat platform: {', '.join(CHANNELS)}")
+                       ] = "telegram",
+) -> None:
+    """Run dondoc on a simulated clock against a local chat server: no token, no set-up."""
+    if channel not in CHANNELS:
+        print(f"Kênh không hỗ trợ: {channel} (có: {', '.join(CHANNELS)})")
+        raise typer.Exit(2)
+    folder = out or Path(tempfile.mkdtemp(prefix="dondoc-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    # The run pulls in the bot, the sandbox and matplotlib: other commands need not wait for them.
+    from rich.console import Console
+
+    from cli.demo.run import LOG, run_demo
+    from sandbox.spec import SpecNotFoundError
+
+    # Logs go to a file: the transcript is the console's.
+    logging.basicConfig(filename=folder / LOG, filemode="w", level=logging.INFO, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    console = Console(highlight=False)
+    try:
+        outcome = asyncio.run(run_demo(folder.resolve(), console, channel, web, port))
+    except SpecNotFoundError as missing:
+        print(f"Không chạy được máy chủ Telegram giả lập: {missing}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    raise typer.Exit(0 if outcome.matches else 1)

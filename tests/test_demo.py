@@ -1,0 +1,158 @@
+"""`dondoc demo` end to end, as a person runs it: a subprocess, its transcript, its files."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from sandbox.spec import SpecNotFoundError, locate_spec
+
+REPO = Path(__file__).resolve().parent.parent
+DONDOC = Path(sys.executable).parent / "dondoc"
+# The issue asks for under two minutes on a fresh clone; shared CI machines get slack here,
+# and the measured figure is printed (pytest -s, or the captured output of a failure).
+BOUND_SECONDS = 240
+LAST_DAY = date(2025, 10, 17)
+TASK_LABELS = {
+    "done_on_time": "Hoàn thành đúng hạn", "done_late": "Hoàn thành quá hạn",
+    "in_progress_on_time": "Đang thực hiện trong hạn",
+    "in_progress_overdue": "Đang thực hiện quá hạn", "not_started": "Chưa thực hiện",
+    "recurring": "Thường xuyên",
+}
+
+
+def _spec_available() -> bool:
+    try:
+        locate_spec()
+    except SpecNotFoundError:
+        return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(not _spec_available(),
+                                reason="the sandbox needs the Bot API spec (../shared)")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> tuple[subprocess.CompletedProcess[str], Path, float]:
+    out = tmp_path_factory.mktemp("demo")
+    started = time.monotonic()
+    result = subprocess.run([str(DONDOC), "demo", "--out", str(out)], cwd=REPO,
+                            capture_output=True, text=True, encoding="utf-8", timeout=600,
+                            check=False)
+    elapsed = time.monotonic() - started
+    print(f"dondoc demo: exit {result.returncode} after {elapsed:.1f} s")
+    return result, out, elapsed
+
+
+def _final_digest(transcript: str) -> str:
+    start = transcript.index("═══ Báo cáo tuần cuối cùng")
+    return transcript[start:transcript.index("Tệp đính kèm của báo cáo:", start)]
+
+
+def _classes_from_database(path: Path, today: date) -> dict[str, int]:
+    """Task classes straight from the tables, by the digest's stated rules."""
+    counted = dict.fromkeys(TASK_LABELS, 0)
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT i.deadline_kind, i.due, COUNT(a.id), "
+            "       COALESCE(SUM(a.status = 'done'), 0), MAX(a.done_on), "
+            "       COALESCE(SUM(a.status != 'not_started'), 0) "
+            "FROM item i LEFT JOIN assignment a ON a.item_id = i.id AND a.active "
+            "WHERE i.kind = 'task' GROUP BY i.id").fetchall()
+    for kind, due, parts, done, last_done, started in rows:
+        due = date.fromisoformat(due) if due else None
+        if kind in ("recurring", "dependent"):
+            counted["recurring"] += 1
+        elif parts and done == parts:
+            late = due is not None and last_done is not None and \
+                date.fromisoformat(last_done) > due
+            counted["done_late" if late else "done_on_time"] += 1
+        elif due is not None and due < today:
+            counted["in_progress_overdue"] += 1
+        elif started:
+            counted["in_progress_on_time"] += 1
+        else:
+            counted["not_started"] += 1
+    return counted
+
+
+def test_the_demo_finishes_in_time_and_exits_0(run):
+    result, _, elapsed = run
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert elapsed < BOUND_SECONDS
+    assert result.stderr == ""
+
+
+def test_the_transcript_shows_the_cycle(run):
+    transcript = run[0].stdout
+    assert "Thời gian mô phỏng: 17/09/2025 → 17/10/2025" in transcript
+    assert "giới hạn tốc độ gửi tin: tắt" in transcript
+    # Reminders before, on and after a deadline, follow-ups, and an escalation to a leader.
+    assert "Ban Chỉ đạo đề nghị đồng chí cập nhật tình hình thực hiện" in transcript
+    for step in ("còn 1 ngày", "đến hạn hôm nay", "quá hạn 1 ngày", "(nhắc lại)"):
+        assert step in transcript, step
+    assert "🤖 → Khánh (lãnh đạo Sở Tài chính): Ban Chỉ đạo thông báo" in transcript
+    # Replies by button and by free text (one without diacritics), recorded; evidence.
+    assert "bấm nút [🔄 NV67]" in transcript
+    assert "Đã ghi nhận NV67: Đang thực hiện 70% (17/09/2025)." in transcript
+    assert "Lan (Sở Nội vụ): NV41 dang thuc hien, duoc khoang 60%" in transcript
+    assert "Đã ghi nhận NV41: Đang thực hiện 60% (22/09/2025)." in transcript
+    assert "Đã đính kèm minh chứng: QD-2345-SYT.pdf." in transcript
+    # The extension: asked, put before the secretariat, approved by its button, told back.
+    assert "📅 Đề nghị gia hạn từ Trần Văn Dũng (Sở Nông nghiệp và Môi trường)" in transcript
+    assert "bấm nút [✅ Đồng ý]" in transcript
+    assert "Đã đồng ý đề nghị gia hạn NV37 của Sở Nông nghiệp và Môi trường." in transcript
+    assert "✅ Cơ quan thường trực đã đồng ý gia hạn NV37 đến 31/12/2025" in transcript
+    # Reminders follow the extension: on 30/09 the other two items are due, NV37 is not.
+    assert "NV35, NV38: đến hạn hôm nay" in transcript
+    # Five Fridays, five digests.
+    assert transcript.count("⏰ Báo cáo tuần:") == 5
+    assert "Khớp: số liệu của báo cáo đúng với cơ sở dữ liệu." in transcript
+
+
+def test_the_digest_figures_are_the_databases(run):
+    result, out, _ = run
+    digest = _final_digest(result.stdout)
+    assert "Báo cáo tiến độ thực hiện Nghị quyết 57-NQ/TW tuần 42 (13/10–19/10/2025)" in digest
+    stated = {name: int(re.search(rf"^- {label}: (\d+)/73 ", digest, re.MULTILINE).group(1))
+              for name, label in TASK_LABELS.items()}
+    assert stated == _classes_from_database(out / "dondoc-demo.db", LAST_DAY)
+    # The replies are what moved them: NV67 on time, NV27 and NV35 late, NV37 extended.
+    with sqlite3.connect(out / "dondoc-demo.db") as db:
+        done = dict(db.execute(
+            "SELECT i.code, a.done_on FROM assignment a JOIN item i ON i.id = a.item_id "
+            "WHERE a.status = 'done'").fetchall())
+        extension = db.execute(
+            "SELECT e.state, e.new_due, a.extended_due, i.due FROM extension_request e "
+            "JOIN assignment a ON a.id = e.assignment_id JOIN item i ON i.id = a.item_id"
+        ).fetchall()
+        evidence = db.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
+    assert done == {"NV67": "2025-09-29", "NV27": "2025-10-03", "NV41": "2025-10-06",
+                    "NV35": "2025-10-14"}
+    assert (stated["done_on_time"], stated["done_late"]) == (1, 2)  # NV41 waits for KH&CN
+    assert extension == [("approved", "2025-12-31", "2025-12-31", "2025-09-30")]
+    assert evidence == 4
+
+
+def test_the_png_and_xlsx_exist_and_open(run):
+    result, out, _ = run
+    chart = Path(re.search(r"PNG:\s+(\S+\.png)", result.stdout).group(1))
+    workbook = Path(re.search(r"XLSX:\s+(\S+\.xlsx)", result.stdout).group(1))
+    assert chart.parent == out and workbook.parent == out
+    with Image.open(chart) as image:
+        assert image.format == "PNG" and image.width > 400
+    book = load_workbook(workbook, read_only=True)
+    try:
+        assert book.sheetnames
+    finally:
+        book.close()

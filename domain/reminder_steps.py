@@ -28,6 +28,8 @@ CHECKIN_KINDS = frozenset(
 
 _STEP_KIND = re.compile(r"(before|overdue|escalation)_(\d+)")
 _ONE_DAY = timedelta(days=1)
+# A calendar with no working day for this long is broken; stop instead of looping forever.
+_MAX_WAIT_SEARCH_DAYS = 3660
 
 
 def before_kind(working_days: int) -> str:
@@ -192,21 +194,92 @@ def escalation_step(
 ) -> DueReminder | None:
     """The escalation to the leader and secretariat due today, once per threshold crossed."""
     due = state.deadline.due
-    if state.status == "done" or state.item_kind == "indicator" or due is None or today <= due:
+    if state.status == "done" or state.item_kind == "indicator" or due is None:
         return None
     if state.deadline.kind != "date":
+        return None
+    current = escalation_on(due, today, calendar, policy)
+    if current is None:
+        return None
+    kind, threshold, rule = current
+    for record in history:
+        done_threshold = escalation_threshold(record.kind)
+        if record.anchor == due and done_threshold is not None and done_threshold >= threshold:
+            return None
+    return _due(state, kind, due, rule, today)
+
+
+def deadline_step_on(
+    due: date, today: date, calendar: WorkCalendar, policy: ReminderPolicy
+) -> tuple[str, int, str] | None:
+    """The focal step a deadline on `due` has reached `today`: (kind, order, rule), or None."""
+    # The latest step whose day has come; earlier missed steps are superseded by it, so a
+    # holiday or a missed scan delays a step to the next working day but never repeats one.
+    if today <= due:
+        remaining = calendar.count_working_days(today, due)
+        reached = [days for days in policy.before_days if days >= remaining]
+        if not reached:
+            return None
+        step = min(reached)
+        rule = (
+            "deadline day"
+            if step == 0
+            else f"{step} working days before the deadline {due.isoformat()}"
+            f" ({remaining} working days left)"
+        )
+        return before_kind(step), -step, rule
+    overdue = calendar.count_working_days(due + _ONE_DAY, today + _ONE_DAY)
+    if overdue < policy.overdue_first:
+        return None
+    step = policy.overdue_first + (
+        (overdue - policy.overdue_first) // policy.overdue_every * policy.overdue_every
+    )
+    rule = (
+        f"{step} working days past the deadline {due.isoformat()}"
+        f" ({overdue} working days overdue; first after {policy.overdue_first},"
+        f" then every {policy.overdue_every})"
+    )
+    return overdue_kind(step), step, rule
+
+
+def escalation_on(
+    due: date, today: date, calendar: WorkCalendar, policy: ReminderPolicy
+) -> tuple[str, int, str] | None:
+    """The escalation a deadline on `due` has reached `today`: (kind, threshold, rule), or None."""
+    if today <= due:
         return None
     overdue = calendar.count_working_days(due + _ONE_DAY, today + _ONE_DAY)
     crossed = [days for days in policy.escalate_after if days <= overdue]
     if not crossed:
         return None
     threshold = max(crossed)
-    for record in history:
-        done_threshold = escalation_threshold(record.kind)
-        if record.anchor == due and done_threshold is not None and done_threshold >= threshold:
-            return None
     rule = f"{overdue} working days past the deadline {due.isoformat()} (threshold {threshold})"
-    return _due(state, escalation_kind(threshold), due, rule, today)
+    return escalation_kind(threshold), threshold, rule
+
+
+def checkin_every(item_kind: str, deadline: Deadline, policy: ReminderPolicy) -> Every | None:
+    """The check-in cadence of an item that has no dated deadline step; None if it has one."""
+    if item_kind == "indicator":
+        return policy.indicator_every
+    if deadline.kind == "date" and deadline.due is not None:
+        return None
+    if deadline.kind == "recurring":
+        return deadline.every or policy.recurring_default
+    if deadline.kind == "dependent":
+        return policy.dependent_every
+    return policy.undated_every
+
+
+def follow_up_cutoff(today: date, calendar: WorkCalendar, policy: ReminderPolicy) -> date:
+    """The latest sent_on whose reminder has waited long enough for a follow-up today."""
+    # working_days_between(day, today) only grows as day goes back, so the days that have
+    # waited enough are exactly those on or before this one.
+    day = today
+    for _ in range(_MAX_WAIT_SEARCH_DAYS):
+        if calendar.working_days_between(day, today) >= policy.follow_up_after:
+            return day
+        day -= _ONE_DAY
+    raise ValueError(f"no follow-up day within {_MAX_WAIT_SEARCH_DAYS} days of {today}")
 
 
 def _scheduled_step(
@@ -217,20 +290,24 @@ def _scheduled_step(
     policy: ReminderPolicy,
 ) -> DueReminder | None:
     deadline = state.deadline
-    if state.item_kind == "indicator":
-        if state.indicator_assessed_final:
-            return None
-        return _checkin(state, history, today, CHECKIN_INDICATOR, policy.indicator_every, policy)
+    if state.item_kind == "indicator" and state.indicator_assessed_final:
+        return None
+    every = checkin_every(state.item_kind, deadline, policy)
+    if every is not None:
+        return _checkin(state, history, today, _checkin_kind(state), every, policy)
     if deadline.kind == "date" and deadline.due is not None:
         return _deadline_step(state, deadline.due, history, today, calendar, policy)
-    if deadline.kind == "recurring":
-        every = deadline.every or policy.recurring_default
-        return _checkin(state, history, today, CHECKIN_RECURRING, every, policy)
-    if deadline.kind == "dependent":
-        return _checkin(state, history, today, CHECKIN_DEPENDENT, policy.dependent_every, policy)
-    if policy.undated_every is None:
-        return None
-    return _checkin(state, history, today, CHECKIN_UNDATED, policy.undated_every, policy)
+    return None
+
+
+def _checkin_kind(state: AssignmentState) -> str:
+    if state.item_kind == "indicator":
+        return CHECKIN_INDICATOR
+    if state.deadline.kind == "recurring":
+        return CHECKIN_RECURRING
+    if state.deadline.kind == "dependent":
+        return CHECKIN_DEPENDENT
+    return CHECKIN_UNDATED
 
 
 def _deadline_step(
@@ -241,34 +318,10 @@ def _deadline_step(
     calendar: WorkCalendar,
     policy: ReminderPolicy,
 ) -> DueReminder | None:
-    # The latest step whose day has come; earlier missed steps are superseded by it, so a
-    # holiday or a missed scan delays a step to the next working day but never repeats one.
-    if today <= due:
-        remaining = calendar.count_working_days(today, due)
-        reached = [days for days in policy.before_days if days >= remaining]
-        if not reached:
-            return None
-        step = min(reached)
-        order, kind = -step, before_kind(step)
-        rule = (
-            "deadline day"
-            if step == 0
-            else f"{step} working days before the deadline {due.isoformat()}"
-            f" ({remaining} working days left)"
-        )
-    else:
-        overdue = calendar.count_working_days(due + _ONE_DAY, today + _ONE_DAY)
-        if overdue < policy.overdue_first:
-            return None
-        step = policy.overdue_first + (
-            (overdue - policy.overdue_first) // policy.overdue_every * policy.overdue_every
-        )
-        order, kind = step, overdue_kind(step)
-        rule = (
-            f"{step} working days past the deadline {due.isoformat()}"
-            f" ({overdue} working days overdue; first after {policy.overdue_first},"
-            f" then every {policy.overdue_every})"
-        )
+    current = deadline_step_on(due, today, calendar, policy)
+    if current is None:
+        return None
+    kind, order, rule = current
     for record in history:
         done_order = deadline_step_order(record.kind)
         if record.anchor == due and done_order is not None and done_order >= order:

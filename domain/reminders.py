@@ -5,20 +5,29 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from domain.calendar import WorkCalendar
+from domain.deadlines import Every
 from domain.reminder_steps import (
     FOLLOW_UP,
     AssignmentState,
     DueReminder,
     ReminderPolicy,
     SentReminder,
+    before_kind,
+    deadline_step_on,
+    deadline_step_order,
+    escalation_kind,
+    escalation_on,
     escalation_step,
     focal_step,
+    follow_up_cutoff,
+    overdue_kind,
+    period_start,
 )
 
 __all__ = [
@@ -29,8 +38,10 @@ __all__ = [
     "ReminderMessage",
     "ReminderPolicy",
     "Role",
+    "ScanScope",
     "SentReminder",
     "due_reminders",
+    "scan_scope",
     "urgency_key",
 ]
 
@@ -87,6 +98,66 @@ class PlanResult:
     def history_rows(self) -> tuple[SentReminder, ...]:
         """The history rows to store for this plan, once its messages are in the outbox."""
         return tuple(item.recorded(self.on) for item in self.due)
+
+
+@dataclass(frozen=True)
+class ScanScope:
+    """What can be due on a working day, by deadline date and cadence, with the policy's rules.
+
+    Every assignment the policy could remind that day matches it (storage loads only those):
+    a dated one whose deadline has a current step or escalation missing from its history, an
+    undated one with no check-in for its current period, or one whose last reminder waited
+    long enough for a follow-up.
+    """
+
+    on: date
+    policy: ReminderPolicy
+    deadline_kinds: Mapping[date, str]
+    escalation_kinds: Mapping[date, str]
+    period_starts: Mapping[Every, date]
+    follow_up_cutoff: date
+    # Per deadline, this policy's own step kinds that come before today's step: a history row
+    # of one of them can never stop a reminder today, so it need not even be read.
+    superseded: Mapping[date, frozenset[str]] = field(default_factory=dict)
+
+
+def scan_scope(
+    due_dates: Iterable[date], today: date, calendar: WorkCalendar, policy: ReminderPolicy
+) -> ScanScope | None:
+    """The scope of `today`'s scan over deadlines on `due_dates`; None on a day off."""
+    if not calendar.is_working_day(today):
+        return None
+    deadline_kinds: dict[date, str] = {}
+    escalation_kinds: dict[date, str] = {}
+    superseded: dict[date, frozenset[str]] = {}
+    for due in set(due_dates):
+        step = deadline_step_on(due, today, calendar, policy)
+        if step is not None:
+            deadline_kinds[due] = step[0]
+        escalation = escalation_on(due, today, calendar, policy)
+        if escalation is not None:
+            escalation_kinds[due] = escalation[0]
+        if step is not None or escalation is not None:
+            superseded[due] = _superseded(step[1] if step else None,
+                                          escalation[1] if escalation else None, policy)
+    starts = {
+        every: period_start(today, every, policy.fortnight_epoch) for every in get_args(Every)
+    }
+    return ScanScope(today, policy, deadline_kinds, escalation_kinds, starts,
+                     follow_up_cutoff(today, calendar, policy), superseded)
+
+
+def _superseded(order: int | None, threshold: int | None, policy: ReminderPolicy) -> frozenset[str]:
+    """The policy's step kinds strictly before a step order and an escalation threshold."""
+    kinds = [before_kind(days) for days in policy.before_days]
+    if order is not None and order > 0:
+        kinds += [overdue_kind(days) for days in
+                  range(policy.overdue_first, order, policy.overdue_every)]
+    earlier = {kind for kind in kinds
+               if order is not None and (deadline_step_order(kind) or 0) < order}
+    if threshold is not None:
+        earlier |= {escalation_kind(days) for days in policy.escalate_after if days < threshold}
+    return frozenset(earlier)
 
 
 def urgency_key(item: DueReminder) -> tuple[bool, int, list[str | int], int]:

@@ -8,6 +8,7 @@ from datetime import date, datetime, tzinfo
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.keyboards import as_json, item_buttons
@@ -25,10 +26,21 @@ from domain.reminders import (
     ReminderMessage,
     ReminderPolicy,
     due_reminders,
+    scan_scope,
 )
 from storage.db import transaction
-from storage.outbox import NewMessage, enqueue
-from storage.reminders import link_steps, load_reminder_inputs, record_steps
+from storage.models import Outbox
+from storage.outbox import NewMessage, insert_ignoring_duplicates
+from storage.reminders import (
+    ReminderInputs,
+    candidate_ids,
+    due_dates,
+    link_steps,
+    load_recipients,
+    load_reminder_inputs,
+    record_steps,
+    settle_answered,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +67,24 @@ class ScanReport:
 async def plan_day(today: date, tz: tzinfo, calendar: WorkCalendar, policy: ReminderPolicy, *,
                    session: AsyncSession) -> tuple[PlanResult, list[Recipient]]:
     """The day's reminder plan, read-only (the dry run shows exactly this), and the secretariat."""
+    # Only the assignments the day's scope names are read: deadlines cluster on a few dates,
+    # so the policy runs over the candidates, and decides on them exactly as on everything.
+    scope = scan_scope(await due_dates(session=session), today, calendar, policy)
+    if scope is None:
+        recipients = await load_recipients(session=session)
+        inputs = ReminderInputs([], [], recipients)
+    else:
+        ids = await candidate_ids(scope, tz, session=session)
+        inputs = await load_reminder_inputs(tz, session=session, assignment_ids=ids, scope=scope)
+    plan = due_reminders(inputs.states, inputs.history, inputs.recipients, today, calendar,
+                         policy)
+    return plan, [r for r in inputs.recipients if r.role == "secretariat"]
+
+
+async def plan_day_unfiltered(today: date, tz: tzinfo, calendar: WorkCalendar,
+                              policy: ReminderPolicy, *,
+                              session: AsyncSession) -> tuple[PlanResult, list[Recipient]]:
+    """plan_day by the plain policy over every open assignment (the reference it must match)."""
     inputs = await load_reminder_inputs(tz, session=session)
     plan = due_reminders(inputs.states, inputs.history, inputs.recipients, today, calendar,
                          policy)
@@ -81,22 +111,33 @@ def _step_id(step: DueReminder) -> tuple[int, str, date]:
     return (step.assignment.assignment_id, step.kind, step.anchor)
 
 
-async def _queue(message: ReminderMessage, body: str, kind: str, now: datetime,
-                 session: AsyncSession) -> int:
-    """Queue one message in parts under the platform's limit; the number of parts."""
+def _parts(message: ReminderMessage, body: str, kind: str) -> list[NewMessage]:
+    """One message in parts under the platform's limit, each with its outbox key."""
     channel, chat_id = message.recipient.chat_ref.split(":", 1)
     parts = split_message(body, TEXT_LIMITS.get(channel, min(TEXT_LIMITS.values())))
-    first_id = None
-    for number, part in enumerate(parts, start=1):
-        buttons = reminder_buttons(message.items, part) if kind == "reminder" else None
-        outbox_id = await enqueue(NewMessage(
-            key=f"{kind}:{message.key}:{number}", kind=kind, channel=channel, chat_id=chat_id,
-            text=part, focal_person_id=message.recipient.person_id, buttons=buttons),
-            now, session=session)
-        first_id = first_id or outbox_id
-    if first_id is not None and kind == "reminder":
-        await link_steps(message.items, first_id, session=session)
-    return len(parts)
+    return [NewMessage(key=f"{kind}:{message.key}:{number}", kind=kind, channel=channel,
+                       chat_id=chat_id, text=part, focal_person_id=message.recipient.person_id,
+                       buttons=reminder_buttons(message.items, part) if kind == "reminder"
+                       else None)
+            for number, part in enumerate(parts, start=1)]
+
+
+async def _enqueue_all(messages: list[NewMessage], now: datetime,
+                       session: AsyncSession) -> dict[str, int]:
+    """Add the messages whose keys are not there yet, many per statement; new ids by key."""
+    if not messages:
+        return {}
+    # One statement, many rows: SQLAlchemy batches it ("insertmanyvalues") and keeps RETURNING.
+    statement = insert_ignoring_duplicates(session, Outbox).on_conflict_do_nothing(
+        index_elements=["key"]).returning(col(Outbox.id), col(Outbox.key))
+    rows = await session.exec(statement, params=[
+        {"key": m.key, "kind": m.kind, "channel": m.channel, "chat_id": m.chat_id,
+         "focal_person_id": m.focal_person_id, "text": m.text, "buttons": m.buttons,
+         "attachment_name": m.attachment_name, "attachment": m.attachment,
+         "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now}
+        for m in messages])
+    added = {key: outbox_id for outbox_id, key in rows.all()}
+    return added
 
 
 async def scan(sessions: async_sessionmaker[AsyncSession], now: datetime, tz: tzinfo,
@@ -108,15 +149,19 @@ async def scan(sessions: async_sessionmaker[AsyncSession], now: datetime, tz: tz
         if not await _try_scan_lock(session):
             report.skipped = "another instance is scanning"
             return report
+        # Marks reminders answered by a later update: no decision changes, the search shrinks.
+        await settle_answered(today, tz, session=session)
         plan, secretariat = await plan_day(today, tz, calendar, policy, session=session)
         unreachable = {_step_id(step) for step in plan.unreachable}
         # History first: a step another scanner already took is left out of every message.
-        taken = {_step_id(step) for step in await record_steps(
+        taken = {_step_id(step): row_id for step, row_id in await record_steps(
             [s for s in plan.due if _step_id(s) not in unreachable], today, answered=False,
             session=session)}
-        listed = await record_steps(plan.unreachable, today, answered=True, session=session)
+        listed = [step for step, _ in await record_steps(plan.unreachable, today, answered=True,
+                                                         session=session)]
         report.steps = len(taken) + len(listed)
         report.warnings = list(plan.warnings)
+        queued: list[tuple[ReminderMessage, list[NewMessage]]] = []
         for message, render, kind in [
             *((m, render_focal_message, "reminder") for m in plan.messages),
             *((m, render_escalation, "escalation") for m in plan.escalations),
@@ -125,13 +170,20 @@ async def scan(sessions: async_sessionmaker[AsyncSession], now: datetime, tz: tz
             if not items:
                 continue
             message = ReminderMessage(message.recipient, items, message.on)
-            queued = await _queue(message, render(message), kind, now, session)
+            queued.append((message, _parts(message, render(message), kind)))
             report.messages += 1
-            report.parts += queued
+            report.parts += len(queued[-1][1])
         body = render_unreachable(listed, today)
         for person in secretariat if body else []:
             notice = ReminderMessage(person, tuple(listed), today)
-            report.unreachable += await _queue(notice, body, "unreachable_list", now, session)
+            queued.append((notice, _parts(notice, body, "unreachable_list")))
+            report.unreachable += len(queued[-1][1])
+        added = await _enqueue_all([part for _, parts in queued for part in parts], now, session)
+        # A reply to a reminder names the steps it carried: link them to its first part.
+        await link_steps([(taken[_step_id(item)], added[parts[0].key])
+                          for message, parts in queued
+                          if parts[0].kind == "reminder" and parts[0].key in added
+                          for item in message.items], session=session)
     for warning in report.warnings:
         log.warning("scan %s: %s", today, warning)
     log.info("scan %s: %d steps, %d messages in %d parts", today, report.steps, report.messages,

@@ -1,0 +1,249 @@
+"""Benchmark of the daily reminder scan on a synthetic national store; prints one JSON line.
+
+    uv run python -m bench.scan --assignments 1000000 --db sqlite
+    uv run --with 'psycopg[binary]' python -m bench.scan --db postgresql
+
+Generation and the weeks of history before the measured day run in a child process, so the
+peak RSS reported is the measured scan's (and the baseline's, measured after it, is separate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date, datetime, timedelta
+from multiprocessing import get_context
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.engine import make_url
+from sqlmodel import col, select
+
+from bench.baseline import Steps, run_baseline
+from bench.history import Seeder, simulate
+from bench.load import Loader, bench_database
+from bench.synthetic import TZ, Ids, OpenAssignment, national_store
+from domain.deadlines import Deadline, DeadlineKind, Every
+from domain.reminders import ReminderPolicy
+from scheduler.holidays_vn import vietnam_calendar
+from scheduler.scan import plan_day, scan
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade_async
+from storage.models import Assignment, Item, Outbox, ReminderLog, StatusChange
+
+CALENDAR = vietnam_calendar(range(2024, 2032))
+POLICY = ReminderPolicy()
+
+
+def _peak_rss_mb() -> float:
+    # VmHWM: this process's peak resident set size.
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _working_days_before(day: date, count: int) -> list[date]:
+    days: list[date] = []
+    while len(days) < count:
+        day = CALENDAR.previous_working_day(day)
+        days.append(day)
+    return sorted(days)
+
+
+async def _prepare(url: str, assignments: int, today: date, history_days: int,
+                   seed: int) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    started = time.perf_counter()
+    await upgrade_async(url)
+    simulated = _working_days_before(today, history_days)
+    since = simulated[0] - timedelta(days=120)
+    loader = await Loader(url).open()
+    summaries: dict[int, OpenAssignment] = {}
+    for chunk, opened in national_store(assignments, today, simulated[0], seed):
+        for table, rows in chunk.rows.items():
+            await loader.add(table, rows)
+        await loader.commit()
+        summaries.update((s.assignment_id, s) for s in opened)
+    await loader.finish()
+    figures["generate_seconds"] = round(time.perf_counter() - started, 1)
+
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    started = time.perf_counter()
+    async with sessions() as session:
+        plan, _ = await plan_day(today, TZ, CALENDAR, POLICY, session=session)
+    figures["first_day_plan_seconds"] = round(time.perf_counter() - started, 2)
+    figures["first_day_steps"] = len(plan.due)
+    del plan
+
+    started = time.perf_counter()
+    rng = random.Random(seed + 1)
+    async with sessions() as session:
+        last_ids = {table: (await session.exec(select(func.max(model.id)))).one() or 0
+                    for table, model in (("reminder_log", ReminderLog),)}
+    ids = Ids()
+    ids.next["reminder_log"] = last_ids["reminder_log"] + 1
+    async with sessions() as session:
+        ids.next["status_change"] = ((await session.exec(select(func.max(StatusChange.id))))
+                                     .one() or 0) + 1
+    seeder = Seeder(since, simulated[0], CALENDAR, POLICY, rng, ids)
+    logs: list[tuple[Any, ...]] = []
+    replies: list[tuple[Any, ...]] = []
+    for summary in summaries.values():
+        more_logs, more_replies = seeder.rows(summary)
+        logs += more_logs
+        replies += more_replies
+        if len(logs) > 200_000:
+            await loader.add("reminder_log", logs)
+            await loader.add("status_change", replies)
+            await loader.commit()
+            logs, replies = [], []
+    await loader.add("reminder_log", logs)
+    await loader.add("status_change", replies)
+    await loader.finish()
+    await loader.close()
+    figures["history_seed_seconds"] = round(time.perf_counter() - started, 1)
+
+    started = time.perf_counter()
+    days = await simulate(sessions, simulated, summaries, CALENDAR, POLICY, rng)
+    figures["history_simulate_seconds"] = round(time.perf_counter() - started, 1)
+    figures["simulated_days"] = [vars(day) for day in days]
+    await engine.dispose()
+    if make_url(url).get_backend_name() == "postgresql":
+        reopened = await Loader(url).open()
+        await reopened.finish()  # statistics after the weeks of scans, as autovacuum would
+        await reopened.close()
+    return figures
+
+
+def prepare(url: str, assignments: int, today: date, history_days: int,
+            seed: int) -> dict[str, Any]:
+    """Build the store and its history (run in a child process)."""
+    return asyncio.run(_prepare(url, assignments, today, history_days, seed))
+
+
+async def _count(sessions: Any, model: Any) -> int:
+    async with sessions() as session:
+        return int((await session.exec(select(func.count()).select_from(model))).one())
+
+
+async def _measure(url: str, today: date) -> dict[str, Any]:
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    figures: dict[str, Any] = {
+        "assignments_total": await _count(sessions, Assignment),
+        "history_rows": await _count(sessions, ReminderLog),
+    }
+    outbox_before = await _count(sessions, Outbox)
+    started = time.perf_counter()
+    async with sessions() as session:
+        plan, _ = await plan_day(today, TZ, CALENDAR, POLICY, session=session)
+    figures["plan_seconds"] = round(time.perf_counter() - started, 3)
+    figures["plan_steps"] = len(plan.due)
+    del plan
+    now = datetime.combine(today, datetime.min.time().replace(hour=8), tzinfo=TZ)
+    started = time.perf_counter()
+    report = await scan(sessions, now, TZ, CALENDAR, POLICY)
+    figures["scan_seconds"] = round(time.perf_counter() - started, 3)
+    figures["peak_rss_mb"] = _peak_rss_mb()
+    figures["steps"] = report.steps
+    figures["messages"] = report.messages
+    figures["outbox_rows_written"] = await _count(sessions, Outbox) - outbox_before
+    await engine.dispose()
+    return figures
+
+
+async def _baseline_inputs(url: str, count: int) -> list[tuple[int, str, Deadline]]:
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    async with sessions() as session:
+        rows = await session.exec(
+            select(  # type: ignore[call-overload]
+                Assignment.id, Item.kind, Item.deadline_raw, Item.deadline_kind,
+                   func.coalesce(Assignment.extended_due, Item.due), Item.every)
+            .join(Item, col(Item.id) == col(Assignment.item_id))
+            .where(col(Assignment.active).is_(True), col(Assignment.status) != "done")
+            .order_by(col(Assignment.id)).limit(count))
+        found = [(aid or 0, kind, Deadline(raw, _kind(dk), _date(due), _every(every)))
+                 for aid, kind, raw, dk, due, every in rows.all()]
+    await engine.dispose()
+    return found
+
+
+def _kind(value: str) -> DeadlineKind:
+    return value  # type: ignore[return-value]
+
+
+def _every(value: str | None) -> Every | None:
+    return value  # type: ignore[return-value]
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _baseline_url(db: str, url: str, folder: str) -> tuple[str, str]:
+    if db == "postgresql":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            return f"sqlite:///{folder}/apscheduler-jobs.db", "sqlite (psycopg not installed)"
+        return make_url(url).set(drivername="postgresql+psycopg").render_as_string(
+            hide_password=False), "postgresql"
+    return f"sqlite:///{folder}/apscheduler-jobs.db", "sqlite"
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    """Build, measure, compare; the figures as one dict."""
+    today = date.fromisoformat(args.today)
+    figures: dict[str, Any] = {
+        "db": args.db, "assignments": args.assignments, "today": args.today,
+        "history_days": args.history_days, "python": platform.python_version(),
+    }
+    with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as folder:
+        async with bench_database(args.db, folder) as url:
+            with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+                figures.update(await asyncio.get_running_loop().run_in_executor(
+                    pool, prepare, url, args.assignments, today, args.history_days, args.seed))
+            figures.update(await _measure(url, today))
+            if not args.skip_baseline:
+                inputs = await _baseline_inputs(url, args.baseline_assignments)
+                store_url, store = _baseline_url(args.db, url, folder)
+                # On PostgreSQL the job table (apscheduler_jobs) sits beside dondoc's tables.
+                figures["baseline_store"] = store
+                result = await asyncio.to_thread(run_baseline, store_url, inputs,
+                                                 Steps(today, CALENDAR, POLICY))
+                figures.update(result)
+                figures["ratio_schedule_vs_scan"] = round(
+                    result["baseline_schedule_seconds"] / figures["scan_seconds"], 1)
+                figures["ratio_restart_vs_scan"] = round(
+                    result["baseline_restart_seconds"] / figures["scan_seconds"], 1)
+    return figures
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--assignments", type=int, default=1_000_000)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--baseline-assignments", type=int, default=100_000)
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--today", default="2025-11-19", help="the measured day (a working day)")
+    parser.add_argument("--history-days", type=int, default=15,
+                        help="working days of real scans and replies before the measured day")
+    parser.add_argument("--seed", type=int, default=57)
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(parse_args(sys.argv[1:]))), ensure_ascii=False))

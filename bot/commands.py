@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot import texts
 from bot.keyboards import Choice, encode, item_buttons
+from bot.linking import choose_channel, link_code
 from bot.messenger import Button
 from bot.turn import ConversationConfig, FileRef, Outgoing, Turn
 from domain.digest import build_digest
@@ -30,7 +31,8 @@ log = logging.getLogger(__name__)
 async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     """Route a command by name and role."""
     command = turn.incoming.command or ""
-    common = {"nhiemvu": _my_items, "capnhat": _update_one, "huongdan": _help, "help": _help}
+    common = {"nhiemvu": _my_items, "capnhat": _update_one, "huongdan": _help, "help": _help,
+              "lienket": link_code, "kenh": choose_channel}
     admin = {"tongquan": _overview, "quahan": _overdue, "coquan": _agency, "moi": _invite,
              "duyet": _pending}
     if command in common:

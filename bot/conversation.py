@@ -53,6 +53,8 @@ class Conversation:
                 log.info("refused %s chat %s: not registered", incoming.channel,
                          incoming.chat_id)
                 return [Outgoing(texts.STRANGER)]
+            if person.identity_id is not None:
+                person.last_seen_at = now  # a linked person is reminded where they write last
             turn = Turn(session, person, incoming, now, today)
             if incoming.command == "huy":
                 await save_state(incoming.channel, incoming.chat_id, {}, now, session=session)
@@ -102,7 +104,10 @@ class Conversation:
         name = await agency_name(linked.agency_id, session=session)
         log.info("chat %s:%s linked as %s of %s", incoming.channel, incoming.chat_id,
                  linked.role, name)
-        return [Outgoing(texts.welcome(linked.role, name))]
+        welcome = texts.welcome(linked.role, name)
+        if linked.identity_id is not None:
+            welcome += "\n" + texts.CHANNELS_LINKED
+        return [Outgoing(welcome)]
 
     async def report_error(self, channel: str, update_id: object,
                            error: BaseException | None) -> None:

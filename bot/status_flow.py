@@ -78,9 +78,10 @@ async def record(config: ConversationConfig, turn: Turn, card: AssignmentCard, s
         card.assignment_id, status, turn.now, turn.today, _actor(turn), session=turn.session,
         percent=percent, note=note, source=_source(turn, reply_to),
         evidence=[EvidenceIn(reference=ref) for ref in evidence])
-    await _forget(turn)
     if status == "done":
         await _remember(config, turn, {"await": "evidence", "change": change.id})
+    else:
+        await _forget(turn)
     return turn.say(texts.confirm_status(card, status, change.percent, note, turn.today))
 
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
+from typing import Any
 
+import aiohttp
 from telegram import Bot, BotCommand, Message, Update
+from telegram.error import NetworkError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     filters,
 )
 from telegram.ext import MessageHandler as PtbMessageHandler
+from telegram.request import BaseRequest, RequestData
 
 from bot import texts
 from bot.conversation import Conversation
@@ -29,12 +35,146 @@ COMMANDS = (
     ("capnhat", "Cập nhật một nhiệm vụ: /capnhat <mã>"),
     ("huongdan", "Cách trả lời nhắc việc"),
     ("huy", "Hủy thao tác đang dở"),
+    ("lienket", "Lấy mã liên kết Zalo với tài khoản này"),
+    ("kenh", "Chọn kênh nhận nhắc việc (Telegram hoặc Zalo)"),
     ("tongquan", "Số liệu tổng hợp (Cơ quan thường trực)"),
     ("quahan", "Nhiệm vụ quá hạn (Cơ quan thường trực)"),
     ("coquan", "Nhiệm vụ của một cơ quan (Cơ quan thường trực)"),
     ("moi", "Tạo mã mời (Cơ quan thường trực)"),
     ("duyet", "Đề nghị gia hạn chờ duyệt (Cơ quan thường trực)"),
 )
+
+
+# Updates handled at once. Overlapping them hides the waits (database round trips, HTTP calls
+# to Telegram) of one update behind another's work; see docs/BENCHMARKS.md for the figures.
+CONCURRENT_UPDATES = 16
+# PTB's own semaphore must never make an update wait: it does not promise to release waiters
+# in arrival order, and a chat's place in line is taken right after it (see ChatOrderedProcessor).
+_NEVER_WAIT = 1 << 30
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Handles up to `limit` updates at once, but one chat's updates one by one, in order.
+
+    A chat's conversation state (awaiting a percent after a button press, evidence after
+    "done") needs its updates in the order Telegram sent them. PTB starts one task per update
+    in queue order, and each task runs straight from there to the chat's lock without
+    yielding, so the lock (asyncio's is first come, first served) keeps that order; the limit
+    is taken only after the chat's turn has come.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(_NEVER_WAIT)
+        self.limit = limit
+        self._slots = asyncio.BoundedSemaphore(limit)
+        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}  # chat id -> lock, users
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the chat's turn, then for a free slot, then handle."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            async with self._slots:
+                await coroutine
+            return
+        lock, users = self._chats.get(chat.id, (None, 0))
+        lock = lock or asyncio.Lock()
+        self._chats[chat.id] = (lock, users + 1)
+        try:
+            async with lock, self._slots:
+                await coroutine
+        finally:
+            lock, users = self._chats[chat.id]
+            if users == 1:
+                del self._chats[chat.id]
+            else:
+                self._chats[chat.id] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+class AiohttpRequest(BaseRequest):
+    """PTB's calls to Telegram over aiohttp, which costs a third of httpx's CPU per call.
+
+    Every reply is one such call (two for a button press), so this is on the hot path; the
+    timeouts and errors are PTB's: TimedOut for a time-out, NetworkError for a broken
+    connection, and Telegram's answers classified by PTB itself.
+    """
+
+    def __init__(self, connections: int = 64, *, read_timeout: float | None = 5.0,
+                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
+                 pool_timeout: float | None = 1.0, media_write_timeout: float | None = 20.0
+                 ) -> None:
+        self._connections = connections
+        self._read, self._write, self._media_write = read_timeout, write_timeout, \
+            media_write_timeout
+        self._connect, self._pool = connect_timeout, pool_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The default read time-out (seconds)."""
+        return self._read
+
+    async def initialize(self) -> None:
+        """Open the connection pool."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections),
+                headers={"User-Agent": self.USER_AGENT})
+
+    async def shutdown(self) -> None:
+        """Close the connection pool."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         write_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+        """One HTTP call: (status, body)."""
+        if self._session is None:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data else None
+        default = BaseRequest.DEFAULT_NONE
+        read = self._read if read_timeout is default else read_timeout
+        write = (self._media_write if files else self._write) if write_timeout is default \
+            else write_timeout
+        connect = self._connect if connect_timeout is default else connect_timeout
+        pool = self._pool if pool_timeout is default else pool_timeout
+        phases: list[float] = [p for p in (pool, connect, write, read) if p is not None]
+        # aiohttp has no write time-out of its own: the whole call is bounded by all phases.
+        timeout = aiohttp.ClientTimeout(
+            total=sum(phases) if len(phases) == 4 else None,
+            connect=None if pool is None or connect is None else pool + connect,
+            sock_connect=connect, sock_read=read)
+        try:
+            async with self._session.request(method, url, data=self._body(request_data),
+                                             timeout=timeout) as response:
+                return response.status, await response.read()
+        except TimeoutError as error:
+            raise TimedOut from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+    @staticmethod
+    def _body(request_data: RequestData | None) -> Any:
+        if request_data is None:
+            return None
+        files = request_data.multipart_data
+        if not files:
+            return request_data.json_parameters  # form-encoded, as PTB sends it with httpx
+        form = aiohttp.FormData()
+        for name, value in request_data.json_parameters.items():
+            form.add_field(name, value)
+        for name, (filename, content, mime_type) in files.items():
+            form.add_field(name, content, filename=filename, content_type=mime_type)
+        return form
 
 
 def _command(text: str) -> tuple[str | None, str]:
@@ -95,7 +235,8 @@ async def register_commands(bot: Bot) -> None:
 
 
 def build_application(conversation: Conversation, token: str, base_url: str,
-                      base_file_url: str) -> Application:
+                      base_file_url: str,
+                      concurrent_updates: int = CONCURRENT_UPDATES) -> Application:
     """A PTB Application whose every update goes through the conversation."""
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -121,8 +262,11 @@ def build_application(conversation: Conversation, token: str, base_url: str,
         telegram_file = await application.bot.get_file(file_id)
         return bytes(await telegram_file.download_as_bytearray())
 
-    application = (ApplicationBuilder().token(token).base_url(base_url)
-                   .base_file_url(base_file_url).build())
+    builder = (ApplicationBuilder().token(token).base_url(base_url).base_file_url(base_file_url)
+               .request(AiohttpRequest()).get_updates_request(AiohttpRequest(connections=1)))
+    if concurrent_updates > 1:
+        builder = builder.concurrent_updates(ChatOrderedProcessor(concurrent_updates))
+    application = builder.build()
     application.add_handler(CallbackQueryHandler(on_update))
     application.add_handler(PtbMessageHandler(filters.ALL, on_update))
     application.add_error_handler(on_error)

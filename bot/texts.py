@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from domain.reminder_text import format_date, shorten
+from domain.reminder_text import days_phrase, format_date, shorten
 from storage.chat import AssignmentCard
 
 STATUS_LABELS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện",
@@ -27,22 +27,14 @@ ASK_CODE = ("Đồng chí muốn cập nhật nhiệm vụ nào? Hãy gõ mã nh
 ERROR = ("Xin lỗi, hệ thống gặp sự cố khi xử lý tin nhắn này. Cơ quan thường trực đã được báo; "
          "đồng chí vui lòng thử lại sau ít phút.")
 CANCELLED = "Đã hủy thao tác đang dở."
-
-
-def days_phrase(due: date | None, today: date) -> str:
-    """"còn 3 ngày", "đến hạn hôm nay", "quá hạn 5 ngày"; "" without a date."""
-    if due is None:
-        return ""
-    days = (due - today).days
-    if days > 0:
-        return f"còn {days} ngày"
-    return "đến hạn hôm nay" if days == 0 else f"quá hạn {-days} ngày"
+CHANNELS_LINKED = ("Kênh này đã được liên kết với tài khoản của đồng chí trên kênh kia. Mỗi lần "
+                   "nhắc việc chỉ gửi tới một kênh: kênh dùng gần nhất, hoặc kênh chọn bằng /kenh.")
 
 
 def card_line(card: AssignmentCard, today: date) -> str:
     """One item in a list: code, text, deadline, status."""
     deadline = card.deadline
-    parts = [f"hạn {format_date(deadline)}, {days_phrase(deadline, today)}" if deadline
+    parts = [f"hạn {format_date(deadline)}, {days_phrase((deadline - today).days)}" if deadline
              else f"thời hạn: {card.deadline_raw or 'không ghi'}"]
     if card.extended_due:
         parts.append(f"đã gia hạn từ {format_date(card.due)}" if card.due else "đã gia hạn")
@@ -73,13 +65,15 @@ def help_text(role: str) -> str:
     lines = [
         "Cách cập nhật tiến độ:",
         "• Bấm nút dưới tin nhắc việc: ✅ Hoàn thành · 🔄 Đang thực hiện · ⚠️ Vướng mắc · "
-        "📅 Xin gia hạn.",
+        "📅 Xin gia hạn (trên Zalo: gõ số tương ứng, ví dụ “1” hoặc “NV12 1”).",
         "• Hoặc trả lời tin nhắc việc bằng lời, ví dụ: “đã hoàn thành, QĐ số 2345/QĐ-UBND”, "
         "“đang thực hiện 60%”, “vướng mắc về kinh phí”, “xin gia hạn đến 30/11/2025”.",
         "• Tin nhắn có mã nhiệm vụ (vd: NV12) được ghi cho đúng nhiệm vụ đó.",
         "• Gửi tệp hoặc ảnh ngay sau khi báo hoàn thành để làm minh chứng.",
         "Lệnh: /nhiemvu – nhiệm vụ của đơn vị · /capnhat <mã> – cập nhật một nhiệm vụ · "
         "/huy – hủy thao tác đang dở",
+        "Dùng cả Zalo và Telegram: /lienket – lấy mã để liên kết kênh còn lại · /kenh – chọn "
+        "kênh nhận nhắc việc (mỗi lần chỉ gửi tới một kênh)",
     ]
     if role == "secretariat":
         lines.append("Cơ quan thường trực: /tongquan – số liệu tổng hợp · /quahan – nhiệm vụ quá "
@@ -179,6 +173,9 @@ def invite_created(code: str, agency: str | None, role: str, expires: date,
     """The secretariat's copy of a new invite."""
     who = f"{ROLE_LABELS.get(role, role)}{' của ' + agency if agency else ''}"
     lines = [f"Mã mời cho {who}: {code}", f"Hiệu lực đến hết {format_date(expires)}, dùng một lần."]
-    lines.append(f"Gửi đường dẫn này cho người được mời: {link}" if link
-                 else f"Người được mời gõ cho bot: /start {code}")
+    if link:
+        lines.append(f"Gửi đường dẫn này cho người được mời: {link}")
+        lines.append(f"Nếu dùng Zalo: người được mời gõ cho bot trên Zalo: /start {code}")
+    else:
+        lines.append(f"Người được mời gõ cho bot: /start {code}")
     return "\n".join(lines)

@@ -17,6 +17,14 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 def webhook_app(application: Application, secret: str,
                 path: str = "/telegram") -> web.Application:
     """An aiohttp app that hands verified updates to the PTB application's queue."""
+    app = web.Application()
+    add_webhook(app, application, secret, path)
+    return app
+
+
+def add_webhook(app: web.Application, application: Application, secret: str,
+                path: str = "/telegram") -> None:
+    """Serve Telegram's webhook at `path` of an existing web app (shared with Zalo's)."""
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -33,6 +41,4 @@ def webhook_app(application: Application, secret: str,
         await application.update_queue.put(update)
         return web.Response(text="ok")
 
-    app = web.Application()
     app.router.add_post(path, receive)
-    return app

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.database import open_database
+from cli.demo import demo_command
 from cli.digest import digest_command
 from cli.invites import CommandError, print_invite
 from cli.remind import remind
@@ -163,19 +164,24 @@ def export_command(
 
 @app.command("run")
 def run_command(
-    webhook: Annotated[bool, typer.Option("--webhook", help="Serve Telegram's webhook instead "
-                                                            "of long polling")] = False,
+    webhook: Annotated[bool, typer.Option("--webhook", help="Serve the channels' webhooks "
+                                                            "instead of long polling")] = False,
 ) -> None:
-    """Run the bot and the scheduler (long polling by default)."""
+    """Run the bot on every channel with a token (Telegram, Zalo) and the scheduler."""
     settings = settings_or_exit()
-    if not settings.telegram_token:
+    if not settings.telegram_token and not settings.zalo_token:
         raise fail(NO_TOKEN, 2)
-    if webhook and not (settings.webhook_url and settings.webhook_secret):
+    if webhook and settings.telegram_token and not (settings.webhook_url
+                                                     and settings.webhook_secret):
         raise fail("--webhook cần DONDOC_WEBHOOK_URL và DONDOC_WEBHOOK_SECRET (16–256 ký tự "
                    "A-Z, a-z, 0-9, _ hoặc -).", 2)
+    if webhook and settings.zalo_token and not (settings.zalo_webhook_url
+                                                 and settings.zalo_webhook_secret):
+        raise fail("--webhook với Zalo cần DONDOC_ZALO_WEBHOOK_URL (https://…) và "
+                   "DONDOC_ZALO_WEBHOOK_SECRET (8–256 ký tự).", 2)
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, and Telegram's URLs carry the bot token.
+    # httpx logs every request URL, and Telegram's and Zalo's URLs carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     run(serve(settings, webhook))
 
@@ -216,3 +222,4 @@ def remind_command(
 
 
 app.command("digest")(digest_command)
+app.command("demo")(demo_command)

@@ -5,19 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram.ext import Application
 
 from bot.conversation import Conversation, ConversationConfig
+from bot.messenger import Messenger
 from bot.telegram_app import build_application, register_commands
 from bot.telegram_messenger import TelegramMessenger
-from bot.webhook import webhook_app
+from bot.webhook import add_webhook
 from cli.database import open_database
 from cli.wiring import calendar_around, make_sender, reminder_policy, working_hours
+from cli.zalo_service import ZaloChannel, file_shelf
 from config import Settings
 from scheduler.digest_job import schedule_digest
 from scheduler.scan import scan
@@ -26,8 +28,10 @@ from scheduler.ticks import Ticker
 log = logging.getLogger(__name__)
 
 NO_TOKEN = (
-    "Chưa có DONDOC_TELEGRAM_TOKEN. Tạo bot với @BotFather trên Telegram (/newbot), rồi đặt "
-    "token vào biến môi trường DONDOC_TELEGRAM_TOKEN hoặc tệp .env.\n"
+    "Chưa có DONDOC_TELEGRAM_TOKEN hay DONDOC_ZALO_TOKEN. Telegram: tạo bot với @BotFather "
+    "(/newbot) rồi đặt token vào DONDOC_TELEGRAM_TOKEN (biến môi trường hoặc tệp .env). Zalo: "
+    "trong ứng dụng Zalo tìm «Zalo Bot Manager» → «Tạo bot», token được gửi qua tin nhắn Zalo; "
+    "đặt vào DONDOC_ZALO_TOKEN.\n"
     "Muốn xem dondoc chạy mà không cần token: uv run dondoc demo"
 )
 
@@ -41,13 +45,15 @@ def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSessi
 
     return Conversation(sessions, ConversationConfig(
         tz=settings.tz, now=lambda: datetime.now(UTC),
-        admin_chat_ids=frozenset(f"telegram:{chat}" for chat in settings.admin_chat_ids),
+        admin_chat_ids=frozenset(
+            [f"telegram:{chat}" for chat in settings.admin_chat_ids]
+            + [f"zalo:{chat}" for chat in settings.zalo_admin_chat_ids]),
         invite_valid_for=timedelta(days=settings.invite_days), link_for=link_for,
         digest_every_weeks=settings.digest_every_weeks))
 
 
 def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
-                messengers: dict[str, TelegramMessenger]) -> Ticker:
+                messengers: dict[str, Messenger]) -> Ticker:
     """The daily scan and the drain (inside working hours only)."""
     sender = make_sender(settings, sessions, dict(messengers))
     hours = working_hours(settings)
@@ -67,50 +73,69 @@ def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                   drain=drain_job)
 
 
-async def serve(settings: Settings, use_webhook: bool) -> None:
-    """Run until SIGINT/SIGTERM."""
-    assert settings.telegram_token
+async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | None = None) -> None:
+    """Run every channel that has a token, and the scheduler, until SIGINT/SIGTERM (or `stop`)."""
     bot_username: list[str] = [settings.telegram_bot_username] if settings.telegram_bot_username \
         else []
-    async with open_database(settings) as sessions:
+    async with open_database(settings) as sessions, AsyncExitStack() as stack:
         conversation = conversation_for(settings, sessions, bot_username)
-        application = build_application(conversation, settings.telegram_token,
-                                        settings.telegram_base_url,
-                                        settings.telegram_base_url.replace("/bot", "/file/bot"))
-        ticker = make_ticker(settings, sessions, {"telegram": TelegramMessenger(application.bot)})
+        site = web.Application()  # the webhooks and Zalo's file links share one web server
+        shelf = file_shelf(settings, sessions)
+        if shelf is not None:
+            shelf.add_routes(site)
+        messengers: dict[str, Messenger] = {}
+        application = None
+        if settings.telegram_token:
+            application = build_application(
+                conversation, settings.telegram_token, settings.telegram_base_url,
+                settings.telegram_base_url.replace("/bot", "/file/bot"))
+            messengers["telegram"] = TelegramMessenger(application.bot)
+            if use_webhook:
+                assert settings.webhook_secret
+                add_webhook(site, application, settings.webhook_secret)
+        zalo = ZaloChannel(settings, sessions, conversation, shelf) if settings.zalo_token \
+            else None
+        if zalo is not None:
+            messengers["zalo"] = zalo.messenger
+            zalo.add_routes(site, use_webhook)
+        ticker = make_ticker(settings, sessions, messengers)
         schedule_digest(ticker, settings, sessions)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        runner = None
-        async with application:
+        if stop is None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+        if site.router.routes():
+            runner = web.AppRunner(site)
+            await runner.setup()
+            await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+            stack.push_async_callback(runner.cleanup)
+        names = []
+        if application is not None:
+            await stack.enter_async_context(application)
             me = await application.bot.get_me()
             bot_username[:] = [me.username or ""]
             await register_commands(application.bot)
             await application.start()
+            stack.push_async_callback(application.stop)
             if use_webhook:
-                runner = await _start_webhook(settings, application)
+                assert settings.webhook_url and settings.webhook_secret
+                await application.bot.set_webhook(settings.webhook_url,
+                                                  secret_token=settings.webhook_secret)
             else:
                 assert application.updater is not None
                 # Pending updates are the replies people sent while we were down: keep them.
                 await application.updater.start_polling(drop_pending_updates=False)
-            await ticker.start(datetime.now(UTC))
-            log.info("dondoc is running as @%s (%s)", me.username,
-                     "webhook" if use_webhook else "long polling")
-            await stop.wait()
-            ticker.shutdown()
-            if runner is not None:
-                await runner.cleanup()
-            elif application.updater is not None:
-                await application.updater.stop()
-            await application.stop()
-
-
-async def _start_webhook(settings: Settings, application: Application) -> web.AppRunner:
-    assert settings.webhook_url and settings.webhook_secret
-    runner = web.AppRunner(webhook_app(application, settings.webhook_secret))
-    await runner.setup()
-    await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
-    await application.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret)
-    return runner
+                stack.push_async_callback(application.updater.stop)
+            names.append(f"Telegram @{me.username}")
+        if zalo is not None:
+            stack.push_async_callback(zalo.stop)
+            names.append(f"Zalo {await zalo.start(use_webhook, stop.set)}")
+        await ticker.start(datetime.now(UTC))
+        log.info("dondoc is running as %s (%s)", ", ".join(names),
+                 "webhook" if use_webhook else "long polling")
+        await stop.wait()
+        ticker.shutdown()
+    failure = zalo.failure() if zalo is not None else None
+    if failure is not None:
+        raise failure

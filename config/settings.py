@@ -41,6 +41,24 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
 
+    # Zalo (runs beside Telegram when its token is set). Its webhook is served by the same web
+    # server as Telegram's (webhook_listen:webhook_port), at zalo_webhook_path.
+    zalo_token: str | None = None
+    zalo_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_admin_chat_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: str | None = Field(default=None, min_length=8, max_length=256)
+    zalo_webhook_path: str = Field(default="/zalo", pattern=r"^/[A-Za-z0-9/_-]*$")
+    # Long-poll length; stopping waits for the poll in flight (an update it takes is Zalo's
+    # only copy), so a shorter poll stops sooner.
+    zalo_poll_seconds: int = Field(default=10, ge=1, le=60)
+    # Zalo documents no send limits: conservative ones of our own.
+    zalo_send_per_second: int = Field(default=5, ge=1)
+    zalo_send_per_chat_seconds: float = Field(default=1.0, ge=0)
+    # Where dondoc's web server is reached from outside (https://…): Zalo takes photos and
+    # files only as links, served from here.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$")
+
     # Reminder policy (counts in working days).
     remind_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [14, 7, 3, 1, 0])
     overdue_every: int = Field(default=3, ge=1)
@@ -60,7 +78,8 @@ class Settings(BaseSettings):
     digest_cron: str = "0 16 * * fri"
     digest_every_weeks: int = Field(default=1, ge=1, le=4)
 
-    @field_validator("admin_chat_ids", "remind_before", "escalate_after", mode="before")
+    @field_validator("admin_chat_ids", "zalo_admin_chat_ids", "remind_before", "escalate_after",
+                     mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

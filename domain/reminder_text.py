@@ -50,7 +50,7 @@ def describe_timing(item: DueReminder) -> str:
         if due is not None:
             wording += f", hạn {format_date(due)}"
     elif state.deadline.kind == "date" and due is not None and item.days_left is not None:
-        wording = f"hạn {format_date(due)}, {_days_phrase(item.days_left)}"
+        wording = f"hạn {format_date(due)}, {days_phrase(item.days_left)}"
     elif state.deadline.kind == "recurring":
         wording = "định kỳ: cập nhật tiến độ"
     elif state.deadline.kind == "dependent":
@@ -147,7 +147,8 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     return [part for part in trimmed if part.strip()]
 
 
-def _days_phrase(days_left: int) -> str:
+def days_phrase(days_left: int) -> str:
+    """"còn 3 ngày", "đến hạn hôm nay", "quá hạn 5 ngày"."""
     if days_left > 0:
         return f"còn {days_left} ngày"
     if days_left == 0:

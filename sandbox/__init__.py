@@ -1,4 +1,4 @@
-"""A local stand-in for the Telegram Bot API, for tests, demos and benchmarks."""
+"""Local stand-ins for the Telegram and Zalo Bot APIs, for tests, demos and benchmarks."""
 
 from sandbox.clock import Clock, ManualClock, SystemClock
 from sandbox.core import (
@@ -15,10 +15,15 @@ from sandbox.spec import BotApiSpec, load_spec, locate_spec
 from sandbox.state import CallbackQueryRecord, ChatActionRecord
 from sandbox.users import SimulatedUser
 from sandbox.world import Chat, InlineButton, StoredMessage, UserProfile
+from sandbox.zalo import ZALO_DEFAULT_TOKEN, ZALO_RATE_LIMITS, ZaloCall, ZaloSandbox
+from sandbox.zalo_server import ZaloSandboxServer, running_zalo_sandbox
+from sandbox.zalo_users import ZaloUser
 
 __all__ = [
     "DEFAULT_TOKEN",
     "TELEGRAM_RATE_LIMITS",
+    "ZALO_DEFAULT_TOKEN",
+    "ZALO_RATE_LIMITS",
     "ApiCall",
     "ApiError",
     "BotApiSpec",
@@ -40,7 +45,12 @@ __all__ = [
     "StoredMessage",
     "SystemClock",
     "UserProfile",
+    "ZaloCall",
+    "ZaloSandbox",
+    "ZaloSandboxServer",
+    "ZaloUser",
     "load_spec",
     "locate_spec",
     "running_sandbox",
+    "running_zalo_sandbox",
 ]

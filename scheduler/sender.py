@@ -174,6 +174,15 @@ class Sender:
             if row.focal_person_id is None:
                 return
             person = await mark_unreachable(row.focal_person_id, str(exc), session=session)
+            if person is not None and person.elsewhere is not None:
+                # The same person linked another channel: the message goes there instead.
+                channel, chat_id, other_id = person.elsewhere
+                await enqueue(NewMessage(
+                    key=f"{row.key}:to:{channel}:{chat_id}"[:200], kind=row.kind,
+                    channel=channel, chat_id=chat_id, text=row.text, focal_person_id=other_id,
+                    buttons=row.buttons, attachment_name=row.attachment_name,
+                    attachment=row.attachment), now, session=session)
+                return
             if person is None or person.role == "secretariat":
                 log.warning("secretariat chat %s is unreachable: %s", row.chat_id, exc)
                 return

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,7 +23,6 @@ from storage.models import (
     ProcessedUpdate,
     ReminderLog,
 )
-from storage.outbox import insert_ignoring_duplicates
 
 
 @dataclass(frozen=True)
@@ -49,21 +52,62 @@ class AssignmentCard:
         return self.status != "done" and self.deadline is not None and self.deadline < today
 
 
+# The per-update statements below are built once, with bound parameters, and go to the tables
+# rather than through the ORM where they can: building a statement and its cache key, or
+# loading and flushing an entity, costs several times the statement itself (measured in
+# docs/BENCHMARKS.md), and they run for every message a person sends.
+_PROCESSED = cast(sa.Table, ProcessedUpdate.__table__)  # type: ignore[attr-defined]
+_CHAT_STATE = cast(sa.Table, ChatState.__table__)  # type: ignore[attr-defined]
+_param = sa.bindparam
+
+
+def _insert(dialect: str, table: sa.Table) -> Any:
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+@cache
+def _first_time_sql(dialect: str) -> Any:
+    return _insert(dialect, _PROCESSED).values(
+        channel=_param("channel"), update_id=_param("update_id"),
+        at=_param("at", type_=_PROCESSED.c.at.type),
+    ).on_conflict_do_nothing(index_elements=["channel", "update_id"])
+
+
+@cache
+def _save_state_sql(dialect: str) -> Any:
+    statement = _insert(dialect, _CHAT_STATE).values(
+        channel=_param("channel"), chat_id=_param("chat_id"),
+        state=_param("state", type_=_CHAT_STATE.c.state.type),
+        expires_at=_param("expires_at", type_=_CHAT_STATE.c.expires_at.type))
+    return statement.on_conflict_do_update(
+        index_elements=["channel", "chat_id"],
+        set_={"state": statement.excluded.state, "expires_at": statement.excluded.expires_at})
+
+
+_LOAD_STATE = sa.select(_CHAT_STATE.c.state, _CHAT_STATE.c.expires_at).where(
+    _CHAT_STATE.c.channel == _param("channel"), _CHAT_STATE.c.chat_id == _param("chat_id"))
+_FIND_PERSON = select(FocalPerson).where(
+    col(FocalPerson.channel) == _param("channel"), col(FocalPerson.chat_id) == _param("chat_id"),
+    col(FocalPerson.active).is_(True))
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
 async def first_time(channel: str, update_id: str, now: datetime, *,
                      session: AsyncSession) -> bool:
     """Remember an update; False if it was handled before (a redelivery)."""
-    statement = insert_ignoring_duplicates(session, ProcessedUpdate).values(
-        channel=channel, update_id=update_id, at=now,
-    ).on_conflict_do_nothing(index_elements=["channel", "update_id"])
-    return bool((await session.exec(statement)).rowcount == 1)
+    result: Any = await session.exec(_first_time_sql(_dialect(session)), params={
+        "channel": channel, "update_id": update_id, "at": now})
+    return bool(result.rowcount == 1)
 
 
 async def find_person(channel: str, chat_id: str, *, session: AsyncSession
                       ) -> FocalPerson | None:
     """The active person linked to this chat, if any."""
-    return (await session.exec(select(FocalPerson).where(
-        FocalPerson.channel == channel, FocalPerson.chat_id == chat_id,
-        col(FocalPerson.active).is_(True)))).first()
+    return (await session.exec(_FIND_PERSON, params={"channel": channel, "chat_id": chat_id})
+            ).first()
 
 
 async def agency_name(agency_id: int | None, *, session: AsyncSession) -> str | None:
@@ -72,18 +116,32 @@ async def agency_name(agency_id: int | None, *, session: AsyncSession) -> str | 
     return agency.name if agency else None
 
 
-def _cards_query() -> Any:
-    return (select(Assignment, Item, Agency.name)
-            .join(Item, col(Item.id) == col(Assignment.item_id))
-            .join(Agency, col(Agency.id) == col(Assignment.agency_id))
-            .where(col(Assignment.active).is_(True)))
+@cache
+def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool) -> Any:
+    # The item's columns only: a whole Item (JSON lists, source lines) is costly to load. The
+    # assignment stays an entity, so recording a status right after finds it in the session.
+    query = (sa.select(Assignment, col(Item.code), col(Item.kind), col(Item.text),
+                       col(Item.deadline_raw), col(Item.due), col(Agency.name))
+             .join(Item, col(Item.id) == col(Assignment.item_id))
+             .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+             .where(col(Assignment.active).is_(True)))
+    if by_agency:
+        query = query.where(col(Assignment.agency_id) == _param("agency_id"))
+    if by_ids:
+        query = query.where(col(Assignment.id).in_(_param("ids", expanding=True)))
+    if by_codes:
+        query = query.where(col(Item.code).in_(_param("codes", expanding=True)))
+    if open_only:
+        query = query.where(col(Assignment.status) != "done")
+    return query
 
 
-def _card(assignment: Assignment, item: Item, name: str) -> AssignmentCard:
+def _card(assignment: Assignment, code: str | None, kind: str, text: str, deadline_raw: str,
+          due: date | None, name: str) -> AssignmentCard:
     return AssignmentCard(
         assignment_id=assignment.id or 0, agency_id=assignment.agency_id, agency_name=name,
-        code=item.code or "", kind=item.kind, text=item.text, deadline_raw=item.deadline_raw,
-        due=item.due, extended_due=assignment.extended_due, status=assignment.status,
+        code=code or "", kind=kind, text=text, deadline_raw=deadline_raw, due=due,
+        extended_due=assignment.extended_due, status=assignment.status,
         percent=assignment.percent, note=assignment.note)
 
 
@@ -91,16 +149,11 @@ async def cards(*, session: AsyncSession, agency_id: int | None = None,
                 assignment_ids: list[int] | None = None, codes: list[str] | None = None,
                 open_only: bool = False) -> list[AssignmentCard]:
     """Assignments as cards, filtered, most urgent (earliest deadline) first."""
-    query = _cards_query()
-    if agency_id is not None:
-        query = query.where(col(Assignment.agency_id) == agency_id)
-    if assignment_ids is not None:
-        query = query.where(col(Assignment.id).in_(assignment_ids))
-    if codes is not None:
-        query = query.where(col(Item.code).in_(codes))
-    if open_only:
-        query = query.where(col(Assignment.status) != "done")
-    rows = (await session.exec(query)).all()
+    query = _cards_query(agency_id is not None, assignment_ids is not None, codes is not None,
+                         open_only)
+    params = {"agency_id": agency_id, "ids": assignment_ids, "codes": codes}
+    rows = (await session.exec(query, params={k: v for k, v in params.items()
+                                              if v is not None})).all()
     found = [_card(*row) for row in rows]
     return sorted(found, key=lambda c: (c.due is None, c.due or date.max, c.code))
 
@@ -121,21 +174,16 @@ async def reminded_in(channel: str, chat_id: str, platform_message_id: str, *,
 async def load_state(channel: str, chat_id: str, now: datetime, *,
                      session: AsyncSession) -> dict[str, Any]:
     """The chat's pending conversation step, or {} when none (or it expired)."""
-    row = (await session.exec(select(ChatState).where(
-        ChatState.channel == channel, ChatState.chat_id == chat_id))).first()
-    if row is None or row.expires_at <= now:
+    row = (await session.exec(_LOAD_STATE, params={  # type: ignore[call-overload]
+        "channel": channel, "chat_id": chat_id})).first()
+    if row is None:
         return {}
-    return dict(row.state)
+    state, expires_at = row
+    return {} if expires_at <= now else dict(state)
 
 
 async def save_state(channel: str, chat_id: str, state: dict[str, Any], expires_at: datetime, *,
                      session: AsyncSession) -> None:
     """Set (or clear, with {}) the chat's pending conversation step."""
-    row = (await session.exec(select(ChatState).where(
-        ChatState.channel == channel, ChatState.chat_id == chat_id))).first()
-    if row is None:
-        row = ChatState(channel=channel, chat_id=chat_id, state=state, expires_at=expires_at)
-    else:
-        row.state, row.expires_at = state, expires_at
-    session.add(row)
-    await session.flush()
+    await session.exec(_save_state_sql(_dialect(session)), params={
+        "channel": channel, "chat_id": chat_id, "state": state, "expires_at": expires_at})

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -48,10 +50,35 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+# SQLite takes one writer at a time, and its busy handler makes the others poll with sleeps of
+# up to 100 ms: under concurrent updates writers starve and fail with "database is locked" after
+# the busy timeout. Queueing our own transactions in process, first come first served, costs
+# nothing (every transaction writes first, so it holds the file lock to the end anyway).
+_SQLITE_WRITERS: WeakKeyDictionary[Any, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = (
+    WeakKeyDictionary())
+
+
+def _writer_lock(sessions: async_sessionmaker[AsyncSession]) -> asyncio.Lock | None:
+    engine = sessions.kw.get("bind")
+    if not isinstance(engine, AsyncEngine) or engine.dialect.name != "sqlite":
+        return None
+    loop = asyncio.get_running_loop()
+    held = _SQLITE_WRITERS.get(engine.sync_engine)
+    if held is None or held[0] is not loop:
+        held = (loop, asyncio.Lock())
+        _SQLITE_WRITERS[engine.sync_engine] = held
+    return held[1]
+
+
 @asynccontextmanager
 async def transaction(
     sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
     """One unit of work: commit when the block ends, roll back on any error."""
-    async with sessions() as session, session.begin():
+    async with AsyncExitStack() as stack:
+        lock = _writer_lock(sessions)
+        if lock is not None:
+            await stack.enter_async_context(lock)
+        session = await stack.enter_async_context(sessions())
+        await stack.enter_async_context(session.begin())
         yield session

@@ -46,12 +46,28 @@ async def create_invite(agency: Agency | None, role: str, now: datetime, valid_f
         raise ValueError(f"unknown role {role!r}")
     if (role == "secretariat") != (agency is None):
         raise ValueError("secretariat invites have no agency; other roles need one")
-    code = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
+    code = _new_code()
     session.add(Invite(code_hash=hash_code(code), agency_id=agency.id if agency else None,
                        role=role, created_by=created_by, created_at=now,
                        expires_at=now + valid_for))
     await session.flush()
     return NewInvite(code, agency.name if agency else None, role, now + valid_for)
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+async def create_link_code(person: FocalPerson, now: datetime, valid_for: timedelta, *,
+                           session: AsyncSession) -> NewInvite:
+    """A single-use code that makes the chat typing it another chat of this person."""
+    code = _new_code()
+    session.add(Invite(code_hash=hash_code(code), agency_id=person.agency_id, role=person.role,
+                       created_by=person.id, created_at=now, expires_at=now + valid_for,
+                       links_person_id=person.id))
+    await session.flush()
+    agency = await session.get(Agency, person.agency_id) if person.agency_id else None
+    return NewInvite(code, agency.name if agency else None, person.role, now + valid_for)
 
 
 async def recent_failures(channel: str, chat_id: str, since: datetime, *,
@@ -77,18 +93,44 @@ async def redeem_invite(code: str, channel: str, chat_id: str, name: str, now: d
             raise InviteError("Mã mời đã hết hạn. Vui lòng xin mã mới từ Cơ quan thường trực.")
         raise InviteError("Mã mời không đúng. Vui lòng kiểm tra lại mã (không phân biệt chữ hoa, "
                           "chữ thường).")
+    origin = await _link_origin(invite, channel, chat_id, session)
+    role, agency_id = (origin.role, origin.agency_id) if origin else (invite.role,
+                                                                       invite.agency_id)
     person = (await session.exec(select(FocalPerson).where(
         FocalPerson.channel == channel, FocalPerson.chat_id == chat_id))).first()
     if person is None:
-        person = FocalPerson(channel=channel, chat_id=chat_id, role=invite.role,
-                             agency_id=invite.agency_id, name=name, linked_at=now)
+        person = FocalPerson(channel=channel, chat_id=chat_id, role=role,
+                             agency_id=agency_id, name=name, linked_at=now)
     else:
-        person.role, person.agency_id, person.name = invite.role, invite.agency_id, name
+        person.role, person.agency_id, person.name = role, agency_id, name
         person.active, person.reachable, person.unreachable_reason = True, True, None
         person.linked_at = now
+    # A new invite makes the chat someone on its own; a link code joins it to the origin.
+    person.identity_id, person.preferred = None, False
     session.add(person)
     await session.flush()
+    if origin is not None:
+        identity = origin.identity_id or origin.id
+        origin.identity_id = person.identity_id = identity
+        person.last_seen_at = now  # the chat just used: reminders come here until another is
+        session.add_all([origin, person])
+        await session.flush()
     invite.used_at, invite.used_by = now, person.id
     session.add(invite)
     await session.flush()
     return person
+
+
+async def _link_origin(invite: Invite, channel: str, chat_id: str,
+                       session: AsyncSession) -> FocalPerson | None:
+    """The person a link code joins the chat to (None for an ordinary invite)."""
+    if invite.links_person_id is None:
+        return None
+    origin = await session.get(FocalPerson, invite.links_person_id)
+    if origin is None or not origin.active:
+        raise InviteError("Tài khoản tạo mã liên kết này không còn hoạt động. Vui lòng liên hệ Cơ "
+                          "quan thường trực.")
+    if (origin.channel, origin.chat_id) == (channel, chat_id):
+        raise InviteError("Mã liên kết dùng để thêm một kênh khác: hãy gửi /start kèm mã này từ "
+                          "Zalo hoặc Telegram còn lại.")
+    return origin

@@ -136,6 +136,11 @@ class FocalPerson(SQLModel, table=True):
     reachable: bool = True
     unreachable_reason: str | None = None
     linked_at: datetime = Field(sa_column=utc_column())
+    # One person's chats on several channels share an identity (the first chat's id); the
+    # scan reminds only one of them: the preferred chat, else the one they wrote from last.
+    identity_id: int | None = Field(default=None, index=True)
+    preferred: bool = False
+    last_seen_at: datetime | None = Field(default=None, sa_column=utc_column(True))
 
 
 class StatusChange(SQLModel, table=True):
@@ -275,6 +280,8 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=utc_column())
     used_at: datetime | None = Field(default=None, sa_column=utc_column(True))
     used_by: int | None = Field(default=None, foreign_key="focal_person.id")
+    # A link code (/lienket): the chat that uses it becomes another chat of this person.
+    links_person_id: int | None = Field(default=None, foreign_key="focal_person.id")
 
 
 class InviteFailure(SQLModel, table=True):
@@ -321,3 +328,29 @@ class DigestRun(SQLModel, table=True):
     built_at: datetime = Field(sa_column=utc_column())
     figures: dict[str, Any] = Field(default_factory=dict,
                                     sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+class ChoiceOffer(SQLModel, table=True):
+    """The numbered choices a chat without buttons was offered: typed token -> button data."""
+
+    __tablename__ = "choice_offer"
+    __table_args__ = (sa.UniqueConstraint("channel", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    chat_id: str = Field(max_length=64)
+    # token -> {"data": callback data, "until": ISO instant the token stops being valid}
+    choices: dict[str, Any] = Field(default_factory=dict,
+                                    sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+class SharedFile(SQLModel, table=True):
+    """A file published at an unguessable link (Zalo carries photos and files only by URL)."""
+
+    __tablename__ = "shared_file"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    name: str
+    content_type: str = Field(max_length=100)
+    data: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    created_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())

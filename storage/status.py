@@ -84,11 +84,8 @@ async def record_status(
     session.add(change)
     await session.flush()
     assert change.id is not None
-    for proof in evidence:
-        session.add(Evidence(status_change_id=change.id, reference=proof.reference,
-                             file_id=proof.file_id, file_name=proof.file_name,
-                             file_size=proof.file_size))
-    await session.flush()
+    if evidence:
+        await attach_evidence(change.id, evidence, session=session)
     return change
 
 

@@ -109,9 +109,18 @@ def test_an_outdated_database_is_refused(database):
 
 def test_run_without_a_token_says_how_to_get_one(monkeypatch):
     monkeypatch.delenv("DONDOC_TELEGRAM_TOKEN", raising=False)
+    monkeypatch.delenv("DONDOC_ZALO_TOKEN", raising=False)
     result = invoke("run")
     assert result.exit_code == 2
     assert "@BotFather" in result.stderr and "dondoc demo" in result.stderr
+    assert "Zalo Bot Manager" in result.stderr and "DONDOC_ZALO_TOKEN" in result.stderr
+
+
+def test_run_with_a_zalo_webhook_needs_its_url_and_secret(monkeypatch):
+    monkeypatch.delenv("DONDOC_TELEGRAM_TOKEN", raising=False)
+    monkeypatch.setenv("DONDOC_ZALO_TOKEN", "123:abc")
+    result = invoke("run", "--webhook")
+    assert result.exit_code == 2 and "DONDOC_ZALO_WEBHOOK_SECRET" in result.stderr
 
 
 def test_invite_prints_a_code_and_the_deep_link(monkeypatch):

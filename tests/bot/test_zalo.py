@@ -1,0 +1,228 @@
+"""What only Zalo has: numbered choices typed back, webhook pushes, files sent as links."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import select
+
+from bot.choices import ChoiceBook
+from bot.zalo_app import SECRET_HEADER, UNSUPPORTED, ZaloBot
+from bot.zalo_messenger import NO_FILES, ZaloMessenger
+from storage.db import transaction
+from storage.models import Assignment, FocalPerson, Item, Outbox, StatusChange
+from storage.outbox import NewMessage, enqueue
+from tests.bot.conftest import SECRETARIAT_CHAT, World, running_world
+from tests.bot.drivers import tiny_png
+from tests.bot.test_e2e import HEALTH_CHAT, item_code, link
+
+WORKBOOK = b"PK\x03\x04 bang tong hop"
+
+
+async def test_a_reminder_names_its_items_codes_with_the_numbers(zalo_world: World):
+    world = zalo_world
+    user = await link(world, HEALTH_CHAT, "Lê Thị Hoa", "Sở Y tế")
+    last = user.messages()[-1]
+    await world.remind()
+    reminder = await user.next(after=last)
+    whole = user._whole(reminder)  # type: ignore[attr-defined]
+    assert ("Trả lời mã nhiệm vụ kèm số: 1 = ✅ Hoàn thành · 2 = 🔄 Đang thực hiện · "
+            "3 = ⚠️ Vướng mắc · 4 = 📅 Xin gia hạn (ví dụ: “NV") in whole
+    assert all(len(m.text) <= 2000 for m in user.messages())
+    code = await item_code(world, "Triển khai bệnh án điện tử")
+    user.say(f"{code.lower()}-1")  # any case, any separator
+    done = await user.next(after=reminder)
+    assert done.text.startswith(f"Đã ghi nhận {code}: Hoàn thành")
+
+
+async def test_a_bare_number_asked_for_is_an_answer_not_a_choice(zalo_world: World):
+    world = zalo_world
+    user = await link(world, HEALTH_CHAT, "Lê Thị Hoa", "Sở Y tế")
+    code = await item_code(world, "Triển khai bệnh án điện tử")
+    user.say(f"/capnhat {code}")
+    card = await user.next(after=user.messages()[-1])
+    assert card.text.endswith("Trả lời 1 = ✅ Hoàn thành, 2 = 🔄 Đang thực hiện, "
+                              "3 = ⚠️ Vướng mắc, 4 = 📅 Xin gia hạn")
+    user.say("2")
+    asked = await user.next(after=card)
+    assert "bao nhiêu phần trăm" in asked.text
+    user.say("4")  # "4" is still offered (Xin gia hạn), but a percent was asked for
+    recorded = await user.next(after=asked)
+    assert recorded.text.startswith(f"Đã ghi nhận {code}: Đang thực hiện")
+    async with world.sessions() as session:
+        assert [c.new_status for c in (await session.exec(select(StatusChange))).all()] == [
+            "in_progress"]
+
+
+async def test_numbers_are_not_reused_while_they_are_valid(zalo_world: World):
+    world = zalo_world
+    user = await link(world, HEALTH_CHAT, "Lê Thị Hoa", "Sở Y tế")
+    first = await item_code(world, "Triển khai bệnh án điện tử")
+    user.say(f"/capnhat {first}")
+    card = await user.next(after=user.messages()[-1])
+    agency_id = (await world.person(HEALTH_CHAT)).agency_id
+    async with world.sessions() as session:
+        second = (await session.exec(select(Item.code).join(Assignment).where(
+            Assignment.agency_id == agency_id, Item.kind == "task", Item.code != first))).first()
+    user.say(f"/capnhat {second}")
+    later = await user.next(after=card)
+    assert "Trả lời 5 = ✅ Hoàn thành, 6 = 🔄 Đang thực hiện" in later.text
+    user.say("1")  # the first card's "Hoàn thành", as its text still says
+    done = await user.next(after=later)
+    assert done.text.startswith(f"Đã ghi nhận {first}: Hoàn thành")
+    world.clock.advance(timedelta(days=8).total_seconds())
+    user.say("5")  # expired: read as words, which say nothing clear
+    unclear = await user.next(after=done)
+    assert not unclear.text.startswith("Đã ghi nhận")
+
+
+async def test_a_sticker_gets_told_what_the_bot_reads(zalo_world: World):
+    user = zalo_world.add_person(HEALTH_CHAT, "Lê Thị Hoa")
+    user.user.send_sticker()  # type: ignore[attr-defined]
+    answer = await user.next()
+    assert answer.text == UNSUPPORTED
+
+
+async def test_the_webhook_mode_runs_the_same_conversation(sessions, seed_path):
+    async with running_world(["zalo"], sessions, seed_path, zalo_webhook=True) as world:
+        sandbox = world.zalo.sandbox
+        assert sandbox.webhook_url.endswith("/zalo")
+        user = await link(world, HEALTH_CHAT, "Lê Thị Hoa", "Sở Y tế")
+        code = await item_code(world, "Triển khai bệnh án điện tử")
+        sent = user.say(f"{code} đã hoàn thành")
+        done = await user.next(after=user.messages()[-1])
+        assert done.text.startswith(f"Đã ghi nhận {code}: Hoàn thành")
+        await user.redeliver(sent)
+        user.say("/huongdan")
+        answer = await user.next(after=done)
+        assert answer.text.startswith("Cách cập nhật tiến độ")
+        assert sandbox.state.webhook.delivered_count == 4  # /start, reply, again, /huongdan
+        async with world.sessions() as session:
+            assert len((await session.exec(select(StatusChange))).all()) == 1
+
+
+class _Recorder:
+    """Stands in for the bot's dispatch: what the webhook let through."""
+
+    def __init__(self) -> None:
+        self.updates: list[dict] = []
+
+    def dispatch(self, update: dict) -> None:
+        self.updates.append(update)
+
+
+@pytest.fixture
+async def webhook_client():
+    from aiohttp import web
+
+    recorder = _Recorder()
+    app = web.Application()
+    ZaloBot.add_webhook(recorder, app, "s3cret-zalo-token", "/zalo")
+    async with TestClient(TestServer(app)) as client:
+        client.recorder = recorder  # type: ignore[attr-defined]
+        yield client
+
+
+UPDATE = {"ok": True, "result": {"event_name": "message.text.received", "message": {
+    "from": {"id": "a1", "display_name": "Hoa"}, "chat": {"id": "a1", "chat_type": "PRIVATE"},
+    "text": "NV12 đã hoàn thành", "message_id": "m1", "date": 1758500000000}}}
+
+
+@pytest.mark.parametrize("headers", [{}, {SECRET_HEADER: "wrong-secret"},
+                                     {SECRET_HEADER: "S3CRET-ZALO-TOKEN"},
+                                     {"X-Telegram-Bot-Api-Secret-Token": "s3cret-zalo-token"}])
+async def test_the_webhook_refuses_a_request_without_the_right_secret(webhook_client, headers):
+    response = await webhook_client.post("/zalo", json=UPDATE, headers=headers)
+    assert response.status == 403
+    assert webhook_client.recorder.updates == []
+
+
+async def test_the_webhook_takes_a_verified_update(webhook_client):
+    response = await webhook_client.post("/zalo", json=UPDATE,
+                                         headers={SECRET_HEADER: "s3cret-zalo-token"})
+    assert response.status == 200
+    assert webhook_client.recorder.updates == [UPDATE["result"]]
+    bad = await webhook_client.post("/zalo", data=b"[1, 2]",
+                                    headers={SECRET_HEADER: "s3cret-zalo-token"})
+    assert bad.status == 400 and len(webhook_client.recorder.updates) == 1
+
+
+async def test_the_digest_chart_goes_as_a_photo_and_the_workbook_as_a_link(zalo_world: World):
+    world = zalo_world
+    secretariat = await link(world, SECRETARIAT_CHAT, "Văn phòng BCĐ", None, "secretariat")
+    chart = tiny_png()
+    async with transaction(world.sessions) as session:
+        for name, data, text in (("bieu-do.png", chart, "Biểu đồ tiến độ"),
+                                 ("tien-do.xlsx", WORKBOOK, "Bảng tổng hợp (Excel)")):
+            await enqueue(NewMessage(key=f"digest:test:{name}", kind="digest", channel="zalo",
+                                     chat_id=secretariat.chat_id, text=text,
+                                     attachment_name=name, attachment=data),
+                          world.clock.now(), session=session)
+    last = secretariat.messages()[-1]
+    await world.drain()
+    photo = await secretariat.next(after=last)
+    assert photo.payload["caption"] == "Biểu đồ tiến độ" and photo.file.data == chart
+    text = secretariat.messages()[-1].text or ""
+    assert text.startswith("Bảng tổng hợp (Excel)\n📎 Tải tệp tien-do.xlsx: http://127.0.0.1:")
+    url = text.split(": ", 1)[1].split("\n", 1)[0]
+    async with httpx.AsyncClient() as client:
+        fetched = await client.get(url)
+        guessed = await client.get(url.replace("/files/", "/files/x"))
+    assert fetched.content == WORKBOOK and "attachment" in fetched.headers["content-disposition"]
+    assert guessed.status_code == 404
+
+
+async def test_without_a_public_url_a_file_is_refused_and_says_why(zalo_world: World):
+    world = zalo_world
+    user = await link(world, HEALTH_CHAT, "Lê Thị Hoa", "Sở Y tế")
+    driver = world.zalo
+    bare = ZaloMessenger(driver.messenger.client, ChoiceBook(world.sessions, "zalo",
+                                                             world.clock.now))
+    async with transaction(world.sessions) as session:
+        await enqueue(NewMessage(key="file:1", kind="digest", channel="zalo",
+                                 chat_id=user.chat_id, text="Bảng", attachment_name="a.xlsx",
+                                 attachment=WORKBOOK), world.clock.now(), session=session)
+    driver.messenger = bare
+    await world.drain()
+    async with world.sessions() as session:
+        row = (await session.exec(select(Outbox).where(Outbox.key == "file:1"))).one()
+        person = (await session.exec(select(FocalPerson).where(
+            FocalPerson.chat_id == user.chat_id))).one()
+    assert (row.status, row.last_error) == ("failed", NO_FILES)
+    assert person.reachable  # our configuration, not the person, is at fault
+
+
+async def test_choices_sent_together_never_share_a_number(zalo_world: World):
+    world = zalo_world
+    secretariat = await link(world, SECRETARIAT_CHAT, "Văn phòng BCĐ", None, "secretariat")
+    user = await link(world, HEALTH_CHAT, "Lê Thị Hoa", "Sở Y tế")
+    agency_id = (await world.person(HEALTH_CHAT)).agency_id
+    async with world.sessions() as session:
+        first, second = (await session.exec(select(Item.code).join(Assignment).where(
+            Assignment.agency_id == agency_id, Item.kind == "task").order_by(Item.id))).all()[:2]
+    for code, day in ((first, "30/11/2025"), (second, "15/12/2025")):
+        user.say(f"{code} xin gia hạn đến {day}")
+        await user.next(after=user.messages()[-1])
+    secretariat.say("/duyet")
+    listed = await secretariat.next(after=secretariat.messages()[-1])
+    assert listed.text == "Có 2 đề nghị gia hạn chờ duyệt:"
+    notices = secretariat.messages()[-2:]
+    assert notices[0].text.endswith("Trả lời 1 = ✅ Đồng ý, 2 = ❌ Không đồng ý")
+    assert notices[1].text.endswith("Trả lời 3 = ✅ Đồng ý, 4 = ❌ Không đồng ý")
+    assert second in notices[1].text
+    secretariat.say("4")
+    refused = await secretariat.next(after=notices[1])
+    assert refused.text == f"Đã không đồng ý đề nghị gia hạn {second} của Sở Y tế."
+
+
+async def test_a_reply_told_to_slow_down_waits_and_goes_out(zalo_world: World):
+    user = await link(zalo_world, HEALTH_CHAT, "Lê Thị Hoa", "Sở Y tế")
+    sandbox = zalo_world.zalo.sandbox
+    sandbox.faults.fail_next("sendMessage", error_code=429, retry_after=1)
+    user.say("/huongdan")
+    answer = await user.next(after=user.messages()[-1])
+    assert answer.text.startswith("Cách cập nhật tiến độ")
+    assert [c.http_status for c in sandbox.calls if c.method == "sendMessage"][-2:] == [429, 200]

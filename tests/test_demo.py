@@ -42,16 +42,30 @@ pytestmark = pytest.mark.skipif(not _spec_available(),
                                 reason="the sandbox needs the Bot API spec (../shared)")
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory) -> tuple[subprocess.CompletedProcess[str], Path, float]:
-    out = tmp_path_factory.mktemp("demo")
+# What differs by channel: a press (Telegram's button, Zalo's typed number) and the evidence
+# (Telegram takes the PDF; a Zalo user can send only a photo, so sends one of the paper).
+CHANNEL_LINES = {
+    "telegram": ("bấm nút [🔄 NV67]", "bấm nút [✅ Đồng ý]",
+                 "Đã đính kèm minh chứng: QD-2345-SYT.pdf."),
+    "zalo": ("chọn [🔄 NV67] bằng cách gõ số (Zalo không có nút)\n"
+             "  09:10  Hoa (Sở Y tế): NV67 2",
+             "chọn [✅ Đồng ý] bằng cách gõ số (Zalo không có nút)",
+             "Hoa (Sở Y tế): 📎 ảnh chụp QD-2345-SYT.pdf"),
+}
+
+
+@pytest.fixture(scope="module", params=list(CHANNEL_LINES))
+def run(request, tmp_path_factory
+        ) -> tuple[subprocess.CompletedProcess[str], Path, float, str]:
+    out = tmp_path_factory.mktemp(f"demo-{request.param}")
     started = time.monotonic()
-    result = subprocess.run([str(DONDOC), "demo", "--out", str(out)], cwd=REPO,
-                            capture_output=True, text=True, encoding="utf-8", timeout=600,
-                            check=False)
+    result = subprocess.run([str(DONDOC), "demo", "--channel", request.param, "--out", str(out)],
+                            cwd=REPO, capture_output=True, text=True, encoding="utf-8",
+                            timeout=600, check=False)
     elapsed = time.monotonic() - started
-    print(f"dondoc demo: exit {result.returncode} after {elapsed:.1f} s")
-    return result, out, elapsed
+    print(f"dondoc demo --channel {request.param}: exit {result.returncode} after "
+          f"{elapsed:.1f} s")
+    return result, out, elapsed, request.param
 
 
 def _final_digest(transcript: str) -> str:
@@ -87,7 +101,7 @@ def _classes_from_database(path: Path, today: date) -> dict[str, int]:
 
 
 def test_the_demo_finishes_in_time_and_exits_0(run):
-    result, _, elapsed = run
+    result, _, elapsed, _ = run
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert elapsed < BOUND_SECONDS
     assert result.stderr == ""
@@ -95,6 +109,7 @@ def test_the_demo_finishes_in_time_and_exits_0(run):
 
 def test_the_transcript_shows_the_cycle(run):
     transcript = run[0].stdout
+    pressed, approved, evidence = CHANNEL_LINES[run[3]]
     assert "Thời gian mô phỏng: 17/09/2025 → 17/10/2025" in transcript
     assert "giới hạn tốc độ gửi tin: tắt" in transcript
     # Reminders before, on and after a deadline, follow-ups, and an escalation to a leader.
@@ -103,14 +118,15 @@ def test_the_transcript_shows_the_cycle(run):
         assert step in transcript, step
     assert "🤖 → Khánh (lãnh đạo Sở Tài chính): Ban Chỉ đạo thông báo" in transcript
     # Replies by button and by free text (one without diacritics), recorded; evidence.
-    assert "bấm nút [🔄 NV67]" in transcript
+    assert pressed in transcript
     assert "Đã ghi nhận NV67: Đang thực hiện 70% (17/09/2025)." in transcript
     assert "Lan (Sở Nội vụ): NV41 dang thuc hien, duoc khoang 60%" in transcript
     assert "Đã ghi nhận NV41: Đang thực hiện 60% (22/09/2025)." in transcript
-    assert "Đã đính kèm minh chứng: QD-2345-SYT.pdf." in transcript
+    assert evidence in transcript
+    assert "Đã đính kèm minh chứng: " in transcript
     # The extension: asked, put before the secretariat, approved by its button, told back.
     assert "📅 Đề nghị gia hạn từ Trần Văn Dũng (Sở Nông nghiệp và Môi trường)" in transcript
-    assert "bấm nút [✅ Đồng ý]" in transcript
+    assert approved in transcript
     assert "Đã đồng ý đề nghị gia hạn NV37 của Sở Nông nghiệp và Môi trường." in transcript
     assert "✅ Cơ quan thường trực đã đồng ý gia hạn NV37 đến 31/12/2025" in transcript
     # Reminders follow the extension: on 30/09 the other two items are due, NV37 is not.
@@ -121,7 +137,7 @@ def test_the_transcript_shows_the_cycle(run):
 
 
 def test_the_digest_figures_are_the_databases(run):
-    result, out, _ = run
+    result, out, _, _ = run
     digest = _final_digest(result.stdout)
     assert "Báo cáo tiến độ thực hiện Nghị quyết 57-NQ/TW tuần 42 (13/10–19/10/2025)" in digest
     stated = {name: int(re.search(rf"^- {label}: (\d+)/73 ", digest, re.MULTILINE).group(1))
@@ -145,7 +161,7 @@ def test_the_digest_figures_are_the_databases(run):
 
 
 def test_the_png_and_xlsx_exist_and_open(run):
-    result, out, _ = run
+    result, out, _, _ = run
     chart = Path(re.search(r"PNG:\s+(\S+\.png)", result.stdout).group(1))
     workbook = Path(re.search(r"XLSX:\s+(\S+\.xlsx)", result.stdout).group(1))
     assert chart.parent == out and workbook.parent == out

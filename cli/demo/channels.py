@@ -2,8 +2,8 @@
 
 A channel starts a local stand-in for the platform with dondoc's real adapter polling it, and
 lets the story act as the simulated people (write, reply, press a button, send a file) and
-read both sides of every chat. Telegram is the first; another channel plugs in by adding an
-opener to CHANNELS.
+read both sides of every chat. Telegram and Zalo run it; another channel plugs in by adding
+an opener to CHANNELS.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class DemoChannel(Protocol):
 
     name: str
     web_chat_url: str
+    typed_choices: bool  # no buttons: a press is the person typing the number offered
 
     def messengers(self) -> Mapping[str, Messenger]:
         """The Sender's messengers for this channel."""
@@ -69,6 +70,10 @@ class DemoChannel(Protocol):
         """Return once the bot has written to the chat after sequence `after`."""
         ...
 
+    async def open_files(self, chat_id: int) -> None:
+        """The person fetches the files the bot sent as links (where files come as links)."""
+        ...
+
 
 ChannelOpener = Callable[["Conversation", "SimulatedClock", int],
                          "AbstractAsyncContextManager[DemoChannel]"]
@@ -81,7 +86,14 @@ def _telegram(conversation: Conversation, clock: SimulatedClock,
     return telegram_channel(conversation, clock, port)
 
 
-CHANNELS: dict[str, ChannelOpener] = {"telegram": _telegram}
+def _zalo(conversation: Conversation, clock: SimulatedClock,
+          port: int) -> AbstractAsyncContextManager[DemoChannel]:
+    from cli.demo.zalo import zalo_channel
+
+    return zalo_channel(conversation, clock, port)
+
+
+CHANNELS: dict[str, ChannelOpener] = {"telegram": _telegram, "zalo": _zalo}
 
 
 def open_channel(name: str, conversation: Conversation, clock: SimulatedClock,

@@ -124,6 +124,7 @@ class Story:
                               "biểu đồ PNG, bảng Excel) xếp hàng gửi Cơ quan thường trực")
         mark = self._last_sequence()
         await self.sender.drain()
+        await self.channel.open_files(SECRETARIAT.chat_id)
         delivery = DigestDelivery(self.clock.now().astimezone(TZ).date())
         arrived = [m for m in self.channel.messages(SECRETARIAT.chat_id)
                    if m.sequence > mark and m.from_bot]
@@ -223,7 +224,8 @@ class Story:
 
     async def _press(self, person: Person, message: ChatMessage, label: str) -> None:
         before = self._last_sequence()
-        self.transcript.press(self.clock.now(), person.chat_id, label)
+        self.transcript.press(self.clock.now(), person.chat_id, label,
+                              typed=self.channel.typed_choices)
         self.channel.press(person.chat_id, message, label)
         await self._answered(person, before)
 

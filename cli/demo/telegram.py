@@ -29,6 +29,7 @@ class TelegramChannel:
     """The sandbox's simulated users, seen through the demo's channel interface."""
 
     name = "telegram"
+    typed_choices = False
 
     def __init__(self, sandbox: Sandbox, messenger: TelegramMessenger, root_url: str) -> None:
         self.sandbox = sandbox
@@ -73,6 +74,9 @@ class TelegramChannel:
         await self.sandbox.wait_until(
             lambda: any(m.sequence > after for m in self.sandbox.bot_messages(chat_id)),
             timeout=timeout)
+
+    async def open_files(self, chat_id: int) -> None:
+        """Nothing to fetch: Telegram delivers the files themselves."""
 
 
 @asynccontextmanager

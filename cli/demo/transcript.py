@@ -151,10 +151,12 @@ class Transcript:
         """Something the system did (a scan, a digest), at a simulated time."""
         self.print(Text.assemble((self._clock(at), "dim"), ("⏰ " + text, "yellow")))
 
-    def press(self, at: datetime, chat_id: int, label: str) -> None:
-        """A person pressed a button (a press is not a message, so it is told here)."""
+    def press(self, at: datetime, chat_id: int, label: str, typed: bool = False) -> None:
+        """A person pressed a button (not a message, so told here), or typed its number."""
+        action = (f" chọn [{label}] bằng cách gõ số (Zalo không có nút)" if typed
+                  else f" bấm nút [{label}]")
         self.print(Text.assemble((self._clock(at), "dim"), (self._name(chat_id), "bold green"),
-                                 f" bấm nút [{label}]"))
+                                 action))
 
     def messages(self, messages: Iterable[ChatMessage]) -> None:
         """Print the messages not printed yet, in the order they happened.

@@ -18,19 +18,44 @@ ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @asynccontextmanager
-async def bench_database(kind: str, folder: str) -> AsyncIterator[str]:
-    """A new empty database of its own (a SQLite file, or dondoc_bench_<random>), dropped after."""
+async def bench_database(kind: str, folder: str, template: str | None = None
+                         ) -> AsyncIterator[str]:
+    """A new database of its own (a SQLite file, or dondoc_bench_<random>), dropped after.
+
+    On PostgreSQL it starts as a copy of `template` if given, else empty.
+    """
     if kind == "sqlite":
         yield f"sqlite:///{folder}/dondoc-bench.db"
         return
     name = f"dondoc_bench_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(ADMIN_URL)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(f'CREATE DATABASE "{name}"'
+                            + (f' TEMPLATE "{template}"' if template else ""))
         try:
             yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
         finally:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def database_exists(name: str) -> bool:
+    """True if the PostgreSQL server has a database of that name."""
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        return bool(await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name))
+    finally:
+        await admin.close()
+
+
+async def copy_database(source_url: str, name: str) -> None:
+    """Keep a PostgreSQL database as `name` (replacing one of that name)."""
+    source = make_url(source_url).database
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
     finally:
         await admin.close()
 

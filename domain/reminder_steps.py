@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Literal
 
 from domain.appendix import ItemKind
@@ -52,12 +53,14 @@ def is_escalation(kind: str) -> bool:
     return kind.startswith("escalation_")
 
 
+@lru_cache(maxsize=1024)
 def escalation_threshold(kind: str) -> int | None:
     """How many working days overdue an escalation kind stands for; None if not one."""
     match = _STEP_KIND.fullmatch(kind)
     return int(match.group(2)) if match and match.group(1) == "escalation" else None
 
 
+@lru_cache(maxsize=1024)
 def deadline_step_order(kind: str) -> int | None:
     """Position of a focal deadline step on the time line (before_7 -> -7, overdue_4 -> 4)."""
     if kind == DUE_TODAY:
@@ -97,7 +100,7 @@ class ReminderPolicy:
             raise ValueError("follow_up_after must be at least 1")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AssignmentState:
     """One item for one lead agency, as the reminder policy needs to see it."""
 
@@ -113,7 +116,7 @@ class AssignmentState:
     indicator_assessed_final: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SentReminder:
     """A reminder step already handled for an assignment (sent, or listed as unreachable)."""
 
@@ -127,7 +130,7 @@ class SentReminder:
     answered: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DueReminder:
     """One reminder step due today for one assignment, with the rule that fired (for dry runs)."""
 
@@ -209,6 +212,9 @@ def escalation_step(
     return _due(state, kind, due, rule, today)
 
 
+# A day's scan asks the same few hundred (deadline, today) questions for every assignment:
+# the answers depend on nothing else, so they are kept (the calendar and policy are frozen).
+@lru_cache(maxsize=8192)
 def deadline_step_on(
     due: date, today: date, calendar: WorkCalendar, policy: ReminderPolicy
 ) -> tuple[str, int, str] | None:
@@ -242,6 +248,7 @@ def deadline_step_on(
     return overdue_kind(step), step, rule
 
 
+@lru_cache(maxsize=8192)
 def escalation_on(
     due: date, today: date, calendar: WorkCalendar, policy: ReminderPolicy
 ) -> tuple[str, int, str] | None:
@@ -368,11 +375,16 @@ def _follow_up(
         return None
     if any(record.kind == FOLLOW_UP and record.anchor == last.sent_on for record in history):
         return None
-    waited = calendar.working_days_between(last.sent_on, today)
+    waited = _working_days_between(calendar, last.sent_on, today)
     if waited < policy.follow_up_after:
         return None
     rule = f"no answer to {last.kind} sent {last.sent_on.isoformat()} for {waited} working days"
     return _due(state, FOLLOW_UP, last.sent_on, rule, today)
+
+
+@lru_cache(maxsize=8192)
+def _working_days_between(calendar: WorkCalendar, start: date, end: date) -> int:
+    return calendar.working_days_between(start, end)
 
 
 def _due(state: AssignmentState, kind: str, anchor: date, rule: str, today: date) -> DueReminder:

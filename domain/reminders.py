@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Literal, get_args
 
 from domain.calendar import WorkCalendar
@@ -160,7 +161,7 @@ def _superseded(order: int | None, threshold: int | None, policy: ReminderPolicy
     return frozenset(earlier)
 
 
-def urgency_key(item: DueReminder) -> tuple[bool, int, list[str | int], int]:
+def urgency_key(item: DueReminder) -> tuple[bool, int, tuple[str | int, ...], int]:
     """Sort key: dated items first, most overdue / soonest due first, then by code."""
     days_left = item.days_left if item.days_left is not None else 0
     return (item.days_left is None, days_left, _natural_key(item.item_code), item.assignment_id)
@@ -289,7 +290,8 @@ def _recipient_order(person: Recipient) -> tuple[int, str]:
     return (person.person_id, person.chat_ref)
 
 
-def _natural_key(code: str) -> list[str | int]:
+@lru_cache(maxsize=65536)
+def _natural_key(code: str) -> tuple[str | int, ...]:
     # "NV2" before "NV12": digit runs compare as numbers.
     parts = _DIGITS.split(code)
-    return [int(part) if index % 2 else part.casefold() for index, part in enumerate(parts)]
+    return tuple(int(part) if index % 2 else part.casefold() for index, part in enumerate(parts))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
@@ -31,16 +34,15 @@ from domain.reminders import (
 from storage.db import transaction
 from storage.models import Outbox
 from storage.outbox import NewMessage, insert_ignoring_duplicates
+from storage.reminder_inputs import ReminderInputs, load_recipients, load_reminder_inputs
 from storage.reminders import (
-    ReminderInputs,
     candidate_ids,
     due_dates,
     link_steps,
-    load_recipients,
-    load_reminder_inputs,
     record_steps,
     settle_answered,
 )
+from storage.scan_sql import prepare_bulk_reads
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ SCAN_LOCK_KEY = 57_2025
 TEXT_LIMITS = {"telegram": 4096, "zalo": 2000}
 # Four buttons an item: 25 items fill Telegram's 100-button keyboard.
 MAX_BUTTON_ITEMS = 25
+ENQUEUE_SLICE = 200
 
 
 @dataclass
@@ -64,9 +67,31 @@ class ScanReport:
     warnings: list[str] = field(default_factory=list)
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Hold the cycle collector while a plan builds its objects; reference counting goes on."""
+    # A national plan allocates hundreds of thousands of small objects, all kept until the
+    # plan is done: each collection would walk them again, a third of the planning time.
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 async def plan_day(today: date, tz: tzinfo, calendar: WorkCalendar, policy: ReminderPolicy, *,
                    session: AsyncSession) -> tuple[PlanResult, list[Recipient]]:
     """The day's reminder plan, read-only (the dry run shows exactly this), and the secretariat."""
+    with _cyclic_gc_paused():
+        return await _plan_day(today, tz, calendar, policy, session=session)
+
+
+async def _plan_day(today: date, tz: tzinfo, calendar: WorkCalendar, policy: ReminderPolicy, *,
+                    session: AsyncSession) -> tuple[PlanResult, list[Recipient]]:
+    await prepare_bulk_reads(session)
     # Only the assignments the day's scope names are read: deadlines cluster on a few dates,
     # so the policy runs over the candidates, and decides on them exactly as on everything.
     scope = scan_scope(await due_dates(session=session), today, calendar, policy)
@@ -111,32 +136,48 @@ def _step_id(step: DueReminder) -> tuple[int, str, date]:
     return (step.assignment.assignment_id, step.kind, step.anchor)
 
 
-def _parts(message: ReminderMessage, body: str, kind: str) -> list[NewMessage]:
+@dataclass(frozen=True)
+class _Part:
+    """One outbox message; a reminder's buttons are built only as it is stored."""
+
+    message: NewMessage
+    # The items a reminder part may carry buttons for; None for other kinds. A national scan
+    # makes hundreds of thousands of buttons: built a slice at a time, they never pile up.
+    items: tuple[DueReminder, ...] | None = None
+
+
+def _parts(message: ReminderMessage, body: str, kind: str) -> list[_Part]:
     """One message in parts under the platform's limit, each with its outbox key."""
     channel, chat_id = message.recipient.chat_ref.split(":", 1)
     parts = split_message(body, TEXT_LIMITS.get(channel, min(TEXT_LIMITS.values())))
-    return [NewMessage(key=f"{kind}:{message.key}:{number}", kind=kind, channel=channel,
-                       chat_id=chat_id, text=part, focal_person_id=message.recipient.person_id,
-                       buttons=reminder_buttons(message.items, part) if kind == "reminder"
-                       else None)
+    key = message.key
+    return [_Part(NewMessage(key=f"{kind}:{key}:{number}", kind=kind, channel=channel,
+                             chat_id=chat_id, text=part,
+                             focal_person_id=message.recipient.person_id),
+                  message.items if kind == "reminder" else None)
             for number, part in enumerate(parts, start=1)]
 
 
-async def _enqueue_all(messages: list[NewMessage], now: datetime,
+async def _enqueue_all(parts: list[_Part], now: datetime,
                        session: AsyncSession) -> dict[str, int]:
     """Add the messages whose keys are not there yet, many per statement; new ids by key."""
-    if not messages:
+    if not parts:
         return {}
-    # One statement, many rows: SQLAlchemy batches it ("insertmanyvalues") and keeps RETURNING.
+    # Many rows a statement (SQLAlchemy's "insertmanyvalues", RETURNING kept), in slices: the
+    # texts are long, and one statement for thousands of them would hold them all twice.
     statement = insert_ignoring_duplicates(session, Outbox).on_conflict_do_nothing(
         index_elements=["key"]).returning(col(Outbox.id), col(Outbox.key))
-    rows = await session.exec(statement, params=[
-        {"key": m.key, "kind": m.kind, "channel": m.channel, "chat_id": m.chat_id,
-         "focal_person_id": m.focal_person_id, "text": m.text, "buttons": m.buttons,
-         "attachment_name": m.attachment_name, "attachment": m.attachment,
-         "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now}
-        for m in messages])
-    added = {key: outbox_id for outbox_id, key in rows.all()}
+    added: dict[str, int] = {}
+    for start in range(0, len(parts), ENQUEUE_SLICE):
+        rows = await session.exec(statement, params=[
+            {"key": m.key, "kind": m.kind, "channel": m.channel, "chat_id": m.chat_id,
+             "focal_person_id": m.focal_person_id, "text": m.text,
+             "buttons": (reminder_buttons(part.items, m.text) if part.items is not None
+                         else m.buttons),
+             "attachment_name": m.attachment_name, "attachment": m.attachment,
+             "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now}
+            for part in parts[start:start + ENQUEUE_SLICE] for m in (part.message,)])
+        added.update((key, outbox_id) for outbox_id, key in rows.all())
     return added
 
 
@@ -145,10 +186,22 @@ async def scan(sessions: async_sessionmaker[AsyncSession], now: datetime, tz: tz
     """Plan `now`'s day and queue it, in one transaction; running it twice adds nothing."""
     today = now.astimezone(tz).date()
     report = ScanReport(day=today)
+    with _cyclic_gc_paused():
+        await _scan(sessions, now, today, tz, calendar, policy, report)
+    for warning in report.warnings:
+        log.warning("scan %s: %s", today, warning)
+    log.info("scan %s: %d steps, %d messages in %d parts", today, report.steps, report.messages,
+             report.parts)
+    return report
+
+
+async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today: date,
+                tz: tzinfo, calendar: WorkCalendar, policy: ReminderPolicy,
+                report: ScanReport) -> None:
     async with transaction(sessions) as session:
         if not await _try_scan_lock(session):
             report.skipped = "another instance is scanning"
-            return report
+            return
         # Marks reminders answered by a later update: no decision changes, the search shrinks.
         await settle_answered(today, tz, session=session)
         plan, secretariat = await plan_day(today, tz, calendar, policy, session=session)
@@ -161,7 +214,7 @@ async def scan(sessions: async_sessionmaker[AsyncSession], now: datetime, tz: tz
                                                          session=session)]
         report.steps = len(taken) + len(listed)
         report.warnings = list(plan.warnings)
-        queued: list[tuple[ReminderMessage, list[NewMessage]]] = []
+        queued: list[tuple[ReminderMessage, list[_Part]]] = []
         for message, render, kind in [
             *((m, render_focal_message, "reminder") for m in plan.messages),
             *((m, render_escalation, "escalation") for m in plan.escalations),
@@ -180,12 +233,7 @@ async def scan(sessions: async_sessionmaker[AsyncSession], now: datetime, tz: tz
             report.unreachable += len(queued[-1][1])
         added = await _enqueue_all([part for _, parts in queued for part in parts], now, session)
         # A reply to a reminder names the steps it carried: link them to its first part.
-        await link_steps([(taken[_step_id(item)], added[parts[0].key])
-                          for message, parts in queued
-                          if parts[0].kind == "reminder" and parts[0].key in added
+        await link_steps([(taken[_step_id(item)], added[first.key])
+                          for message, parts in queued for first in (parts[0].message,)
+                          if first.kind == "reminder" and first.key in added
                           for item in message.items], session=session)
-    for warning in report.warnings:
-        log.warning("scan %s: %s", today, warning)
-    log.info("scan %s: %d steps, %d messages in %d parts", today, report.steps, report.messages,
-             report.parts)
-    return report

@@ -147,8 +147,10 @@ class StatusChange(SQLModel, table=True):
     """Append-only history: who changed an assignment's status, when, from what message."""
 
     __tablename__ = "status_change"
+    # (assignment, at): an assignment's last update is one index seek for the daily scan.
+    __table_args__ = (sa.Index("ix_status_change_assignment_at", "assignment_id", "at"),)
     id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    assignment_id: int = Field(foreign_key="assignment.id")
     at: datetime = Field(sa_column=utc_column())
     actor: str = Field(max_length=20)
     focal_person_id: int | None = Field(default=None, foreign_key="focal_person.id")
@@ -217,9 +219,20 @@ class ReminderLog(SQLModel, table=True):
     """A reminder step taken for an assignment: the policy's history, one row per step."""
 
     __tablename__ = "reminder_log"
-    __table_args__ = (sa.UniqueConstraint("assignment_id", "kind", "anchor"),)
+    # The daily scan reads an assignment's history from its indexes alone: the rows at an
+    # anchor (its deadline, a period start) and the rows from a day on; and the reminders still
+    # waiting for an answer (few) from a partial index. Each also serves assignment_id lookups.
+    __table_args__ = (
+        sa.UniqueConstraint("assignment_id", "kind", "anchor"),
+        sa.Index("ix_reminder_log_by_anchor", "assignment_id", "anchor", "kind", "day",
+                 "answered"),
+        sa.Index("ix_reminder_log_by_day", "assignment_id", "day", "kind", "anchor", "answered"),
+        sa.Index("ix_reminder_log_waiting", "day", "assignment_id", "kind",
+                 sqlite_where=sa.text("answered = 0 AND kind <> 'follow_up'"),
+                 postgresql_where=sa.text("NOT answered AND kind <> 'follow_up'")),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    assignment_id: int = Field(foreign_key="assignment.id")
     kind: str = Field(max_length=40)
     anchor: date
     day: date
@@ -257,8 +270,9 @@ class IndicatorReport(SQLModel, table=True):
     """An indicator's assessment and current value as reported on a date."""
 
     __tablename__ = "indicator_report"
+    __table_args__ = (sa.Index("ix_indicator_report_assignment_at", "assignment_id", "at"),)
     id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    assignment_id: int = Field(foreign_key="assignment.id")
     at: datetime = Field(sa_column=utc_column())
     reported_by: int | None = Field(default=None, foreign_key="focal_person.id")
     assessment: str = Field(max_length=20)

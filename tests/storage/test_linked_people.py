@@ -11,7 +11,7 @@ from storage.db import transaction
 from storage.invites import InviteError, create_invite, create_link_code, redeem_invite
 from storage.models import Agency, FocalPerson
 from storage.people import prefer_chat, secretariat_chats
-from storage.reminders import load_recipients
+from storage.reminder_inputs import load_recipients
 
 NOW = datetime(2025, 9, 22, 1, 30, tzinfo=UTC)
 DAY = timedelta(days=1)

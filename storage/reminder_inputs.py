@@ -1,0 +1,224 @@
+"""What the reminder policy reads from the database for one day: states, history, recipients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.channels import LinkedChat, one_chat_per_person
+from domain.deadlines import Deadline
+from domain.reminders import AssignmentState, Recipient, Role, ScanScope, SentReminder
+from storage.models import FocalPerson
+from storage.scan_sql import (
+    agency_t,
+    as_date,
+    assignment_t,
+    change_t,
+    dialect_name,
+    id_set,
+    is_open,
+    is_reminder,
+    item_t,
+    little_table,
+    log_t,
+    report_t,
+)
+
+
+@dataclass(frozen=True)
+class ReminderInputs:
+    """Everything the policy needs for one day, read in one go."""
+
+    states: list[AssignmentState]
+    history: list[SentReminder]
+    recipients: list[Recipient]
+
+
+async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
+                               assignment_ids: Sequence[int] | None = None,
+                               scope: ScanScope | None = None) -> ReminderInputs:
+    """Open assignments (all, or those ids) with deadlines and history, and who can be reached.
+
+    With a scope, only the history rows the policy reads that day are loaded: those anchored
+    at the assignment's deadline or a current period, and those from its last reminder on.
+    """
+    a = assignment_t
+    last_change = select(func.max(change_t.c.at)).where(
+        change_t.c.assignment_id == a.c.id).scalar_subquery()
+    last_report = select(func.max(report_t.c.at)).where(
+        report_t.c.assignment_id == a.c.id).scalar_subquery()
+    final = sa.exists().where(report_t.c.assignment_id == a.c.id, report_t.c.final.is_(True))
+    # Assignments narrow; their items and agencies once each (thousands of assignments share
+    # an item: one copy of its text and deadline, not one per row).
+    query = sa.select(a.c.id, a.c.item_id, a.c.agency_id, a.c.extended_due, a.c.status,
+                      last_change, last_report, final).where(is_open())
+    if assignment_ids is not None:
+        query = query.where(a.c.id.in_(id_set(session, assignment_ids)))
+    rows = (await session.exec(query)).all()  # type: ignore[call-overload]
+    reader = _StateReader(tz, await _items({row[1] for row in rows}, session),
+                          await _agency_names({row[2] for row in rows}, session))
+    states = [reader.state(row) for row in rows]
+    del rows
+    if scope is None:
+        history_query = sa.select(*_history_columns(log_t)).where(
+            log_t.c.assignment_id.in_(select(a.c.id).where(is_open())))
+        if assignment_ids is not None:
+            history_query = history_query.where(
+                log_t.c.assignment_id.in_(id_set(session, assignment_ids)))
+        history = _sent((await session.exec(history_query)).all())  # type: ignore[call-overload]
+    else:
+        history = await _relevant_history(states, scope, session)
+    return ReminderInputs(states, history, await load_recipients(session=session))
+
+
+def _sent(rows: Iterable[Any]) -> list[SentReminder]:
+    """History rows as SentReminders."""
+    dates = _Dates()
+    return [SentReminder(aid, kind, dates[anchor], dates[day], bool(answered))
+            for aid, kind, anchor, day, answered in rows]
+
+
+def _history_columns(log: Any) -> tuple[Any, ...]:
+    return (log.c.assignment_id, log.c.kind, log.c.anchor, log.c.day, log.c.answered)
+
+
+async def _relevant_history(states: Sequence[AssignmentState], scope: ScanScope,
+                            session: AsyncSession) -> list[SentReminder]:
+    """The history rows the policy reads on the scope's day, from indexes alone.
+
+    Rows at the assignment's deadline (less the kinds a later step there supersedes), rows at
+    a current period start, and rows from the assignment's last reminder on: three disjoint
+    queries, each a range of one reminder_log index, instead of every row of every candidate.
+    """
+    if not states:
+        return []
+    log, recent = log_t, log_t.alias("recent")
+    candidates = little_table(session, "candidates", [("id", sa.Integer), ("due", sa.Date)],
+                              [(s.assignment_id, s.deadline.due) for s in states])
+    superseded = [(kind, due) for due, kinds in sorted(scope.superseded.items())
+                  for kind in sorted(kinds)]
+    if dialect_name(session) == "postgresql":
+        # A hash anti-join on (kind, anchor).
+        pairs = little_table(session, "earlier", [("kind", sa.String), ("anchor", sa.Date)],
+                             superseded)
+        current: Any = ~sa.exists().where(pairs.c.kind == log.c.kind,
+                                          pairs.c.anchor == log.c.anchor)
+    else:
+        # One text key, "kind@anchor": SQLite only indexes the little table on a plain text
+        # match.
+        keys = little_table(session, "earlier", [("key", sa.String)],
+                            [(f"{kind}@{due.isoformat()}",) for kind, due in superseded])
+        key = log.c.kind + "@" + sa.cast(log.c.anchor, sa.String)
+        current = key.not_in(select(keys.c.key))
+    starts = sorted(set(scope.period_starts.values()))
+    joined = candidates.join(log, log.c.assignment_id == candidates.c.id)
+    not_at_deadline = sa.or_(candidates.c.due.is_(None), log.c.anchor != candidates.c.due)
+    at_deadline = sa.select(*_history_columns(log)).select_from(candidates.join(
+        log, sa.and_(log.c.assignment_id == candidates.c.id, log.c.anchor == candidates.c.due))
+    ).where(current)
+    at_period = sa.select(*_history_columns(log)).select_from(joined).where(
+        log.c.anchor.in_(starts), not_at_deadline)
+    last_day = select(func.max(recent.c.day)).where(
+        recent.c.assignment_id == candidates.c.id, is_reminder(recent),
+        recent.c.day <= scope.on).scalar_subquery()
+    since_last = sa.select(*_history_columns(log)).select_from(joined).where(
+        log.c.day >= last_day, log.c.anchor.not_in(starts), not_at_deadline)
+    found: list[SentReminder] = []
+    dates = _Dates()
+    for query in (at_deadline, at_period, since_last):
+        result = await session.stream(query)
+        async for rows in result.partitions(20_000):
+            found.extend(SentReminder(aid, kind, dates[anchor], dates[day], bool(answered))
+                         for aid, kind, anchor, day, answered in rows)
+    return found
+
+
+class _Dates(dict[Any, date]):
+    """Date column values as dates, one object per distinct value (history repeats a few)."""
+
+    def __missing__(self, value: Any) -> date:
+        self[value] = as_date(value)
+        return self[value]
+
+
+async def _items(ids: set[int], session: AsyncSession) -> dict[int, tuple[Any, ...]]:
+    """Item id -> (code, kind, text, deadline wording, deadline kind, due, cadence)."""
+    i = item_t
+    query = sa.select(i.c.id, i.c.code, i.c.kind, i.c.text, i.c.deadline_raw, i.c.deadline_kind,
+                      i.c.due, i.c.every).where(i.c.id.in_(id_set(session, sorted(ids))))
+    return {row[0]: tuple(row[1:]) for row in (await session.exec(query)).all()}  # type: ignore[call-overload]
+
+
+async def _agency_names(ids: set[int], session: AsyncSession) -> dict[int, str]:
+    query = sa.select(agency_t.c.id, agency_t.c.name).where(
+        agency_t.c.id.in_(id_set(session, sorted(ids))))
+    return dict((await session.exec(query)).all())  # type: ignore[call-overload]
+
+
+class _StateReader:
+    """Assignment rows into AssignmentStates, with their items' and agencies' details."""
+
+    def __init__(self, tz: tzinfo, items: dict[int, tuple[Any, ...]],
+                 names: dict[int, str]) -> None:
+        self.tz = tz
+        self.items = items
+        self.names = names
+        self.deadlines: dict[tuple[int, Any], Deadline] = {}
+        self.statuses: dict[Any, Any] = {}
+
+    def state(self, row: Any) -> AssignmentState:
+        """One assignment's state from its row."""
+        assignment_id, item_id, agency_id, extended_due, status, last_change, last_report, \
+            final = row
+        code, kind, text, raw, deadline_kind, item_due, every = self.items[item_id]
+        deadline = self.deadlines.get((item_id, extended_due))
+        if deadline is None:
+            # An approved extension moves the reminders; the digest still judges by item.due.
+            due = extended_due if extended_due is not None else item_due
+            deadline = Deadline(raw, deadline_kind, as_date(due) if due is not None else None,
+                                every)
+            self.deadlines[(item_id, extended_due)] = deadline
+        if last_change is None or (last_report is not None and last_report > last_change):
+            last_change = last_report
+        return AssignmentState(
+            assignment_id=assignment_id, item_code=code or "", item_kind=kind, item_text=text,
+            agency_id=agency_id, agency_name=self.names[agency_id], deadline=deadline,
+            status=self.statuses.setdefault(status, status),
+            last_update_on=(_aware(last_change).astimezone(self.tz).date()
+                            if last_change is not None else None),
+            indicator_assessed_final=bool(final),
+        )
+
+
+def _aware(moment: datetime | str) -> datetime:
+    # max() over a timestamp column comes back untyped on SQLite: the stored UTC text.
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def load_recipients(*, session: AsyncSession) -> list[Recipient]:
+    """Every reachable chat: focal persons and leaders with their agency, and the secretariat.
+
+    One chat per person: who linked Telegram and Zalo is reminded on one of them only.
+    """
+    people = (await session.exec(select(  # type: ignore[call-overload]
+        FocalPerson.id, FocalPerson.role, FocalPerson.channel, FocalPerson.chat_id,
+        FocalPerson.agency_id, FocalPerson.name, FocalPerson.identity_id,
+        FocalPerson.preferred, FocalPerson.last_seen_at).where(
+        col(FocalPerson.active).is_(True), col(FocalPerson.reachable).is_(True)))).all()
+    chosen = {chat.person_id for chat in one_chat_per_person(
+        LinkedChat(row[0] or 0, row[2], row[3], row[6], row[7], row[8]) for row in people)}
+    return [
+        Recipient(person_id=person_id or 0, role=cast(Role, role), chat_ref=f"{channel}:{chat}",
+                  agency_id=agency_id, name=name)
+        for person_id, role, channel, chat, agency_id, name, *_ in people
+        if person_id in chosen and (role == "secretariat" or agency_id is not None)
+    ]

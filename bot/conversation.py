@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -17,7 +18,13 @@ from bot import texts
 from bot.commands import handle_command
 from bot.status_flow import handle_button, handle_file, handle_text
 from bot.turn import ConversationConfig, Incoming, Outgoing, Turn, notify
-from storage.chat import agency_name, find_person, first_time, save_state
+from storage.chat import (
+    agency_name,
+    find_person_and_state,
+    first_time,
+    load_state,
+    save_state,
+)
 from storage.db import transaction
 from storage.invites import InviteError, recent_failures, redeem_invite
 from storage.models import FocalPerson
@@ -46,7 +53,7 @@ class Conversation:
             if not await first_time(incoming.channel, incoming.update_id, now, session=session):
                 log.info("update %s:%s already handled", incoming.channel, incoming.update_id)
                 return []
-            person = await self._person(incoming, now, session)
+            person, state = await self._person(incoming, now, session)
             if incoming.command == "start":
                 return await self._start(incoming, person, now, session)
             if person is None:
@@ -55,7 +62,7 @@ class Conversation:
                 return [Outgoing(texts.STRANGER)]
             if person.identity_id is not None:
                 person.last_seen_at = now  # a linked person is reminded where they write last
-            turn = Turn(session, person, incoming, now, today)
+            turn = Turn(session, person, incoming, now, today, state)
             if incoming.command == "huy":
                 await save_state(incoming.channel, incoming.chat_id, {}, now, session=session)
                 return turn.say(texts.CANCELLED)
@@ -68,8 +75,9 @@ class Conversation:
             return await handle_text(self.config, turn)
 
     async def _person(self, incoming: Incoming, now: datetime,
-                      session: AsyncSession) -> FocalPerson | None:
-        person = await find_person(incoming.channel, incoming.chat_id, session=session)
+                      session: AsyncSession) -> tuple[FocalPerson | None, dict[str, Any]]:
+        person, state = await find_person_and_state(incoming.channel, incoming.chat_id, now,
+                                                    session=session)
         configured = f"{incoming.channel}:{incoming.chat_id}" in self.config.admin_chat_ids
         if person is None and configured:
             person = FocalPerson(role="secretariat", channel=incoming.channel,
@@ -77,9 +85,10 @@ class Conversation:
                                  linked_at=now)
             session.add(person)
             await session.flush()
+            state = await load_state(incoming.channel, incoming.chat_id, now, session=session)
             log.info("secretariat chat %s:%s linked from configuration", incoming.channel,
                      incoming.chat_id)
-        return person
+        return person, state
 
     async def _start(self, incoming: Incoming, person: FocalPerson | None, now: datetime,
                      session: AsyncSession) -> list[Outgoing]:

@@ -13,7 +13,7 @@ from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.indicator_values import declines_value, parse_indicator_value
 from domain.permissions import may_administer, may_update
 from domain.replies import Reply, find_item_codes, parse_reply
-from storage.chat import AssignmentCard, cards, load_state, reminded_in, save_state
+from storage.chat import AssignmentCard, cards, reminded_in, save_state
 from storage.models import FocalPerson
 from storage.people import secretariat_people
 from storage.status import (
@@ -174,9 +174,7 @@ async def _indicator(turn: Turn, card: AssignmentCard, assessment: str,
 
 async def handle_text(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     """A typed message: the answer to a question, or a status reply in the person's own words."""
-    state = await load_state(turn.incoming.channel, turn.incoming.chat_id, turn.now,
-                             session=turn.session)
-    answered = await _answer_awaited(config, turn, state)
+    answered = await _answer_awaited(config, turn, turn.state)
     if answered is not None:
         return answered
     if turn.person.role == "leader":
@@ -218,15 +216,13 @@ async def handle_button(config: ConversationConfig, turn: Turn) -> list[Outgoing
     if card is None:
         return _refusal(turn)
     if choice.action == "pick":
-        state = await load_state(turn.incoming.channel, turn.incoming.chat_id, turn.now,
-                                 session=turn.session)
+        state = turn.state
         if state.get("await") != "pick":
             return turn.say(texts.ASK_CODE)
         reply = parse_reply(state.get("text", ""), turn.today)
         return await apply_reply(config, turn, card, reply, state.get("reply_to"))
     if choice.action == "indicator":
-        state = await load_state(turn.incoming.channel, turn.incoming.chat_id, turn.now,
-                                 session=turn.session)
+        state = turn.state
         if state.get("await") == "indicator_value":
             return await _indicator(turn, card, choice.value, state.get("value") or None)
         await _remember(config, turn, {"await": "indicator", "assignment": card.assignment_id,
@@ -265,8 +261,7 @@ async def handle_file(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
                                                                         ".csv")):
         return await import_upload(config, turn, file)
     proof = EvidenceIn(file_id=file.file_id, file_name=file.name, file_size=file.size)
-    state = await load_state(turn.incoming.channel, turn.incoming.chat_id, turn.now,
-                             session=turn.session)
+    state = turn.state
     change_id = state.get("change") if state.get("await") == "evidence" else None
     codes = find_item_codes(turn.incoming.text)
     if change_id is None and codes and turn.person.role != "leader":

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import aiohttp
-from telegram import Bot, BotCommand, Message, Update
+from telegram import Bot, BotCommand, InlineKeyboardMarkup, Message, Update
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import (
     Application,
@@ -20,6 +21,7 @@ from telegram.ext import (
 )
 from telegram.ext import MessageHandler as PtbMessageHandler
 from telegram.request import BaseRequest, RequestData
+from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.conversation import Conversation
@@ -47,7 +49,7 @@ COMMANDS = (
 
 # Updates handled at once. Overlapping them hides the waits (database round trips, HTTP calls
 # to Telegram) of one update behind another's work; see docs/BENCHMARKS.md for the figures.
-CONCURRENT_UPDATES = 16
+CONCURRENT_UPDATES = 4
 # PTB's own semaphore must never make an update wait: it does not promise to release waiters
 # in arrival order, and a chat's place in line is taken right after it (see ChatOrderedProcessor).
 _NEVER_WAIT = 1 << 30
@@ -219,6 +221,20 @@ def to_incoming(update: Update) -> Incoming | None:
                     file=_file(message))
 
 
+# send_text calls do_api_request on purpose (see there); PTB warns that send_message exists.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'",
+                        category=PTBUserWarning)
+
+
+async def send_text(bot: Bot, chat_id: int, text: str,
+                    markup: InlineKeyboardMarkup | None) -> None:
+    """sendMessage, its answer not made a `Message` (unused); PTB `Defaults` (none set) skipped."""
+    arguments: dict[str, Any] = {"chat_id": chat_id, "text": text}
+    if markup is not None:
+        arguments["reply_markup"] = markup
+    await bot.do_api_request("sendMessage", arguments)
+
+
 async def send_replies(application: Application, chat_id: int,
                        replies: Sequence[Outgoing]) -> None:
     """Send the conversation's replies, long ones split under Telegram's limit."""
@@ -226,7 +242,7 @@ async def send_replies(application: Application, chat_id: int,
         parts = split_message(reply.text, TELEGRAM_TEXT_LIMIT)
         for number, part in enumerate(parts, start=1):
             markup = keyboard(reply.buttons) if number == len(parts) else None
-            await application.bot.send_message(chat_id=chat_id, text=part, reply_markup=markup)
+            await send_text(application.bot, chat_id, part, markup)
 
 
 async def register_commands(bot: Bot) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -58,6 +59,8 @@ class Turn:
     incoming: Incoming
     now: datetime
     today: date
+    # The chat's pending step (a question the bot asked) as the turn began; {} when none.
+    state: dict[str, Any] = field(default_factory=dict)
     replies: list[Outgoing] = field(default_factory=list)
 
     def say(self, text: str, buttons: Buttons = ()) -> list[Outgoing]:

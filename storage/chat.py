@@ -86,9 +86,13 @@ def _save_state_sql(dialect: str) -> Any:
 
 _LOAD_STATE = sa.select(_CHAT_STATE.c.state, _CHAT_STATE.c.expires_at).where(
     _CHAT_STATE.c.channel == _param("channel"), _CHAT_STATE.c.chat_id == _param("chat_id"))
-_FIND_PERSON = select(FocalPerson).where(
-    col(FocalPerson.channel) == _param("channel"), col(FocalPerson.chat_id) == _param("chat_id"),
-    col(FocalPerson.active).is_(True))
+# The person and the chat's pending step in one round trip: most messages need both.
+_FIND_PERSON_AND_STATE = (
+    select(FocalPerson, _CHAT_STATE.c.state, _CHAT_STATE.c.expires_at)
+    .outerjoin(_CHAT_STATE, sa.and_(_CHAT_STATE.c.channel == col(FocalPerson.channel),
+                                    _CHAT_STATE.c.chat_id == col(FocalPerson.chat_id)))
+    .where(col(FocalPerson.channel) == _param("channel"),
+           col(FocalPerson.chat_id) == _param("chat_id"), col(FocalPerson.active).is_(True)))
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -103,11 +107,20 @@ async def first_time(channel: str, update_id: str, now: datetime, *,
     return bool(result.rowcount == 1)
 
 
-async def find_person(channel: str, chat_id: str, *, session: AsyncSession
-                      ) -> FocalPerson | None:
-    """The active person linked to this chat, if any."""
-    return (await session.exec(_FIND_PERSON, params={"channel": channel, "chat_id": chat_id})
-            ).first()
+async def find_person_and_state(channel: str, chat_id: str, now: datetime, *,
+                                session: AsyncSession
+                                ) -> tuple[FocalPerson | None, dict[str, Any]]:
+    """The chat's active person, if any, and its pending step as `load_state` reads it."""
+    row = (await session.exec(_FIND_PERSON_AND_STATE, params={
+        "channel": channel, "chat_id": chat_id})).first()
+    if row is None:
+        return None, {}
+    person, state, expires_at = row
+    return person, _live(state, expires_at, now)
+
+
+def _live(state: Any, expires_at: datetime | None, now: datetime) -> dict[str, Any]:
+    return {} if state is None or expires_at is None or expires_at <= now else dict(state)
 
 
 async def agency_name(agency_id: int | None, *, session: AsyncSession) -> str | None:
@@ -118,13 +131,17 @@ async def agency_name(agency_id: int | None, *, session: AsyncSession) -> str | 
 
 @cache
 def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool) -> Any:
-    # The item's columns only: a whole Item (JSON lists, source lines) is costly to load. The
-    # assignment stays an entity, so recording a status right after finds it in the session.
-    query = (sa.select(Assignment, col(Item.code), col(Item.kind), col(Item.text),
-                       col(Item.deadline_raw), col(Item.due), col(Agency.name))
-             .join(Item, col(Item.id) == col(Assignment.item_id))
-             .join(Agency, col(Agency.id) == col(Assignment.agency_id))
-             .where(col(Assignment.active).is_(True)))
+    # Columns only: loading whole entities (an Item with its JSON lists, an Assignment) costs
+    # more than the query, and the session would not keep them anyway (its map is weak).
+    columns: tuple[Any, ...] = (
+        col(Assignment.id).label("assignment_id"), col(Assignment.agency_id),
+        col(Agency.name).label("agency_name"), col(Item.code), col(Item.kind), col(Item.text),
+        col(Item.deadline_raw), col(Item.due), col(Assignment.extended_due),
+        col(Assignment.status), col(Assignment.percent), col(Assignment.note))
+    query: Any = (sa.select(*columns)
+                  .join(Item, col(Item.id) == col(Assignment.item_id))
+                  .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+                  .where(col(Assignment.active).is_(True)))
     if by_agency:
         query = query.where(col(Assignment.agency_id) == _param("agency_id"))
     if by_ids:
@@ -136,15 +153,6 @@ def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool)
     return query
 
 
-def _card(assignment: Assignment, code: str | None, kind: str, text: str, deadline_raw: str,
-          due: date | None, name: str) -> AssignmentCard:
-    return AssignmentCard(
-        assignment_id=assignment.id or 0, agency_id=assignment.agency_id, agency_name=name,
-        code=code or "", kind=kind, text=text, deadline_raw=deadline_raw, due=due,
-        extended_due=assignment.extended_due, status=assignment.status,
-        percent=assignment.percent, note=assignment.note)
-
-
 async def cards(*, session: AsyncSession, agency_id: int | None = None,
                 assignment_ids: list[int] | None = None, codes: list[str] | None = None,
                 open_only: bool = False) -> list[AssignmentCard]:
@@ -154,7 +162,7 @@ async def cards(*, session: AsyncSession, agency_id: int | None = None,
     params = {"agency_id": agency_id, "ids": assignment_ids, "codes": codes}
     rows = (await session.exec(query, params={k: v for k, v in params.items()
                                               if v is not None})).all()
-    found = [_card(*row) for row in rows]
+    found = [AssignmentCard(**{**row._mapping, "code": row.code or ""}) for row in rows]
     return sorted(found, key=lambda c: (c.due is None, c.due or date.max, c.code))
 
 
@@ -179,7 +187,7 @@ async def load_state(channel: str, chat_id: str, now: datetime, *,
     if row is None:
         return {}
     state, expires_at = row
-    return {} if expires_at <= now else dict(state)
+    return _live(state, expires_at, now)
 
 
 async def save_state(channel: str, chat_id: str, state: dict[str, Any], expires_at: datetime, *,

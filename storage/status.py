@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from functools import cache
+from typing import Any, Literal, cast
 
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -48,11 +52,42 @@ class Source:
     reply_to_outbox_id: int | None = None
 
 
+_NOT_FOUND = "Không tìm thấy nhiệm vụ này (có thể đã được giao lại cho đơn vị khác)."
+
+
 async def _assignment(assignment_id: int, session: AsyncSession) -> Assignment:
     assignment = await session.get(Assignment, assignment_id)
     if assignment is None or not assignment.active:
-        raise StatusError("Không tìm thấy nhiệm vụ này (có thể đã được giao lại cho đơn vị khác).")
+        raise StatusError(_NOT_FOUND)
     return assignment
+
+
+# A status is recorded with two table statements, not the ORM's get-and-flush (a select, an
+# update, an insert, and the unit of work's bookkeeping): it runs for most messages people send.
+_ASSIGNMENT = cast(sa.Table, Assignment.__table__)  # type: ignore[attr-defined]
+_STATUS_CHANGE = cast(sa.Table, StatusChange.__table__)  # type: ignore[attr-defined]
+_param = sa.bindparam
+# The change row takes the old status from the assignment row in the same statement; no row
+# means no active assignment, and nothing was written.
+_INSERT_CHANGE = _STATUS_CHANGE.insert().from_select(
+    ["assignment_id", "at", "actor", "focal_person_id", "message_ref", "message_text",
+     "reply_to_outbox_id", "old_status", "new_status", "percent", "note"],
+    sa.select(_ASSIGNMENT.c.id, _param("at", type_=_STATUS_CHANGE.c.at.type),
+              _param("actor", type_=sa.String()), _param("person_id", type_=sa.Integer()),
+              _param("ref", type_=sa.String()), _param("text", type_=sa.String()),
+              _param("reply_to", type_=sa.Integer()), _ASSIGNMENT.c.status,
+              _param("status", type_=sa.String()), _param("percent", type_=sa.Integer()),
+              _param("note", type_=sa.String()))
+    .where(_ASSIGNMENT.c.id == _param("assignment_id"), _ASSIGNMENT.c.active.is_(True)),
+).returning(_STATUS_CHANGE.c.id, _STATUS_CHANGE.c.old_status)
+_SET_FIELDS = ("status", "percent", "done_on", "status_changed_at")
+
+
+@cache
+def _update_assignment(with_note: bool) -> Any:
+    fields = (*_SET_FIELDS, "note") if with_note else _SET_FIELDS
+    return _ASSIGNMENT.update().where(_ASSIGNMENT.c.id == _param("assignment_id")).values(
+        {name: _param(f"new_{name}", type_=_ASSIGNMENT.c[name].type) for name in fields})
 
 
 async def record_status(
@@ -65,27 +100,36 @@ async def record_status(
         raise ValueError(f"unknown status {status!r}")
     if percent is not None and not 0 <= percent <= 100:
         raise StatusError("Tỷ lệ hoàn thành phải từ 0 đến 100%.")
-    assignment = await _assignment(assignment_id, session)
-    old = assignment.status
-    assignment.status = status
-    assignment.percent = 100 if status == "done" else percent
-    if note:
-        assignment.note = note
-    assignment.done_on = today if status == "done" else None
-    assignment.status_changed_at = now
-    session.add(assignment)
     source = source or Source()
+    percent = 100 if status == "done" else percent
+    result: Any = await session.exec(_INSERT_CHANGE, params={
+        "assignment_id": assignment_id, "at": now, "actor": actor.kind,
+        "person_id": actor.person_id, "ref": source.ref, "text": source.text,
+        "reply_to": source.reply_to_outbox_id, "status": status, "percent": percent,
+        "note": note})
+    inserted = result.first()
+    if inserted is None:
+        raise StatusError(_NOT_FOUND)
+    change_id, old = inserted
+    values: dict[str, Any] = {"status": status, "percent": percent,
+                              "done_on": today if status == "done" else None,
+                              "status_changed_at": now}
+    if note:
+        values["note"] = note
+    await session.exec(_update_assignment(bool(note)), params={
+        "assignment_id": assignment_id, **{f"new_{k}": v for k, v in values.items()}})
+    # An Assignment this session already holds must read what the row now says.
+    held = session.identity_map.get(identity_key(Assignment, assignment_id))
+    if held is not None:
+        for name, value in values.items():
+            set_committed_value(held, name, value)
     change = StatusChange(
-        assignment_id=assignment_id, at=now, actor=actor.kind, focal_person_id=actor.person_id,
-        message_ref=source.ref, message_text=source.text,
+        id=change_id, assignment_id=assignment_id, at=now, actor=actor.kind,
+        focal_person_id=actor.person_id, message_ref=source.ref, message_text=source.text,
         reply_to_outbox_id=source.reply_to_outbox_id, old_status=old, new_status=status,
-        percent=assignment.percent, note=note,
-    )
-    session.add(change)
-    await session.flush()
-    assert change.id is not None
+        percent=percent, note=note)
     if evidence:
-        await attach_evidence(change.id, evidence, session=session)
+        await attach_evidence(change_id, evidence, session=session)
     return change
 
 

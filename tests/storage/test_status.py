@@ -62,6 +62,40 @@ async def test_a_status_change_is_recorded_with_its_message_and_evidence(session
         assert (proof.status_change_id, proof.reference) == (history[1].id, "2345/QĐ-UBND")
 
 
+async def test_a_status_reads_back_in_the_session_and_a_note_is_kept_until_replaced(
+        sessions, assignment_ids):
+    target = assignment_ids["Triển khai bệnh án điện tử"]
+    async with transaction(sessions) as session:
+        held = await session.get(Assignment, target)
+        change = await record_status(target, "blocked", NOW, TODAY, FOCAL, session=session,
+                                     note="chờ kinh phí")
+        assert (change.old_status, change.new_status, change.percent) == (
+            "not_started", "blocked", None)
+        assert (held.status, held.note, held.status_changed_at) == ("blocked", "chờ kinh phí",
+                                                                     NOW)
+        await record_status(target, "in_progress", NOW, TODAY, FOCAL, session=session,
+                            percent=30)
+        assert (held.status, held.percent, held.note) == ("in_progress", 30, "chờ kinh phí")
+    async with sessions() as session:
+        assignment = await session.get(Assignment, target)
+        assert (assignment.status, assignment.percent, assignment.note, assignment.done_on) == (
+            "in_progress", 30, "chờ kinh phí", None)
+
+
+async def test_an_inactive_assignment_takes_no_status_and_writes_nothing(sessions,
+                                                                         assignment_ids):
+    target = assignment_ids["Triển khai bệnh án điện tử"]
+    async with transaction(sessions) as session:
+        assignment = await session.get(Assignment, target)
+        assignment.active = False
+        session.add(assignment)
+    async with transaction(sessions) as session:
+        with pytest.raises(StatusError, match="Không tìm thấy"):
+            await record_status(target, "done", NOW, TODAY, FOCAL, session=session)
+        assert (await session.exec(select(StatusChange))).all() == []
+        assert (await session.get(Assignment, target)).status == "not_started"
+
+
 async def test_a_bad_percent_is_refused_in_vietnamese(sessions, assignment_ids):
     with pytest.raises(StatusError, match="từ 0 đến 100"):
         async with transaction(sessions) as session:

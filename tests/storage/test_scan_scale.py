@@ -43,37 +43,42 @@ async def _store(url: str) -> dict[int, OpenAssignment]:
     return summaries
 
 
+async def _pick(session, query: Any, count: int, rng: random.Random) -> list[int]:
+    """`count` ids of the query's, chosen by the seeded rng (the same on every database)."""
+    ids = sorted(row[0] for row in (await session.exec(query)).all())
+    return rng.sample(ids, min(count, len(ids)))
+
+
 async def _disturb(sessions, day: date, rng: random.Random) -> None:
     """What happens between scans: reopened tasks, new and lost focal persons, extensions…"""
     a = Assignment.__table__  # type: ignore[attr-defined]
-    pick = sa.func.random()
+    people = FocalPerson.__table__  # type: ignore[attr-defined]
     async with transaction(sessions) as session:
-        await session.exec(sa.update(a).where(a.c.id.in_(
-            sa.select(a.c.id).where(a.c.status == "done").order_by(pick).limit(3))).values(
+        done = await _pick(session, sa.select(a.c.id).where(a.c.status == "done"), 3, rng)
+        await session.exec(sa.update(a).where(a.c.id.in_(done)).values(
             status="in_progress", done_on=None))
-        await session.exec(sa.update(a).where(a.c.id.in_(
-            sa.select(a.c.id).where(a.c.status != "done").order_by(pick).limit(3))).values(
+        open_ = await _pick(session, sa.select(a.c.id).where(a.c.status != "done"), 3, rng)
+        await session.exec(sa.update(a).where(a.c.id.in_(open_)).values(
             extended_due=day + timedelta(days=rng.randrange(-20, 40))))
-        await session.exec(sa.update(a).where(a.c.id.in_(
-            sa.select(a.c.id).order_by(pick).limit(1))).values(active=False))
-        people = FocalPerson.__table__  # type: ignore[attr-defined]
-        await session.exec(sa.update(people).where(people.c.id.in_(
-            sa.select(people.c.id).where(people.c.role == "focal").order_by(pick).limit(2)))
-            .values(reachable=False))
+        gone = await _pick(session, sa.select(a.c.id), 1, rng)
+        await session.exec(sa.update(a).where(a.c.id.in_(gone)).values(active=False))
+        lost = await _pick(session, sa.select(people.c.id).where(people.c.role == "focal"), 2,
+                           rng)
+        await session.exec(sa.update(people).where(people.c.id.in_(lost)).values(
+            reachable=False))
         without_focal: Any = sa.select(sa.text("agency.id")).select_from(sa.text("agency")).where(
             sa.text("NOT agency.is_group AND agency.id NOT IN (SELECT agency_id FROM"
                     " focal_person WHERE agency_id IS NOT NULL AND role = 'focal' AND reachable)")
-        ).limit(2)
+        ).order_by(sa.text("agency.id")).limit(2)
         lacking = (await session.exec(without_focal)).all()
         for (agency_id,) in lacking:
             session.add(FocalPerson(agency_id=agency_id, role="focal", channel="telegram",
                                     chat_id=f"new-{agency_id}-{day}", name="Người mới",
                                     linked_at=datetime(2025, 8, 1, tzinfo=UTC)))
-        some_open: Any = sa.select(a.c.id).where(a.c.status != "done").order_by(pick).limit(1)
-        indicator = (await session.exec(some_open)).first()
-        if indicator is not None:
+        for assignment_id in await _pick(session, sa.select(a.c.id).where(a.c.status != "done"),
+                                         1, rng):
             session.add(IndicatorReport(
-                assignment_id=indicator[0], reported_by=None, assessment="achieved",
+                assignment_id=assignment_id, reported_by=None, assessment="achieved",
                 at=datetime.combine(day, datetime.min.time(), tzinfo=TZ), final=rng.random() < 0.5))
 
 

@@ -44,7 +44,8 @@ from telegram.ext import ContextTypes, TypeHandler
 from bench import ingest_client, ingest_sandbox
 from bench.ingest_cpu import CpuWindow
 from bench.ingest_script import Planned, Script
-from bench.ingest_world import bench_database, build_world, outcome
+from bench.ingest_world import build_world, outcome
+from bench.load import bench_database
 from bot.conversation import Conversation, ConversationConfig, Incoming, Outgoing
 from bot.telegram_app import CONCURRENT_UPDATES, build_application
 from bot.webhook import webhook_app
@@ -257,7 +258,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="dondoc-ingest-") as tmp:
         folder = Path(tmp)
         _log_to(args.log_file or folder / "bot.log", args.log_level)
-        async with bench_database(args.db, folder, args.admin_url) as url:
+        async with bench_database(args.db, folder, admin_url=args.admin_url) as url:
             chats = await build_world(url, args.chats, rng)
             script = Script(chats, rng)
             warmup = script.take(args.warmup)

@@ -26,7 +26,8 @@ from telegram import Bot, Update
 
 from bench.ingest import ADMIN_URL
 from bench.ingest_script import TODAY, Script
-from bench.ingest_world import bench_database, build_world
+from bench.ingest_world import build_world
+from bench.load import bench_database
 from bot.conversation import Conversation, ConversationConfig
 from bot.telegram_app import to_incoming
 from domain.replies import parse_reply
@@ -39,7 +40,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Build the world, warm up, then time `handle` over the measured updates."""
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="dondoc-handle-") as tmp:
-        async with bench_database(args.db, Path(tmp), args.admin_url) as url:
+        async with bench_database(args.db, Path(tmp), admin_url=args.admin_url) as url:
             chats = await build_world(url, args.chats, rng)
             script = Script(chats, rng)
             bot = Bot("123:bench")

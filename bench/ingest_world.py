@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import itertools
 import random
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import func
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -79,26 +74,6 @@ class Outcome:
 def seed_appendix() -> Path:
     """The canonical seed appendix, or the bundled copy of the same document."""
     return SEED if SEED.exists() else EXAMPLE_APPENDIX
-
-
-@asynccontextmanager
-async def bench_database(kind: str, folder: Path, admin_url: str) -> AsyncIterator[str]:
-    """A new empty database (a SQLite file in `folder`, or dondoc_bench_<random>), dropped after."""
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'dondoc-ingest.db'}"
-        return
-    base = make_url(admin_url)
-    name = f"dondoc_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(base.set(drivername="postgresql").render_as_string(
-        hide_password=False))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield base.set(database=name).render_as_string(hide_password=False)
-        finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 def _communes(count: int) -> list[str]:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -18,22 +19,24 @@ ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @asynccontextmanager
-async def bench_database(kind: str, folder: str, template: str | None = None
-                         ) -> AsyncIterator[str]:
-    """A new database of its own (a SQLite file, or dondoc_bench_<random>), dropped after.
+async def bench_database(kind: str, folder: str | Path, template: str | None = None,
+                         admin_url: str = ADMIN_URL) -> AsyncIterator[str]:
+    """A new database (a SQLite file in `folder`, or dondoc_bench_<random>), dropped after.
 
-    On PostgreSQL it starts as a copy of `template` if given, else empty.
+    On PostgreSQL it is made through `admin_url`'s server, as a copy of `template` if given.
     """
     if kind == "sqlite":
-        yield f"sqlite:///{folder}/dondoc-bench.db"
+        yield f"sqlite:///{Path(folder) / 'dondoc-bench.db'}"
         return
+    base = make_url(admin_url)
     name = f"dondoc_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(ADMIN_URL)
+    admin = await asyncpg.connect(base.set(drivername="postgresql").render_as_string(
+        hide_password=False))
     try:
         await admin.execute(f'CREATE DATABASE "{name}"'
                             + (f' TEMPLATE "{template}"' if template else ""))
         try:
-            yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+            yield base.set(database=name).render_as_string(hide_password=False)
         finally:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:

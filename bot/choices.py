@@ -104,6 +104,33 @@ def number_buttons(buttons: Buttons, first: int = 1) -> Numbered:
     return Numbered("\n".join(legends), tokens, len(pairs))
 
 
+_ITEM_LEGEND = re.compile(r"^Trả lời mã (?:nhiệm vụ|chỉ tiêu) kèm số: (.*) \(ví dụ")
+_PAIR = re.compile(r"^(\d+) = (.*)$")
+
+
+def read_legends(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """What a person sees offered (number_buttons read back): item options, plain pairs.
+
+    Item options map a label to its number ("Hoàn thành" -> "1", typed as "NV12 1"); plain
+    choices are (number, label) pairs. Simulated people (the demo, tests) answer through it.
+    """
+    item: dict[str, str] = {}
+    plain: list[tuple[str, str]] = []
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        found = _ITEM_LEGEND.match(line)
+        if found:
+            for pair in found.group(1).split(" · "):
+                number, _, label = pair.partition(" = ")
+                item[label] = number
+        elif line == "Trả lời bằng số:":
+            plain += [(m.group(1), m.group(2)) for m in map(_PAIR.match, lines[index + 1:]) if m]
+        elif line.startswith("Trả lời ") and " = " in line:
+            pairs = re.split(r", (?=\d+ = )", line.removeprefix("Trả lời "))
+            plain += [(m.group(1), m.group(2)) for m in map(_PAIR.match, pairs) if m]
+    return item, plain
+
+
 def typed_token(text: str) -> str | None:
     """The choice a typed message names: "2", "NV12 2" (any case, "nv12-2", "NV 12: 2")."""
     found = _TYPED.match(text)

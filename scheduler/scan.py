@@ -6,12 +6,10 @@ import gc
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.keyboards import as_json, item_buttons
@@ -32,8 +30,7 @@ from domain.reminders import (
     scan_scope,
 )
 from storage.db import transaction
-from storage.models import Outbox
-from storage.outbox import NewMessage, insert_ignoring_duplicates
+from storage.outbox import NewMessage, enqueue_many
 from storage.reminder_inputs import ReminderInputs, load_recipients, load_reminder_inputs
 from storage.reminders import (
     candidate_ids,
@@ -42,16 +39,13 @@ from storage.reminders import (
     record_steps,
     settle_answered,
 )
-from storage.scan_sql import prepare_bulk_reads
+from storage.scan_sql import prepare_bulk_reads, try_scan_lock
 
 log = logging.getLogger(__name__)
 
-# Any constant shared by every dondoc instance: the key of the scanner's advisory lock.
-SCAN_LOCK_KEY = 57_2025
 TEXT_LIMITS = {"telegram": 4096, "zalo": 2000}
 # Four buttons an item: 25 items fill Telegram's 100-button keyboard.
 MAX_BUTTON_ITEMS = 25
-ENQUEUE_SLICE = 200
 
 
 @dataclass
@@ -116,14 +110,6 @@ async def plan_day_unfiltered(today: date, tz: tzinfo, calendar: WorkCalendar,
     return plan, [r for r in inputs.recipients if r.role == "secretariat"]
 
 
-async def _try_scan_lock(session: AsyncSession) -> bool:
-    if session.get_bind().dialect.name != "postgresql":
-        return True  # SQLite has one writer at a time; the history's unique key does the rest.
-    result = await session.exec(text("SELECT pg_try_advisory_xact_lock(:key)")  # type: ignore[call-overload]
-                                .bindparams(key=SCAN_LOCK_KEY))
-    return bool(result.scalar_one())
-
-
 def reminder_buttons(items: tuple[DueReminder, ...], part: str) -> list[list[dict[str, str]]]:
     """Status buttons for the items a message part lists (Telegram keeps them under 100)."""
     listed = {item.assignment.assignment_id: (item.assignment.assignment_id,
@@ -141,9 +127,14 @@ class _Part:
     """One outbox message; a reminder's buttons are built only as it is stored."""
 
     message: NewMessage
-    # The items a reminder part may carry buttons for; None for other kinds. A national scan
-    # makes hundreds of thousands of buttons: built a slice at a time, they never pile up.
+    # The items a reminder part may carry buttons for; None for other kinds.
     items: tuple[DueReminder, ...] | None = None
+
+    def stored(self) -> NewMessage:
+        """The message as it goes into the outbox, with its buttons."""
+        if self.items is None:
+            return self.message
+        return replace(self.message, buttons=reminder_buttons(self.items, self.message.text))
 
 
 def _parts(message: ReminderMessage, body: str, kind: str) -> list[_Part]:
@@ -156,29 +147,6 @@ def _parts(message: ReminderMessage, body: str, kind: str) -> list[_Part]:
                              focal_person_id=message.recipient.person_id),
                   message.items if kind == "reminder" else None)
             for number, part in enumerate(parts, start=1)]
-
-
-async def _enqueue_all(parts: list[_Part], now: datetime,
-                       session: AsyncSession) -> dict[str, int]:
-    """Add the messages whose keys are not there yet, many per statement; new ids by key."""
-    if not parts:
-        return {}
-    # Many rows a statement (SQLAlchemy's "insertmanyvalues", RETURNING kept), in slices: the
-    # texts are long, and one statement for thousands of them would hold them all twice.
-    statement = insert_ignoring_duplicates(session, Outbox).on_conflict_do_nothing(
-        index_elements=["key"]).returning(col(Outbox.id), col(Outbox.key))
-    added: dict[str, int] = {}
-    for start in range(0, len(parts), ENQUEUE_SLICE):
-        rows = await session.exec(statement, params=[
-            {"key": m.key, "kind": m.kind, "channel": m.channel, "chat_id": m.chat_id,
-             "focal_person_id": m.focal_person_id, "text": m.text,
-             "buttons": (reminder_buttons(part.items, m.text) if part.items is not None
-                         else m.buttons),
-             "attachment_name": m.attachment_name, "attachment": m.attachment,
-             "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now}
-            for part in parts[start:start + ENQUEUE_SLICE] for m in (part.message,)])
-        added.update((key, outbox_id) for outbox_id, key in rows.all())
-    return added
 
 
 async def scan(sessions: async_sessionmaker[AsyncSession], now: datetime, tz: tzinfo,
@@ -199,7 +167,7 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
                 tz: tzinfo, calendar: WorkCalendar, policy: ReminderPolicy,
                 report: ScanReport) -> None:
     async with transaction(sessions) as session:
-        if not await _try_scan_lock(session):
+        if not await try_scan_lock(session):
             report.skipped = "another instance is scanning"
             return
         # Marks reminders answered by a later update: no decision changes, the search shrinks.
@@ -231,7 +199,10 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
             notice = ReminderMessage(person, tuple(listed), today)
             queued.append((notice, _parts(notice, body, "unreachable_list")))
             report.unreachable += len(queued[-1][1])
-        added = await _enqueue_all([part for _, parts in queued for part in parts], now, session)
+        # Buttons are made as each slice is stored: a national scan makes hundreds of
+        # thousands of them, and they need not all be alive at once.
+        added = await enqueue_many((part.stored() for _, parts in queued for part in parts),
+                                   now, session=session)
         # A reply to a reminder names the steps it carried: link them to its first part.
         await link_steps([(taken[_step_id(item)], added[first.key])
                           for message, parts in queued for first in (parts[0].message,)

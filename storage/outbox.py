@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import and_, or_, update
@@ -38,15 +39,41 @@ def insert_ignoring_duplicates(session: AsyncSession, model: type[Any]) -> Any:
     return insert(model)
 
 
+# Rows a statement when many messages are queued at once: their texts are long, and one
+# statement for thousands would hold them all twice (and a lazy caller builds each slice late).
+ENQUEUE_SLICE = 200
+
+
+def _row(message: NewMessage, now: datetime) -> dict[str, Any]:
+    return {"key": message.key, "kind": message.kind, "channel": message.channel,
+            "chat_id": message.chat_id, "focal_person_id": message.focal_person_id,
+            "text": message.text, "buttons": message.buttons,
+            "attachment_name": message.attachment_name, "attachment": message.attachment,
+            "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now}
+
+
 async def enqueue(message: NewMessage, now: datetime, *, session: AsyncSession) -> int | None:
     """Add a message unless its key is already there; the new row's id, or None."""
     statement = insert_ignoring_duplicates(session, Outbox).values(
-        key=message.key, kind=message.kind, channel=message.channel, chat_id=message.chat_id,
-        focal_person_id=message.focal_person_id, text=message.text, buttons=message.buttons,
-        attachment_name=message.attachment_name, attachment=message.attachment,
-        status="queued", attempts=0, next_attempt_at=now, created_at=now,
-    ).on_conflict_do_nothing(index_elements=["key"]).returning(Outbox.id)
+        **_row(message, now)).on_conflict_do_nothing(index_elements=["key"]).returning(Outbox.id)
     return (await session.exec(statement)).scalar_one_or_none()
+
+
+async def enqueue_many(messages: Iterable[NewMessage], now: datetime, *,
+                       session: AsyncSession) -> dict[str, int]:
+    """Add the messages whose keys are not there yet, a slice a statement; new ids by key.
+
+    The messages are taken from the iterable a slice at a time.
+    """
+    # SQLAlchemy's "insertmanyvalues" sends many rows a statement and keeps RETURNING.
+    statement = insert_ignoring_duplicates(session, Outbox).on_conflict_do_nothing(
+        index_elements=["key"]).returning(col(Outbox.id), col(Outbox.key))
+    added: dict[str, int] = {}
+    pending = iter(messages)
+    while rows := [_row(message, now) for message in islice(pending, ENQUEUE_SLICE)]:
+        result = await session.exec(statement, params=rows)
+        added.update((key, outbox_id) for outbox_id, key in result.all())
+    return added
 
 
 def _claimable(now: datetime) -> Any:

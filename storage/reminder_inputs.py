@@ -22,6 +22,7 @@ from storage.scan_sql import (
     assignment_t,
     change_t,
     dialect_name,
+    effective_due,
     id_set,
     is_open,
     is_reminder,
@@ -57,8 +58,9 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
     final = sa.exists().where(report_t.c.assignment_id == a.c.id, report_t.c.final.is_(True))
     # Assignments narrow; their items and agencies once each (thousands of assignments share
     # an item: one copy of its text and deadline, not one per row).
-    query = sa.select(a.c.id, a.c.item_id, a.c.agency_id, a.c.extended_due, a.c.status,
-                      last_change, last_report, final).where(is_open())
+    query = sa.select(a.c.id, a.c.item_id, a.c.agency_id, effective_due(), a.c.status,
+                      last_change, last_report, final).select_from(
+        a.join(item_t, item_t.c.id == a.c.item_id)).where(is_open())
     if assignment_ids is not None:
         query = query.where(a.c.id.in_(id_set(session, assignment_ids)))
     rows = (await session.exec(query)).all()  # type: ignore[call-overload]
@@ -72,15 +74,14 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
         if assignment_ids is not None:
             history_query = history_query.where(
                 log_t.c.assignment_id.in_(id_set(session, assignment_ids)))
-        history = _sent((await session.exec(history_query)).all())  # type: ignore[call-overload]
+        history = _sent((await session.exec(history_query)).all(), _Dates())  # type: ignore[call-overload]
     else:
         history = await _relevant_history(states, scope, session)
     return ReminderInputs(states, history, await load_recipients(session=session))
 
 
-def _sent(rows: Iterable[Any]) -> list[SentReminder]:
+def _sent(rows: Iterable[Any], dates: _Dates) -> list[SentReminder]:
     """History rows as SentReminders."""
-    dates = _Dates()
     return [SentReminder(aid, kind, dates[anchor], dates[day], bool(answered))
             for aid, kind, anchor, day, answered in rows]
 
@@ -135,8 +136,7 @@ async def _relevant_history(states: Sequence[AssignmentState], scope: ScanScope,
     for query in (at_deadline, at_period, since_last):
         result = await session.stream(query)
         async for rows in result.partitions(20_000):
-            found.extend(SentReminder(aid, kind, dates[anchor], dates[day], bool(answered))
-                         for aid, kind, anchor, day, answered in rows)
+            found.extend(_sent(rows, dates))
     return found
 
 
@@ -149,10 +149,10 @@ class _Dates(dict[Any, date]):
 
 
 async def _items(ids: set[int], session: AsyncSession) -> dict[int, tuple[Any, ...]]:
-    """Item id -> (code, kind, text, deadline wording, deadline kind, due, cadence)."""
+    """Item id -> (code, kind, text, deadline wording, deadline kind, cadence)."""
     i = item_t
     query = sa.select(i.c.id, i.c.code, i.c.kind, i.c.text, i.c.deadline_raw, i.c.deadline_kind,
-                      i.c.due, i.c.every).where(i.c.id.in_(id_set(session, sorted(ids))))
+                      i.c.every).where(i.c.id.in_(id_set(session, sorted(ids))))
     return {row[0]: tuple(row[1:]) for row in (await session.exec(query)).all()}  # type: ignore[call-overload]
 
 
@@ -175,16 +175,13 @@ class _StateReader:
 
     def state(self, row: Any) -> AssignmentState:
         """One assignment's state from its row."""
-        assignment_id, item_id, agency_id, extended_due, status, last_change, last_report, \
-            final = row
-        code, kind, text, raw, deadline_kind, item_due, every = self.items[item_id]
-        deadline = self.deadlines.get((item_id, extended_due))
+        assignment_id, item_id, agency_id, due, status, last_change, last_report, final = row
+        code, kind, text, raw, deadline_kind, every = self.items[item_id]
+        deadline = self.deadlines.get((item_id, due))
         if deadline is None:
-            # An approved extension moves the reminders; the digest still judges by item.due.
-            due = extended_due if extended_due is not None else item_due
             deadline = Deadline(raw, deadline_kind, as_date(due) if due is not None else None,
                                 every)
-            self.deadlines[(item_id, extended_due)] = deadline
+            self.deadlines[(item_id, due)] = deadline
         if last_change is None or (last_report is not None and last_report > last_change):
             last_change = last_report
         return AssignmentState(

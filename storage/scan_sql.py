@@ -49,6 +49,19 @@ def is_reminder(row: Any) -> Any:
     return sa.and_(row.c.kind != FOLLOW_UP, ~row.c.kind.startswith("escalation_"))
 
 
+# Any constant shared by every dondoc instance: the key of the scanner's advisory lock.
+SCAN_LOCK_KEY = 57_2025
+
+
+async def try_scan_lock(session: AsyncSession) -> bool:
+    """Whether this transaction may scan (PostgreSQL: one instance at a time, by advisory lock)."""
+    if dialect_name(session) != "postgresql":
+        return True  # SQLite has one writer at a time; the history's unique key does the rest.
+    result = await session.exec(sa.text("SELECT pg_try_advisory_xact_lock(:key)")  # type: ignore[call-overload]
+                                .bindparams(key=SCAN_LOCK_KEY))
+    return bool(result.scalar_one())
+
+
 async def prepare_bulk_reads(session: AsyncSession) -> None:
     """Session settings for the scan's few large queries (PostgreSQL: no JIT compiling)."""
     # PostgreSQL compiles every query whose estimated cost is high; for queries that run

@@ -20,7 +20,7 @@ import aiohttp
 from aiohttp import web
 from PIL import Image, ImageDraw
 
-from bot.choices import ChoiceBook
+from bot.choices import ChoiceBook, read_legends
 from bot.conversation import Conversation
 from bot.file_links import FileShelf
 from bot.messenger import Messenger
@@ -35,29 +35,8 @@ from sandbox.server import _bound_socket
 from sandbox.world import StoredMessage
 from sandbox.zalo import ZaloSandbox
 
-_ITEM_LEGEND = re.compile(r"^Trả lời mã (?:nhiệm vụ|chỉ tiêu) kèm số: (.*) \(ví dụ", re.M)
-_PAIR = re.compile(r"^(\d+) = (.*)$")
 _ITEM_CODE = re.compile(r"\b((?:NV|CT)\d+) – ")
 _LINK = re.compile(r"^📎 Tải tệp (.+): (\S+)$", re.M)
-
-
-def legends(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """A message's numbered choices: item options (label -> number), plain (number, label)."""
-    item: dict[str, str] = {}
-    plain: list[tuple[str, str]] = []
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        found = _ITEM_LEGEND.match(line)
-        if found:
-            for pair in found.group(1).split(" · "):
-                number, _, label = pair.partition(" = ")
-                item[label] = number
-        elif line == "Trả lời bằng số:":
-            plain += [(m.group(1), m.group(2)) for m in map(_PAIR.match, lines[index + 1:]) if m]
-        elif line.startswith("Trả lời ") and " = " in line:
-            pairs = re.split(r", (?=\d+ = )", line.removeprefix("Trả lời "))
-            plain += [(m.group(1), m.group(2)) for m in map(_PAIR.match, pairs) if m]
-    return item, plain
 
 
 def scanned(name: str, data: bytes) -> bytes:
@@ -104,7 +83,7 @@ class ZaloDemoChannel:
 
     def typed_for(self, message: ChatMessage, label: str) -> str:
         """What a Zalo user types to choose `label` ("2", or "NV12 2")."""
-        item, plain = legends(self._whole(message))
+        item, plain = read_legends(self._whole(message))
         number = next((n for n, text in plain if text == label), None)
         if number is not None:
             return number
@@ -174,7 +153,7 @@ class ZaloDemoChannel:
         if stored.from_bot:
             chat_message = ChatMessage(stored.sequence, stored.chat_id, True, at, text,
                                        ref=stored)
-            item, plain = legends(self._whole(chat_message))
+            item, plain = read_legends(self._whole(chat_message))
             codes = _ITEM_CODE.findall(text)
             buttons = (*(label for _, label in plain),
                        *(f"{label.split(' ', 1)[0]} {code}" for code in codes for label in item))

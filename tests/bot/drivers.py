@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import struct
 import zlib
 from collections.abc import AsyncIterator, Callable
@@ -23,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import Application
 
-from bot.choices import ChoiceBook
+from bot.choices import ChoiceBook, read_legends
 from bot.conversation import Conversation
 from bot.file_links import FileShelf
 from bot.messenger import Messenger
@@ -135,29 +134,6 @@ class TelegramPerson:
         await self.application.update_queue.put(update)
 
 
-_ITEM_LEGEND = re.compile(r"^Trả lời mã (?:nhiệm vụ|chỉ tiêu) kèm số: (.*) \(ví dụ")
-_PAIR = re.compile(r"^(\d+) = (.*)$")
-
-
-def numbered_choices(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """A Zalo message's legends: item options (label -> number) and plain (number, label)."""
-    item: dict[str, str] = {}
-    plain: list[tuple[str, str]] = []
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        found = _ITEM_LEGEND.match(line)
-        if found:
-            for pair in found.group(1).split(" · "):
-                number, _, label = pair.partition(" = ")
-                item[label] = number
-        elif line == "Trả lời bằng số:":
-            plain += [(m.group(1), m.group(2)) for m in map(_PAIR.match, lines[index + 1:]) if m]
-        elif line.startswith("Trả lời ") and " = " in line:
-            pairs = re.split(r", (?=\d+ = )", line.removeprefix("Trả lời "))
-            plain += [(m.group(1), m.group(2)) for m in map(_PAIR.match, pairs) if m]
-    return item, plain
-
-
 @dataclass
 class ZaloPerson:
     """A Zalo user: choices are typed as numbers."""
@@ -208,10 +184,10 @@ class ZaloPerson:
         return "\n".join(parts)
 
     def choices(self, message: StoredMessage) -> list[str]:
-        return [label for _, label in numbered_choices(self._whole(message))[1]]
+        return [label for _, label in read_legends(self._whole(message))[1]]
 
     async def choose(self, message: StoredMessage, label: str) -> None:
-        item, plain = numbered_choices(self._whole(message))
+        item, plain = read_legends(self._whole(message))
         number = next((n for n, text in plain if text == label), None)
         if number is None:
             mark, _, code = label.partition(" ")

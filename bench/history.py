@@ -28,6 +28,7 @@ from domain.reminder_steps import (
     escalation_on,
     period_start,
 )
+from scheduler.reminder_days import keep_days
 from scheduler.scan import scan
 from storage.db import transaction
 from storage.models import Assignment, ReminderLog, StatusChange
@@ -179,6 +180,8 @@ async def scan_and_reply(sessions: async_sessionmaker[AsyncSession], day: date,
         elif draw < REPLY_SAME_DAY + REPLY_NEXT_DAY:
             later.append((assignment_id, calendar.next_working_day(day)))
     await _reply(sessions, replies, summaries, rng)
+    # The service's reminder_days tick in the afternoon: the replies cleared those days.
+    await keep_days(sessions, now.replace(hour=16), TZ, calendar, policy)
     return figure, later
 
 

@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,6 +23,7 @@ from cli.wiring import calendar_around, make_sender, reminder_policy, working_ho
 from cli.zalo_service import ZaloChannel, file_shelf
 from config import Settings
 from scheduler.digest_job import schedule_digest
+from scheduler.reminder_days import keep_days
 from scheduler.scan import scan
 from scheduler.ticks import Ticker
 
@@ -54,7 +56,7 @@ def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSessi
 
 def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                 messengers: dict[str, Messenger]) -> Ticker:
-    """The daily scan and the drain (inside working hours only)."""
+    """The daily scan, the drain (inside working hours only) and the reminder days kept."""
     sender = make_sender(settings, sessions, dict(messengers))
     hours = working_hours(settings)
     policy = reminder_policy(settings)
@@ -68,9 +70,16 @@ def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
         if hours.is_open(now, calendar_around(now)):
             await sender.drain()
 
-    return Ticker(tz=settings.tz, scan_at=settings.workday_start,
-                  drain_every_seconds=settings.drain_every_seconds, scan=scan_job,
-                  drain=drain_job)
+    async def days_job() -> None:
+        now = datetime.now(UTC)
+        await keep_days(sessions, now, settings.tz, calendar_around(now), policy)
+
+    ticker = Ticker(tz=settings.tz, scan_at=settings.workday_start,
+                    drain_every_seconds=settings.drain_every_seconds, scan=scan_job,
+                    drain=drain_job)
+    ticker.add_job("reminder_days", IntervalTrigger(
+        minutes=settings.reminder_days_every_minutes, timezone=settings.tz), days_job)
+    return ticker
 
 
 async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | None = None) -> None:

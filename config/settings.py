@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     send_per_chat_seconds: float = Field(default=1.0, ge=0)
     send_lease_seconds: int = Field(default=300, ge=10)
     drain_every_seconds: int = Field(default=15, ge=1)
+    # Between scans, assignments changed by the day's updates get their next reminder day
+    # worked out again, so the morning scan reads almost no history.
+    reminder_days_every_minutes: int = Field(default=10, ge=1)
 
     # Weekly digest. APScheduler reads cron day numbers from Monday=0: write day names ("fri").
     digest_cron: str = "0 16 * * fri"

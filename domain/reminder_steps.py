@@ -183,7 +183,7 @@ def focal_step(
     """The step the focal person should get today for this assignment, if any."""
     if state.status == "done":
         return None
-    return _scheduled_step(state, history, today, calendar, policy) or _follow_up(
+    return scheduled_step(state, history, today, calendar, policy) or _follow_up(
         state, history, today, calendar, policy
     )
 
@@ -289,13 +289,14 @@ def follow_up_cutoff(today: date, calendar: WorkCalendar, policy: ReminderPolicy
     raise ValueError(f"no follow-up day within {_MAX_WAIT_SEARCH_DAYS} days of {today}")
 
 
-def _scheduled_step(
+def scheduled_step(
     state: AssignmentState,
     history: Sequence[SentReminder],
     today: date,
     calendar: WorkCalendar,
     policy: ReminderPolicy,
 ) -> DueReminder | None:
+    """Today's deadline step or check-in, unless the history already has it."""
     deadline = state.deadline
     if state.item_kind == "indicator" and state.indicator_assessed_final:
         return None
@@ -375,6 +376,12 @@ def _follow_up(
         return None
     if any(record.kind == FOLLOW_UP and record.anchor == last.sent_on for record in history):
         return None
+    return follow_up_of(state, last, today, calendar, policy)
+
+
+def follow_up_of(state: AssignmentState, last: SentReminder, today: date,
+                 calendar: WorkCalendar, policy: ReminderPolicy) -> DueReminder | None:
+    """The follow-up of an unanswered reminder, once it has waited long enough."""
     waited = _working_days_between(calendar, last.sent_on, today)
     if waited < policy.follow_up_after:
         return None

@@ -13,6 +13,7 @@ from typing import Literal, get_args
 
 from domain.calendar import WorkCalendar
 from domain.deadlines import Every
+from domain.reminder_schedule import NextReminder, steps_on
 from domain.reminder_steps import (
     FOLLOW_UP,
     AssignmentState,
@@ -174,8 +175,13 @@ def due_reminders(
     today: date,
     calendar: WorkCalendar,
     policy: ReminderPolicy | None = None,
+    known: Mapping[int, NextReminder] | None = None,
 ) -> PlanResult:
-    """The reminders due `today`; nothing on a non-working day (the next working day catches up)."""
+    """The reminders due `today`; nothing on a non-working day (the next working day catches up).
+
+    `known`: assignments whose exact next reminder falls today, stored by an earlier scan;
+    their steps come from it, and their history is not needed.
+    """
     if not calendar.is_working_day(today):
         return PlanResult(on=today)
     policy = policy or ReminderPolicy()
@@ -193,8 +199,13 @@ def due_reminders(
     escalated: list[DueReminder] = []
     unreachable: list[DueReminder] = []
     for state in sorted(states, key=lambda state: state.assignment_id):
-        past = history_by_assignment.get(state.assignment_id, [])
-        step = focal_step(state, past, today, calendar, policy)
+        found = known.get(state.assignment_id) if known else None
+        if found is not None and found.exact and found.day == today:
+            step, escalation = steps_on(state, found, calendar, policy)
+        else:
+            past = history_by_assignment.get(state.assignment_id, [])
+            step = focal_step(state, past, today, calendar, policy)
+            escalation = escalation_step(state, past, today, calendar, policy)
         if step is not None:
             if state.agency_id in focal_by_agency:
                 focal_items.append(step)
@@ -202,7 +213,6 @@ def due_reminders(
                 # Nobody was reminded, so there is nobody to follow up; but the step itself is
                 # listed for the secretariat so the agency does not drop out of sight.
                 unreachable.append(step)
-        escalation = escalation_step(state, past, today, calendar, policy)
         if escalation is not None:
             escalated.append(escalation)
 

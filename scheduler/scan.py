@@ -29,9 +29,16 @@ from domain.reminders import (
     due_reminders,
     scan_scope,
 )
+from scheduler.reminder_days import (
+    days_choose,
+    mark_scanned,
+    prepare_days,
+    store_after_scan,
+)
 from storage.db import transaction
 from storage.outbox import NewMessage, enqueue_many
 from storage.reminder_inputs import ReminderInputs, load_recipients, load_reminder_inputs
+from storage.reminder_schedule import due_assignment_ids
 from storage.reminders import (
     candidate_ids,
     due_dates,
@@ -80,24 +87,31 @@ async def plan_day(today: date, tz: tzinfo, calendar: WorkCalendar, policy: Remi
                    session: AsyncSession) -> tuple[PlanResult, list[Recipient]]:
     """The day's reminder plan, read-only (the dry run shows exactly this), and the secretariat."""
     with _cyclic_gc_paused():
-        return await _plan_day(today, tz, calendar, policy, session=session)
+        by_days = await days_choose(today, calendar, policy, tz, session=session)
+        plan, secretariat, _ = await _plan_day(today, tz, calendar, policy, by_days,
+                                               session=session)
+        return plan, secretariat
 
 
-async def _plan_day(today: date, tz: tzinfo, calendar: WorkCalendar, policy: ReminderPolicy, *,
-                    session: AsyncSession) -> tuple[PlanResult, list[Recipient]]:
+async def _plan_day(today: date, tz: tzinfo, calendar: WorkCalendar, policy: ReminderPolicy,
+                    by_days: bool, *, session: AsyncSession,
+                    ) -> tuple[PlanResult, list[Recipient], ReminderInputs]:
     await prepare_bulk_reads(session)
-    # Only the assignments the day's scope names are read: deadlines cluster on a few dates,
-    # so the policy runs over the candidates, and decides on them exactly as on everything.
     scope = scan_scope(await due_dates(session=session), today, calendar, policy)
     if scope is None:
         recipients = await load_recipients(session=session)
         inputs = ReminderInputs([], [], recipients)
     else:
-        ids = await candidate_ids(scope, tz, session=session)
-        inputs = await load_reminder_inputs(tz, session=session, assignment_ids=ids, scope=scope)
+        # Only the assignments whose next reminder day has come are read (by_days), or, for a
+        # day the stored days say nothing about, those the day's scope names; the policy
+        # decides on them exactly as it would on everything.
+        ids = (await due_assignment_ids(today, session=session) if by_days
+               else await candidate_ids(scope, tz, session=session))
+        inputs = await load_reminder_inputs(tz, session=session, assignment_ids=ids, scope=scope,
+                                            use_stored=by_days)
     plan = due_reminders(inputs.states, inputs.history, inputs.recipients, today, calendar,
-                         policy)
-    return plan, [r for r in inputs.recipients if r.role == "secretariat"]
+                         policy, inputs.known)
+    return plan, [r for r in inputs.recipients if r.role == "secretariat"], inputs
 
 
 async def plan_day_unfiltered(today: date, tz: tzinfo, calendar: WorkCalendar,
@@ -172,7 +186,9 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
             return
         # Marks reminders answered by a later update: no decision changes, the search shrinks.
         await settle_answered(today, tz, session=session)
-        plan, secretariat = await plan_day(today, tz, calendar, policy, session=session)
+        by_days = await prepare_days(today, tz, calendar, policy, session=session)
+        plan, secretariat, inputs = await _plan_day(today, tz, calendar, policy, by_days,
+                                                    session=session)
         unreachable = {_step_id(step) for step in plan.unreachable}
         # History first: a step another scanner already took is left out of every message.
         taken = {_step_id(step): row_id for step, row_id in await record_steps(
@@ -208,3 +224,7 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
                           for message, parts in queued for first in (parts[0].message,)
                           if first.kind == "reminder" and first.key in added
                           for item in message.items], session=session)
+        # Each assignment planned gets the day the policy next fires for it, its steps of
+        # today counted: tomorrow's scan reads only those whose day has come.
+        await store_after_scan(inputs, plan, calendar, policy, session=session)
+        await mark_scanned(today, calendar, policy, tz, session=session)

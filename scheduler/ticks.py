@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, time, tzinfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -43,7 +44,7 @@ class Ticker:
             args=("drain", drain), id="drain", coalesce=True, max_instances=1,
             misfire_grace_time=drain_every_seconds * 4, replace_existing=True)
 
-    def add_job(self, job_id: str, trigger: CronTrigger, job: Job) -> None:
+    def add_job(self, job_id: str, trigger: BaseTrigger, job: Job) -> None:
         """Another periodic job (the weekly digest), with the same once-only semantics."""
         self.scheduler.add_job(_logged, trigger, args=(job_id, job), id=job_id, coalesce=True,
                                max_instances=1, misfire_grace_time=8 * 3600,

@@ -107,7 +107,13 @@ class Item(SQLModel, table=True):
 class Assignment(SQLModel, table=True):
     """One item for one lead agency: the unit that is reminded and reports a status."""
 
-    __table_args__ = (sa.UniqueConstraint("item_id", "agency_id"),)
+    # The scan's search: open assignments by next reminder day (the many done ones left out).
+    __table_args__ = (
+        sa.UniqueConstraint("item_id", "agency_id"),
+        sa.Index("ix_assignment_next_reminder_open", "next_reminder_on",
+                 sqlite_where=sa.text("active = 1 AND status <> 'done'"),
+                 postgresql_where=sa.text("active AND status <> 'done'")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id", index=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
@@ -119,6 +125,14 @@ class Assignment(SQLModel, table=True):
     done_on: date | None = None
     extended_due: date | None = None
     status_changed_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+    # The first day the reminder policy can fire for it, as the last scan worked out; None
+    # until a scan has (or since something it depends on changed: database triggers clear it
+    # and count the change in reminder_revision, so a scan never stores a day from stale
+    # inputs). See storage/reminder_schedule.py.
+    next_reminder_on: date | None = None
+    # Which rules fire that day (NextReminder.encoded): the scan of that day needs no history.
+    next_reminder_rules: str | None = Field(default=None, max_length=80)
+    reminder_revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class FocalPerson(SQLModel, table=True):
@@ -238,6 +252,17 @@ class ReminderLog(SQLModel, table=True):
     day: date
     answered: bool = False
     outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
+
+
+class ReminderSchedule(SQLModel, table=True):
+    """What the stored next reminder days were worked out with; one row."""
+
+    __tablename__ = "reminder_schedule"
+    id: int = Field(default=1, primary_key=True)
+    # Of the calendar, the policy and the time zone: the days are void when it changes.
+    fingerprint: str = Field(max_length=64)
+    # The latest day scanned with this schedule: a day before it is planned the long way.
+    as_of: date
 
 
 class Evidence(SQLModel, table=True):

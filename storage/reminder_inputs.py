@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, cast
 
@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.channels import LinkedChat, one_chat_per_person
 from domain.deadlines import Deadline
+from domain.reminder_schedule import NextReminder
 from domain.reminders import AssignmentState, Recipient, Role, ScanScope, SentReminder
 from storage.models import FocalPerson
 from storage.scan_sql import (
@@ -40,15 +41,22 @@ class ReminderInputs:
     states: list[AssignmentState]
     history: list[SentReminder]
     recipients: list[Recipient]
+    # Each state's reminder_revision as read with it: a next day is stored against it.
+    revisions: dict[int, int] = field(default_factory=dict)
+    # The assignments whose stored exact next reminder is the scope's day (their history is
+    # not read: the stored rules give their steps).
+    known: dict[int, NextReminder] = field(default_factory=dict)
 
 
 async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
                                assignment_ids: Sequence[int] | None = None,
-                               scope: ScanScope | None = None) -> ReminderInputs:
+                               scope: ScanScope | None = None,
+                               use_stored: bool = False) -> ReminderInputs:
     """Open assignments (all, or those ids) with deadlines and history, and who can be reached.
 
     With a scope, only the history rows the policy reads that day are loaded: those anchored
-    at the assignment's deadline or a current period, and those from its last reminder on.
+    at the assignment's deadline or a current period, and those from its last reminder on;
+    with use_stored, none for those whose stored next reminder is exactly that day.
     """
     a = assignment_t
     last_change = select(func.max(change_t.c.at)).where(
@@ -58,8 +66,12 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
     final = sa.exists().where(report_t.c.assignment_id == a.c.id, report_t.c.final.is_(True))
     # Assignments narrow; their items and agencies once each (thousands of assignments share
     # an item: one copy of its text and deadline, not one per row).
+    # The stored rules only where their day is the scope's: compared in SQL, no dates parsed.
+    rules = (sa.case((a.c.next_reminder_on == scope.on, a.c.next_reminder_rules))
+             if use_stored and scope is not None else sa.null())
     query = sa.select(a.c.id, a.c.item_id, a.c.agency_id, effective_due(), a.c.status,
-                      last_change, last_report, final).select_from(
+                      last_change, last_report, final, a.c.reminder_revision,
+                      rules).select_from(
         a.join(item_t, item_t.c.id == a.c.item_id)).where(is_open())
     if assignment_ids is not None:
         query = query.where(a.c.id.in_(id_set(session, assignment_ids)))
@@ -67,6 +79,14 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
     reader = _StateReader(tz, await _items({row[1] for row in rows}, session),
                           await _agency_names({row[2] for row in rows}, session))
     states = [reader.state(row) for row in rows]
+    revisions = {row[0]: row[8] for row in rows}
+    known: dict[int, NextReminder] = {}
+    if use_stored and scope is not None:
+        for row in rows:
+            if row[9] is not None:
+                found = NextReminder.decoded(row[0], scope.on, row[9])
+                if found.exact:
+                    known[row[0]] = found
     del rows
     if scope is None:
         history_query = sa.select(*_history_columns(log_t)).where(
@@ -76,8 +96,11 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
                 log_t.c.assignment_id.in_(id_set(session, assignment_ids)))
         history = _sent((await session.exec(history_query)).all(), _Dates())  # type: ignore[call-overload]
     else:
-        history = await _relevant_history(states, scope, session)
-    return ReminderInputs(states, history, await load_recipients(session=session))
+        history = await load_history([state for state in states
+                                      if state.assignment_id not in known], scope,
+                                     session=session)
+    return ReminderInputs(states, history, await load_recipients(session=session), revisions,
+                          known)
 
 
 def _sent(rows: Iterable[Any], dates: _Dates) -> list[SentReminder]:
@@ -90,8 +113,8 @@ def _history_columns(log: Any) -> tuple[Any, ...]:
     return (log.c.assignment_id, log.c.kind, log.c.anchor, log.c.day, log.c.answered)
 
 
-async def _relevant_history(states: Sequence[AssignmentState], scope: ScanScope,
-                            session: AsyncSession) -> list[SentReminder]:
+async def load_history(states: Sequence[AssignmentState], scope: ScanScope, *,
+                       session: AsyncSession) -> list[SentReminder]:
     """The history rows the policy reads on the scope's day, from indexes alone.
 
     Rows at the assignment's deadline (less the kinds a later step there supersedes), rows at
@@ -175,7 +198,7 @@ class _StateReader:
 
     def state(self, row: Any) -> AssignmentState:
         """One assignment's state from its row."""
-        assignment_id, item_id, agency_id, due, status, last_change, last_report, final = row
+        assignment_id, item_id, agency_id, due, status, last_change, last_report, final = row[:8]
         code, kind, text, raw, deadline_kind, every = self.items[item_id]
         deadline = self.deadlines.get((item_id, due))
         if deadline is None:

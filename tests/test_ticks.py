@@ -56,3 +56,20 @@ async def test_a_failing_tick_is_logged_not_raised(caplog):
     assert scan.count == 1
     assert "catch-up scan tick failed" in caplog.text
     assert "database went away" in caplog.text
+
+
+async def test_the_service_keeps_reminder_days_every_ten_minutes(tmp_path):
+    from cli.service import make_ticker
+    from config import Settings
+    from storage.db import make_engine, session_factory
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'dondoc.db'}", _env_file=None)
+    engine = make_engine(settings.database_url)
+    try:
+        ticker = make_ticker(settings, session_factory(engine), {})
+        jobs = {job.id: job for job in ticker.scheduler.get_jobs()}
+        assert set(jobs) == {"scan", "drain", "reminder_days"}
+        assert jobs["reminder_days"].trigger.interval.total_seconds() == 600
+        assert jobs["reminder_days"].coalesce and jobs["reminder_days"].max_instances == 1
+    finally:
+        await engine.dispose()

@@ -40,6 +40,7 @@ from storage.status import (
     request_extension,
 )
 from tests.conftest import EXAMPLE_REGISTRY
+from tests.storage.conftest import agency_id
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 D = date.fromisoformat
@@ -50,11 +51,6 @@ WITH_FOCAL = {HEALTH, POLICE, FARMS, SCIENCE, PARTY_OFFICE}
 
 def at(day: str, hour: int = 9) -> datetime:
     return datetime.fromisoformat(f"{day}T{hour:02d}:00").replace(tzinfo=TZ)
-
-
-async def agency_id(session, name: str) -> int:
-    agency = (await session.exec(select(Agency).where(Agency.name == name))).one()
-    return agency.id
 
 
 async def assignment(session, code: str, agency: str) -> int:

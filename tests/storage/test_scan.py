@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
 from domain.reminders import ReminderPolicy
 from scheduler.holidays_vn import vietnam_calendar
 from scheduler.scan import plan_day, scan
-from storage.agencies import import_registry, read_registry
-from storage.db import transaction
-from storage.importer import import_appendix
-from storage.models import Agency, FocalPerson, Outbox, ReminderLog
-from tests.conftest import EXAMPLE_REGISTRY
+from storage.models import Outbox, ReminderLog
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = vietnam_calendar([2025, 2026])
@@ -25,35 +20,6 @@ POLICY = ReminderPolicy()
 
 def at(day: str, hour: int = 8) -> datetime:
     return datetime.fromisoformat(f"{day}T{hour:02d}:00").replace(tzinfo=TZ)
-
-
-async def agency_id(session, name: str) -> int:
-    agency = (await session.exec(select(Agency).where(Agency.name == name))).one()
-    assert agency.id is not None
-    return agency.id
-
-
-@pytest.fixture
-async def seeded(sessions, seed_path):
-    """The seed appendix with the sample registry, three focal persons, a leader, a secretariat."""
-    linked = datetime(2025, 9, 1, tzinfo=UTC)
-    async with transaction(sessions) as session:
-        await import_registry(read_registry(EXAMPLE_REGISTRY), session=session)
-        await import_appendix(seed_path, 2025, linked, session=session)
-        people = [
-            FocalPerson(agency_id=await agency_id(session, "Sở Y tế"), role="focal",
-                        channel="telegram", chat_id="101", name="Lê Thị Hoa", linked_at=linked),
-            FocalPerson(agency_id=await agency_id(session, "Công an tỉnh"), role="focal",
-                        channel="telegram", chat_id="102", name="Trần Văn Nam", linked_at=linked),
-            FocalPerson(agency_id=await agency_id(session, "Sở Nông nghiệp và Môi trường"),
-                        role="focal", channel="telegram", chat_id="103", name="", linked_at=linked),
-            FocalPerson(agency_id=await agency_id(session, "Công an tỉnh"), role="leader",
-                        channel="telegram", chat_id="202", name="", linked_at=linked),
-            FocalPerson(role="secretariat", channel="telegram", chat_id="900",
-                        name="Văn phòng BCĐ", linked_at=linked),
-        ]
-        session.add_all(people)
-    return sessions
 
 
 async def outbox(sessions) -> list[Outbox]:

@@ -1,4 +1,4 @@
-"""The scan's candidate search plans exactly what the plain policy plans over every assignment."""
+"""The scan plans from its stored days exactly what the plain policy plans over everything."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bench.load import Loader
 from bench.synthetic import TZ, Ids, OpenAssignment, national_store
 from domain.reminders import ReminderPolicy
 from scheduler.holidays_vn import vietnam_calendar
+from scheduler.reminder_days import days_choose
 from scheduler.scan import plan_day, plan_day_unfiltered
 from storage.db import transaction
 from storage.models import Assignment, FocalPerson, IndicatorReport
@@ -86,7 +87,7 @@ async def test_the_candidate_search_plans_what_the_plain_policy_plans(database_u
     summaries = await _store(database_url)
     rng = random.Random(11)
     pending: list[tuple[int, date]] = []
-    compared = due = 0
+    compared = due = by_days = 0
     day = START
     while day <= END:
         if rng.random() < 0.5:
@@ -94,6 +95,7 @@ async def test_the_candidate_search_plans_what_the_plain_policy_plans(database_u
         async with sessions() as session:
             plain, plain_secretariat = await plan_day_unfiltered(day, TZ, CALENDAR, POLICY,
                                                                  session=session)
+            by_days += await days_choose(day, CALENDAR, POLICY, TZ, session=session)
             fast, secretariat = await plan_day(day, TZ, CALENDAR, POLICY, session=session)
             assert fast == plain, day
             assert secretariat == plain_secretariat
@@ -110,3 +112,4 @@ async def test_the_candidate_search_plans_what_the_plain_policy_plans(database_u
         day += timedelta(days=1)
     assert compared == (END - START).days + 1
     assert due > 1000  # the days compared were not empty ones
+    assert by_days >= compared - 1  # all but the first day chose by the stored days

@@ -1,0 +1,268 @@
+"""When an assignment can next be reminded: the day the scan must look at it again."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from domain.calendar import WorkCalendar
+from domain.deadlines import Every
+from domain.reminder_steps import (
+    CHECKIN_KINDS,
+    FOLLOW_UP,
+    AssignmentState,
+    DueReminder,
+    ReminderPolicy,
+    SentReminder,
+    checkin_every,
+    deadline_step_order,
+    escalation_step,
+    escalation_threshold,
+    follow_up_of,
+    is_escalation,
+    period_start,
+    scheduled_step,
+)
+
+_ONE_DAY = timedelta(days=1)
+# A period is never longer than this many days: adding it to a period's start lands in the next.
+_LONGEST_PERIOD: dict[Every, int] = {"weekly": 7, "biweekly": 14, "monthly": 31,
+                                     "quarterly": 92, "yearly": 366}
+# Beyond this, something is odd (an update dated years ahead): look again tomorrow instead.
+_MAX_PERIODS = 400
+_MAX_SEARCH_DAYS = 3660
+
+
+@dataclass(frozen=True, slots=True)
+class NextReminder:
+    """The first day the policy fires for an assignment, and which of its rules fire then.
+
+    `exact` is False when the day is only a day to look again (worked out from a history with
+    steps after the day asked): then the rules are not known.
+    """
+
+    day: date
+    scheduled: bool = False
+    escalation: bool = False
+    # The reminder a follow-up answers, when the follow-up is that day's focal step.
+    follow_up: SentReminder | None = None
+    exact: bool = True
+
+    def encoded(self) -> str:
+        """The rules as stored beside the day: "s", "e", "f=kind@date", joined by ";"."""
+        if not self.exact:
+            return "?"
+        parts = ["s"] if self.scheduled else []
+        if self.follow_up is not None:
+            parts.append(f"f={self.follow_up.kind}@{self.follow_up.sent_on.isoformat()}")
+        if self.escalation:
+            parts.append("e")
+        return ";".join(parts)
+
+    @classmethod
+    def decoded(cls, assignment_id: int, day: date, text: str) -> NextReminder:
+        """The NextReminder `encoded` wrote for that assignment and day."""
+        if text == "?":
+            return cls(day, exact=False)
+        parts = text.split(";") if text else []
+        follow_up = None
+        for part in parts:
+            if part.startswith("f="):
+                kind, sent_on = part[2:].rsplit("@", 1)
+                sent = date.fromisoformat(sent_on)
+                follow_up = SentReminder(assignment_id, kind, sent, sent)
+        return cls(day, "s" in parts, "e" in parts, follow_up)
+
+
+def next_reminder(state: AssignmentState, history: Sequence[SentReminder], after: date,
+                  calendar: WorkCalendar, policy: ReminderPolicy) -> NextReminder | None:
+    """The first day after `after` on which the policy reminds or escalates, if nothing changes.
+
+    None when no day will, until the assignment or its history changes. Exact for a history
+    that holds nothing sent after `after`; with a shortened history it is never later than the
+    true day, which is all the scan needs (it re-plans the assignment that day).
+    """
+    if state.status == "done":
+        return None
+    if any(record.sent_on > after for record in history):
+        # A schedule asked for a day already past: look again every day, with the history.
+        return NextReminder(after + _ONE_DAY, exact=False)
+    scheduled = _scheduled(state, history, after, calendar, policy)
+    last = _unanswered(state, history)
+    follow_up = (_follow_up_day(last.sent_on, after, calendar, policy.follow_up_after)
+                 if last is not None else None)
+    escalation = _escalation(state, history, after, calendar, policy)
+    day = min((found for found in (scheduled, follow_up, escalation) if found is not None),
+              default=None)
+    if day is None:
+        return None
+    return NextReminder(day, scheduled == day, escalation == day,
+                        last if follow_up == day and scheduled != day else None)
+
+
+def next_reminder_day(state: AssignmentState, history: Sequence[SentReminder], after: date,
+                      calendar: WorkCalendar, policy: ReminderPolicy) -> date | None:
+    """Just the day of next_reminder."""
+    found = next_reminder(state, history, after, calendar, policy)
+    return found.day if found is not None else None
+
+
+def steps_on(state: AssignmentState, known: NextReminder, calendar: WorkCalendar,
+             policy: ReminderPolicy) -> tuple[DueReminder | None, DueReminder | None]:
+    """The focal step and escalation due on an exact NextReminder's day, without the history."""
+    # On that day the history lacks exactly these steps (it was read when the day was worked
+    # out, and any change since would have cleared the day): asked with no history, the
+    # rules give the same steps.
+    today = known.day
+    focal = None
+    if known.scheduled:
+        focal = scheduled_step(state, (), today, calendar, policy)
+    elif known.follow_up is not None:
+        focal = follow_up_of(state, known.follow_up, today, calendar, policy)
+    escalation = (escalation_step(state, (), today, calendar, policy) if known.escalation
+                  else None)
+    return focal, escalation
+
+
+def next_days(states: Iterable[AssignmentState], history: Iterable[SentReminder],
+              after: date, calendar: WorkCalendar,
+              policy: ReminderPolicy) -> dict[int, NextReminder | None]:
+    """next_reminder of each state, its history grouped once."""
+    by_assignment: dict[int, list[SentReminder]] = defaultdict(list)
+    for record in history:
+        by_assignment[record.assignment_id].append(record)
+    return {state.assignment_id: next_reminder(
+        state, by_assignment.get(state.assignment_id, ()), after, calendar, policy)
+        for state in states}
+
+
+def schedule_fingerprint(calendar: WorkCalendar, policy: ReminderPolicy, zone: str) -> str:
+    """Identity of everything besides the database that the days depend on."""
+    parts = [repr(policy), zone, repr(sorted(calendar.weekend))]
+    parts += [",".join(day.isoformat() for day in sorted(days)) for days in
+              (calendar.holidays, calendar.extra_working_days, calendar.extra_days_off)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def _scheduled(state: AssignmentState, history: Sequence[SentReminder], after: date,
+               calendar: WorkCalendar, policy: ReminderPolicy) -> date | None:
+    if state.item_kind == "indicator" and state.indicator_assessed_final:
+        return None
+    deadline = state.deadline
+    every = checkin_every(state.item_kind, deadline, policy)
+    if every is not None:
+        return _checkin(state, history, after, every, policy)
+    if deadline.kind != "date" or deadline.due is None:
+        return None
+    due = deadline.due
+    done = max((order for record in history if record.anchor == due
+                for order in (deadline_step_order(record.kind),) if order is not None),
+               default=None)
+    return first_deadline_step_after(due, done, after, calendar, policy)
+
+
+def _checkin(state: AssignmentState, history: Sequence[SentReminder], after: date,
+             every: Every, policy: ReminderPolicy) -> date | None:
+    covered = {record.anchor for record in history if record.kind in CHECKIN_KINDS}
+    start = period_start(after + _ONE_DAY, every, policy.fortnight_epoch)
+    for _ in range(_MAX_PERIODS):
+        updated = state.last_update_on is not None and state.last_update_on >= start
+        if not updated and start not in covered:
+            return max(start, after + _ONE_DAY)
+        start = period_start(start + timedelta(days=_LONGEST_PERIOD[every]), every,
+                             policy.fortnight_epoch)
+    return after + _ONE_DAY
+
+
+def _unanswered(state: AssignmentState,
+                history: Sequence[SentReminder]) -> SentReminder | None:
+    """The last reminder, if it waits for an answer and has not been followed up."""
+    reminders = [record for record in history
+                 if record.kind != FOLLOW_UP and not is_escalation(record.kind)]
+    if not reminders:
+        return None
+    last = max(reminders, key=lambda record: (record.sent_on, record.anchor, record.kind))
+    if last.answered or (state.last_update_on is not None
+                         and state.last_update_on >= last.sent_on):
+        return None
+    if any(record.kind == FOLLOW_UP and record.anchor == last.sent_on for record in history):
+        return None
+    return last
+
+
+def _escalation(state: AssignmentState, history: Sequence[SentReminder], after: date,
+                calendar: WorkCalendar, policy: ReminderPolicy) -> date | None:
+    due = state.deadline.due
+    if state.item_kind == "indicator" or state.deadline.kind != "date" or due is None:
+        return None
+    done = max((threshold for record in history if record.anchor == due
+                for threshold in (escalation_threshold(record.kind),) if threshold is not None),
+               default=None)
+    ahead = [days for days in policy.escalate_after if done is None or days > done]
+    if not ahead:
+        return None
+    return _overdue_reaches(due, min(ahead), max(after + _ONE_DAY, due + _ONE_DAY), calendar)
+
+
+# Thousands of assignments share a deadline and a step: one search each per scan.
+@lru_cache(maxsize=16384)
+def first_deadline_step_after(due: date, done: int | None, after: date, calendar: WorkCalendar,
+                              policy: ReminderPolicy) -> date:
+    """The first day after `after` whose deadline step is later than step order `done`."""
+    start = after + _ONE_DAY
+    # Before the deadline, step k (order -k) is reached once k working days or fewer are left.
+    before = [days for days in policy.before_days if done is None or -days > done]
+    if before and start <= due:
+        reach = max(before)
+        day = _first_day(lambda day: calendar.count_working_days(day, due) <= reach, start, due)
+        if day is not None:
+            return day
+    # After it, the steps are overdue_first, then every overdue_every working days.
+    first, every = policy.overdue_first, policy.overdue_every
+    step = first if done is None or done < first else first + ((done - first) // every + 1) * every
+    return _overdue_reaches(due, step, max(start, due + _ONE_DAY), calendar)
+
+
+@lru_cache(maxsize=16384)
+def _overdue_reaches(due: date, days: int, start: date, calendar: WorkCalendar) -> date:
+    """The first day from `start` on which the deadline is `days` working days overdue."""
+    found = _first_day(
+        lambda day: calendar.count_working_days(due + _ONE_DAY, day + _ONE_DAY) >= days, start)
+    if found is None:
+        raise ValueError(f"{due} never becomes {days} working days overdue")
+    return found
+
+
+@lru_cache(maxsize=16384)
+def _follow_up_day(sent_on: date, after: date, calendar: WorkCalendar, wait: int) -> date:
+    found = _first_day(lambda day: calendar.working_days_between(sent_on, day) >= wait,
+                       after + _ONE_DAY)
+    if found is None:
+        raise ValueError(f"no follow-up day for a reminder sent {sent_on}")
+    return found
+
+
+def _first_day(holds: Callable[[date], bool], start: date, end: date | None = None) -> date | None:
+    """The first day in [start, end] where a condition that stays true once true holds."""
+    if end is None:  # gallop ahead for a bound
+        step = 1
+        end = start
+        while not holds(end):
+            if step > _MAX_SEARCH_DAYS:
+                return None
+            end = start + timedelta(days=step)
+            step *= 2
+    elif start > end or not holds(end):
+        return None
+    low, high = start, end
+    while low < high:
+        middle = low + timedelta(days=(high - low).days // 2)
+        if holds(middle):
+            high = middle
+        else:
+            low = middle + _ONE_DAY
+    return low

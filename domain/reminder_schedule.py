@@ -48,8 +48,8 @@ class NextReminder:
     day: date
     scheduled: bool = False
     escalation: bool = False
-    # The reminder a follow-up answers, when the follow-up is that day's focal step.
-    follow_up: SentReminder | None = None
+    # The reminder (kind, day sent) a follow-up answers, when that is the day's focal step.
+    follow_up: tuple[str, date] | None = None
     exact: bool = True
 
     def encoded(self) -> str:
@@ -58,24 +58,24 @@ class NextReminder:
             return "?"
         parts = ["s"] if self.scheduled else []
         if self.follow_up is not None:
-            parts.append(f"f={self.follow_up.kind}@{self.follow_up.sent_on.isoformat()}")
+            parts.append(f"f={self.follow_up[0]}@{self.follow_up[1].isoformat()}")
         if self.escalation:
             parts.append("e")
         return ";".join(parts)
 
-    @classmethod
-    def decoded(cls, assignment_id: int, day: date, text: str) -> NextReminder:
-        """The NextReminder `encoded` wrote for that assignment and day."""
+    @staticmethod
+    @lru_cache(maxsize=4096)
+    def decoded(day: date, text: str) -> NextReminder:
+        """The NextReminder `encoded` wrote for that day (the same few texts recur: kept)."""
         if text == "?":
-            return cls(day, exact=False)
+            return NextReminder(day, exact=False)
         parts = text.split(";") if text else []
         follow_up = None
         for part in parts:
             if part.startswith("f="):
                 kind, sent_on = part[2:].rsplit("@", 1)
-                sent = date.fromisoformat(sent_on)
-                follow_up = SentReminder(assignment_id, kind, sent, sent)
-        return cls(day, "s" in parts, "e" in parts, follow_up)
+                follow_up = (kind, date.fromisoformat(sent_on))
+        return NextReminder(day, "s" in parts, "e" in parts, follow_up)
 
 
 def next_reminder(state: AssignmentState, history: Sequence[SentReminder], after: date,
@@ -100,8 +100,9 @@ def next_reminder(state: AssignmentState, history: Sequence[SentReminder], after
               default=None)
     if day is None:
         return None
+    followed = (last.kind, last.sent_on) if last is not None and follow_up == day else None
     return NextReminder(day, scheduled == day, escalation == day,
-                        last if follow_up == day and scheduled != day else None)
+                        followed if scheduled != day else None)
 
 
 def next_reminder_day(state: AssignmentState, history: Sequence[SentReminder], after: date,
@@ -122,7 +123,7 @@ def steps_on(state: AssignmentState, known: NextReminder, calendar: WorkCalendar
     if known.scheduled:
         focal = scheduled_step(state, (), today, calendar, policy)
     elif known.follow_up is not None:
-        focal = follow_up_of(state, known.follow_up, today, calendar, policy)
+        focal = follow_up_of(state, *known.follow_up, today, calendar, policy)
     escalation = (escalation_step(state, (), today, calendar, policy) if known.escalation
                   else None)
     return focal, escalation

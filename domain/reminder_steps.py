@@ -376,17 +376,17 @@ def _follow_up(
         return None
     if any(record.kind == FOLLOW_UP and record.anchor == last.sent_on for record in history):
         return None
-    return follow_up_of(state, last, today, calendar, policy)
+    return follow_up_of(state, last.kind, last.sent_on, today, calendar, policy)
 
 
-def follow_up_of(state: AssignmentState, last: SentReminder, today: date,
+def follow_up_of(state: AssignmentState, kind: str, sent_on: date, today: date,
                  calendar: WorkCalendar, policy: ReminderPolicy) -> DueReminder | None:
-    """The follow-up of an unanswered reminder, once it has waited long enough."""
-    waited = _working_days_between(calendar, last.sent_on, today)
+    """The follow-up of an unanswered reminder (its kind, the day sent), once it waited enough."""
+    waited = _working_days_between(calendar, sent_on, today)
     if waited < policy.follow_up_after:
         return None
-    rule = f"no answer to {last.kind} sent {last.sent_on.isoformat()} for {waited} working days"
-    return _due(state, FOLLOW_UP, last.sent_on, rule, today)
+    rule = f"no answer to {kind} sent {sent_on.isoformat()} for {waited} working days"
+    return _due(state, FOLLOW_UP, sent_on, rule, today)
 
 
 @lru_cache(maxsize=8192)

@@ -59,10 +59,12 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
     with use_stored, none for those whose stored next reminder is exactly that day.
     """
     a = assignment_t
-    last_change = select(func.max(change_t.c.at)).where(
-        change_t.c.assignment_id == a.c.id).scalar_subquery()
-    last_report = select(func.max(report_t.c.at)).where(
-        report_t.c.assignment_id == a.c.id).scalar_subquery()
+    # Read as the driver gives them (SQLite's text, asyncpg's datetime): _aware reads both,
+    # faster than SQLAlchemy's own timestamp parsing on SQLite.
+    last_change = sa.type_coerce(select(func.max(change_t.c.at)).where(
+        change_t.c.assignment_id == a.c.id).scalar_subquery(), sa.String)
+    last_report = sa.type_coerce(select(func.max(report_t.c.at)).where(
+        report_t.c.assignment_id == a.c.id).scalar_subquery(), sa.String)
     final = sa.exists().where(report_t.c.assignment_id == a.c.id, report_t.c.final.is_(True))
     # Assignments narrow; their items and agencies once each (thousands of assignments share
     # an item: one copy of its text and deadline, not one per row).
@@ -84,7 +86,7 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
     if use_stored and scope is not None:
         for row in rows:
             if row[9] is not None:
-                found = NextReminder.decoded(row[0], scope.on, row[9])
+                found = NextReminder.decoded(scope.on, row[9])
                 if found.exact:
                     known[row[0]] = found
     del rows

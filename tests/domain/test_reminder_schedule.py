@@ -141,7 +141,7 @@ def test_agrees_with_the_policy_asked_day_by_day(policy):
         want = (focal_step(state, history, found.day, CALENDAR, policy),
                 escalation_step(state, history, found.day, CALENDAR, policy))
         assert steps_on(state, found, CALENDAR, policy) == want, (case, found)
-        stored = NextReminder.decoded(state.assignment_id, found.day, found.encoded())
+        stored = NextReminder.decoded(found.day, found.encoded())
         assert steps_on(state, stored, CALENDAR, policy) == want, (case, found.encoded())
         exact += 1
     assert exact > 1000

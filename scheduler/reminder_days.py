@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.calendar import WorkCalendar
 from domain.reminder_schedule import next_days, schedule_fingerprint
-from domain.reminders import PlanResult, ReminderPolicy, scan_scope
+from domain.reminders import ReminderPolicy, scan_scope
 from storage.db import transaction
 from storage.reminder_inputs import ReminderInputs, load_history, load_reminder_inputs
 from storage.reminder_schedule import (
@@ -114,21 +114,21 @@ async def store_next(inputs: ReminderInputs, after: date, calendar: WorkCalendar
                             session=session)
 
 
-async def store_after_scan(inputs: ReminderInputs, plan: PlanResult, calendar: WorkCalendar,
+async def store_after_scan(inputs: ReminderInputs, today: date, calendar: WorkCalendar,
                            policy: ReminderPolicy, *, session: AsyncSession) -> int:
     """After a scan, the next reminder of every assignment it planned, from its history now."""
     if not inputs.states:
         return 0
-    scope = scan_scope(await due_dates(session=session), plan.on, calendar, policy)
+    scope = scan_scope(await due_dates(session=session), today, calendar, policy)
     if scope is None:
         return 0
     stored = 0
     # Read again, today's steps included (those the plan took from stored rules had none),
-    # a slice at a time: the plan's own objects are still alive.
+    # a slice at a time.
     for start in range(0, len(inputs.states), AFTER_SCAN_CHUNK):
         states = inputs.states[start:start + AFTER_SCAN_CHUNK]
         history = await load_history(states, scope, session=session)
-        stored += await store_next(replace(inputs, states=states, history=history), plan.on,
+        stored += await store_next(replace(inputs, states=states, history=history), today,
                                    calendar, policy, session=session)
     return stored
 

@@ -225,6 +225,9 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
                           if first.kind == "reminder" and first.key in added
                           for item in message.items], session=session)
         # Each assignment planned gets the day the policy next fires for it, its steps of
-        # today counted: tomorrow's scan reads only those whose day has come.
-        await store_after_scan(inputs, plan, calendar, policy, session=session)
+        # today counted: tomorrow's scan reads only those whose day has come. The plan and its
+        # messages go first, so the history read again reuses their memory.
+        del plan, queued, added, taken, listed, unreachable
+        inputs = replace(inputs, history=[], known={})
+        await store_after_scan(inputs, today, calendar, policy, session=session)
         await mark_scanned(today, calendar, policy, tz, session=session)

@@ -22,7 +22,7 @@ from storage.reminder_schedule import (
     unscheduled_ids,
 )
 from storage.reminders import due_dates
-from storage.scan_sql import try_scan_lock
+from storage.scan_sql import prepare_bulk_reads, try_scan_lock
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ async def keep_days(sessions: async_sessionmaker[AsyncSession], now: datetime, t
     async with transaction(sessions) as session:
         if not await try_scan_lock(session):
             return 0
+        await prepare_bulk_reads(session)
         stored = await read_schedule(session=session)
         if stored is None or stored[0] != fingerprint(calendar, policy, tz) or stored[1] > today:
             return 0

@@ -184,6 +184,7 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
         if not await try_scan_lock(session):
             report.skipped = "another instance is scanning"
             return
+        await prepare_bulk_reads(session)
         # Marks reminders answered by a later update: no decision changes, the search shrinks.
         await settle_answered(today, tz, session=session)
         by_days = await prepare_days(today, tz, calendar, policy, session=session)

@@ -63,11 +63,16 @@ async def try_scan_lock(session: AsyncSession) -> bool:
 
 
 async def prepare_bulk_reads(session: AsyncSession) -> None:
-    """Session settings for the scan's few large queries (PostgreSQL: no JIT compiling)."""
+    """Session settings for the scan's few large queries (PostgreSQL: no JIT, custom plans)."""
     # PostgreSQL compiles every query whose estimated cost is high; for queries that run
     # once and for a second, compiling them costs a tenth to a quarter of that second.
+    # asyncpg prepares every statement, and after five runs PostgreSQL may switch to a
+    # generic plan that ignores the array parameters' sizes: the history read at deadlines
+    # went from 0.5 s to 16 s a chunk from the sixth chunk of a refresh on (and would, from the
+    # sixth scan on a pooled connection).
     if dialect_name(session) == "postgresql":
-        await session.exec(sa.text("SET LOCAL jit = off"))  # type: ignore[call-overload]
+        for setting in ("jit = off", "plan_cache_mode = force_custom_plan"):
+            await session.exec(sa.text(f"SET LOCAL {setting}"))  # type: ignore[call-overload]
 
 
 def waiting_reminder(row: Any) -> Any:

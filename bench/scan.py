@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import platform
 import random
@@ -34,7 +35,7 @@ from bench.history import Seeder, simulate
 from bench.load import Loader, bench_database, copy_database, database_exists
 from bench.synthetic import TZ, Ids, OpenAssignment, national_store
 from domain.deadlines import Deadline, DeadlineKind, Every
-from domain.reminders import ReminderPolicy
+from domain.reminders import PlanResult, ReminderPolicy
 from scheduler.holidays_vn import vietnam_calendar
 from scheduler.reminder_days import prepare_days
 from scheduler.scan import plan_day, scan
@@ -141,7 +142,49 @@ async def _count(sessions: Any, model: Any) -> int:
         return int((await session.exec(select(func.count()).select_from(model))).one())
 
 
-async def _measure(url: str, today: date) -> dict[str, Any]:
+def _reference_loop_seconds() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this machine was around the figures."""
+    # Machines of one kind differ, and one VM varies by half from hour to hour; figures from
+    # two runs compare only beside this.
+    started = time.perf_counter()
+    total = 0
+    for number in range(20_000_000):
+        total += number
+    return round(time.perf_counter() - started, 3)
+
+
+def _plan_digest(plan: PlanResult) -> str:
+    """A fingerprint of everything a plan decided, to compare plans across processes."""
+    # Element by element: the repr of a whole national plan is hundreds of megabytes.
+    digest = hashlib.sha256(repr(plan.on).encode())
+    for part in (plan.due, plan.messages, plan.escalations, plan.unreachable, plan.warnings):
+        digest.update(f"|{len(part)}|".encode())
+        for element in part:
+            digest.update(repr(element).encode())
+    return digest.hexdigest()
+
+
+async def _full_search(url: str, today: date) -> dict[str, Any]:
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    started = time.perf_counter()
+    async with sessions() as session:
+        plan, _ = await plan_day(today, TZ, CALENDAR, POLICY, session=session,
+                                 full_search=True)
+    seconds = round(time.perf_counter() - started, 3)
+    await engine.dispose()
+    return {"figures": {"full_search_plan_seconds": seconds,
+                        "full_search_plan_steps": len(plan.due),
+                        "full_search_peak_rss_mb": _peak_rss_mb()},
+            "digest": _plan_digest(plan)}
+
+
+def measure_full_search(url: str, today: date) -> dict[str, Any]:
+    """The day planned by the full search, without the stored days (run in a child process)."""
+    return asyncio.run(_full_search(url, today))
+
+
+async def _measure(url: str, today: date, full_search: bool) -> dict[str, Any]:
     engine = make_engine(url)
     sessions = session_factory(engine)
     figures: dict[str, Any] = {
@@ -163,7 +206,15 @@ async def _measure(url: str, today: date) -> dict[str, Any]:
         plan, _ = await plan_day(today, TZ, CALENDAR, POLICY, session=session)
     figures["plan_seconds"] = round(time.perf_counter() - started, 3)
     figures["plan_steps"] = len(plan.due)
+    planned = _plan_digest(plan)
     del plan
+    if full_search:
+        # In a child process: its peak RSS is its own, and the scan's figure stays the scan's.
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+            searched = await asyncio.get_running_loop().run_in_executor(
+                pool, measure_full_search, url, today)
+        figures.update(searched.pop("figures"))
+        figures["full_search_same_plan"] = searched["digest"] == planned
     now = datetime.combine(today, datetime.min.time().replace(hour=8), tzinfo=TZ)
     started = time.perf_counter()
     report = await scan(sessions, now, TZ, CALENDAR, POLICY)
@@ -273,7 +324,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                   args.store is not None and Path(args.store).exists())
         async with bench_database(args.db, folder, template=kept if reused else None) as url:
             figures.update(await _prepared(url, args, today, reused))
-            figures.update(await _measure(url, today))
+            reference = [_reference_loop_seconds()]
+            figures.update(await _measure(url, today, args.full_search))
+            reference.append(_reference_loop_seconds())
+            figures["reference_loop_seconds"] = reference
             if not args.skip_baseline:
                 inputs = await _baseline_inputs(url, args.baseline_assignments)
                 store_url, store = _baseline_url(args.db, url, folder)
@@ -297,6 +351,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--history-days", type=int, default=15,
                         help="working days of real scans and replies before the measured day")
     parser.add_argument("--seed", type=int, default=57)
+    parser.add_argument("--full-search", action="store_true",
+                        help="also plan the day by the full search (the fallback), in a child "
+                        "process, and check it decides as the stored days did")
     parser.add_argument("--store", help="keep the built store (this SQLite file, or on "
                         "PostgreSQL a database named after it; its figures beside it as .json) "
                         "and start from it when it exists: same --assignments/--today/--seed")

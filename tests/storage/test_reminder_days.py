@@ -56,7 +56,9 @@ async def test_the_days_choose_what_the_plain_policy_plans(seeded):
                                   session=session)
             plain = await plan_day_unfiltered(date.fromisoformat(later), TZ, CALENDAR, POLICY,
                                               session=session)
-        assert fast == plain, later
+            searched = await plan_day(date.fromisoformat(later), TZ, CALENDAR, POLICY,
+                                      session=session, full_search=True)
+        assert fast == plain == searched, later
         await scan(seeded, at(later), TZ, CALENDAR, POLICY)
 
 

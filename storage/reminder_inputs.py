@@ -19,12 +19,12 @@ from domain.reminders import AssignmentState, Recipient, Role, ScanScope, SentRe
 from storage.models import FocalPerson
 from storage.scan_sql import (
     agency_t,
+    among,
     as_date,
     assignment_t,
     change_t,
     dialect_name,
     effective_due,
-    id_set,
     is_open,
     is_reminder,
     item_t,
@@ -76,7 +76,7 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
                       rules).select_from(
         a.join(item_t, item_t.c.id == a.c.item_id)).where(is_open())
     if assignment_ids is not None:
-        query = query.where(a.c.id.in_(id_set(session, assignment_ids)))
+        query = query.where(among(session, a.c.id, assignment_ids))
     rows = (await session.exec(query)).all()  # type: ignore[call-overload]
     reader = _StateReader(tz, await _items({row[1] for row in rows}, session),
                           await _agency_names({row[2] for row in rows}, session))
@@ -95,7 +95,7 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
             log_t.c.assignment_id.in_(select(a.c.id).where(is_open())))
         if assignment_ids is not None:
             history_query = history_query.where(
-                log_t.c.assignment_id.in_(id_set(session, assignment_ids)))
+                among(session, log_t.c.assignment_id, assignment_ids))
         history = _sent((await session.exec(history_query)).all(), _Dates())  # type: ignore[call-overload]
     else:
         history = await load_history([state for state in states
@@ -177,13 +177,13 @@ async def _items(ids: set[int], session: AsyncSession) -> dict[int, tuple[Any, .
     """Item id -> (code, kind, text, deadline wording, deadline kind, cadence)."""
     i = item_t
     query = sa.select(i.c.id, i.c.code, i.c.kind, i.c.text, i.c.deadline_raw, i.c.deadline_kind,
-                      i.c.every).where(i.c.id.in_(id_set(session, sorted(ids))))
+                      i.c.every).where(among(session, i.c.id, sorted(ids)))
     return {row[0]: tuple(row[1:]) for row in (await session.exec(query)).all()}  # type: ignore[call-overload]
 
 
 async def _agency_names(ids: set[int], session: AsyncSession) -> dict[int, str]:
     query = sa.select(agency_t.c.id, agency_t.c.name).where(
-        agency_t.c.id.in_(id_set(session, sorted(ids))))
+        among(session, agency_t.c.id, sorted(ids)))
     return dict((await session.exec(query)).all())  # type: ignore[call-overload]
 
 

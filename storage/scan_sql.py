@@ -122,10 +122,15 @@ def _json_rows(rows: Sequence[tuple[Any, ...]], dated: bool) -> str:
     return json.dumps([[cell(value) for value in row] for row in rows])
 
 
-def id_set(session: AsyncSession, ids: Sequence[int]) -> Any:
-    """A select of the given ids, for `column.in_(...)`."""
+def among(session: AsyncSession, column: Any, ids: Sequence[int]) -> Any:
+    """The condition that `column` is one of `ids` (tens of thousands of them, one parameter)."""
+    if dialect_name(session) == "postgresql":
+        # `= ANY(array)` lets PostgreSQL hash the array and read the table in its own order:
+        # the scan's state read went 1.5 -> 0.9 s at 72,000 of 1,000,000 assignments, against
+        # an IN over unnest() probed in hash order, all over the heap.
+        return column == sa.any_(bindparam("ids", list(ids), type_=ARRAY(sa.Integer), unique=True))
     table = little_table(session, "ids", [("id", sa.Integer)], [(i,) for i in ids])
-    return select(table.c.id)
+    return column.in_(select(table.c.id))
 
 
 def local_midnight(session: AsyncSession, day: Any, tz: tzinfo) -> Any:

@@ -1,6 +1,7 @@
 """Benchmark of the daily reminder scan on a synthetic national store; prints one JSON line.
 
     uv run python -m bench.scan --assignments 1000000 --db sqlite
+    uv run python -m bench.scan --db sqlite --skip-baseline --full-search --store /work/s1m.db
     uv run --with 'psycopg[binary]' python -m bench.scan --db postgresql
 
 Generation and the weeks of history before the measured day run in a child process, so the

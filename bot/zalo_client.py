@@ -3,10 +3,16 @@
 Every method is a POST of JSON to `<base>/bot<TOKEN>/<method>`; the answer is an envelope
 `{ok, result, error_code, description}`, and an HTTP 200 may still carry `ok: false`. The token
 is part of every URL, so no URL and no raw transport error goes into a message or a log.
+
+Errors follow Zalo's published table (bot.zapps.me/docs/error-code, quoted in goclaw's
+internal/channels/zalo/bot/errors.go): 400 bad request, 401 bad token, 403 *internal server
+error* (sic), 404 not found, 408 timeout, 429 quota exceeded. A code outside the table is tried
+again a bounded number of times, then refused.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from dataclasses import dataclass
@@ -31,13 +37,20 @@ SECRET_LENGTHS = (8, 256)
 DEFAULT_RETRY_AFTER = 30.0
 MAX_RETRY_AFTER = 3600.0
 POLL_TIMEOUT = 30
+# Zalo fetches a photo's URL during sendPhoto; openclaw waits 150 s for it
+# (extensions/zalo/src/timeouts.ts: the hosted link's 120 s life plus one 30 s request).
+DEFAULT_PHOTO_TIMEOUT = 150.0
+# Tries of a call answered with a code outside Zalo's table before it counts as refused.
+UNKNOWN_TRIES = 3
+UNKNOWN_PAUSE = 1.0
 # getUpdates answers this when its long poll ended with no update.
 NO_UPDATE = 408
+BAD_REQUEST, BAD_TOKEN, INTERNAL_ERROR, NOT_FOUND, QUOTA = 400, 401, 403, 404, 429
+DOCUMENTED = frozenset({BAD_REQUEST, BAD_TOKEN, INTERNAL_ERROR, NOT_FOUND, NO_UPDATE, QUOTA})
 _SLOW_DOWN = ("slow down", "rate limit", "too many", "quota", "exceeded the limit", "spam")
 _BLOCKED = ("block", "chặn")
 _MISSING = ("not found", "not exist", "does not exist", "không tồn tại")
 _WHOM = ("chat", "user", "recipient", "người dùng")
-
 
 class _Redactor(logging.Filter):
     """Takes bot tokens out of the HTTP libraries' log lines (their URLs carry the token)."""
@@ -66,6 +79,18 @@ class TimedOut(TransientFailure):
 
 class NoUpdate(TransientFailure):
     """getUpdates' long poll ended without an update."""
+
+
+class BadToken(TransientFailure):
+    """401: the token is wrong or revoked; messages wait (queued) until it is fixed."""
+
+
+class NotFound(Rejected):
+    """404 for something other than a chat (an unknown method, no webhook ever set)."""
+
+
+class UnknownError(TransientFailure):
+    """A code outside Zalo's error table: tried again, a bounded number of times."""
 
 
 @dataclass(frozen=True)
@@ -111,32 +136,43 @@ def _retry_after(headers: httpx.Headers, body: dict[str, Any]) -> float | None:
 
 def classify(method: str, status: int, body: dict[str, Any], headers: httpx.Headers,
              default_retry_after: float = DEFAULT_RETRY_AFTER) -> DeliveryError:
-    """A failed answer as a delivery error: wait, retry later, give up on the chat, or ours."""
+    """A failed answer as a delivery error, by Zalo's error table first, then its words."""
     code = body.get("error_code")
     code = code if isinstance(code, int) else status
     description = str(body.get("description") or "")
     detail = f"zalo {method}: {code} {description}".strip()
     text = description.lower()
-    if status == 429 or code == 429 or any(word in text for word in _SLOW_DOWN):
+    if status == QUOTA or code == QUOTA or any(word in text for word in _SLOW_DOWN):
         return RateLimited(_retry_after(headers, body) or default_retry_after, detail)
     if code == NO_UPDATE:
-        return NoUpdate(detail)
-    if status >= 500 or 500 <= code < 600:
+        return NoUpdate(detail) if method == "getUpdates" else TimedOut(detail)
+    if code == BAD_TOKEN or status == BAD_TOKEN:
+        return BadToken(detail)
+    if code == INTERNAL_ERROR or status >= 500 or 500 <= code < 600:
         return TransientFailure(detail)
+    # No source says how Zalo words a block or a deleted account: its own words decide.
     if "deactivat" in text:
         return Unreachable("deactivated", detail)
     if any(word in text for word in _BLOCKED):
         return Unreachable("blocked", detail)
-    if any(word in text for word in _MISSING) and any(word in text for word in _WHOM):
+    to_chat = method.startswith("send")
+    if to_chat and (code == NOT_FOUND or (any(word in text for word in _MISSING)
+                                          and any(word in text for word in _WHOM))):
         return Unreachable("chat_not_found", detail)
-    return Rejected(detail)
+    if code == NOT_FOUND:
+        return NotFound(detail)
+    if code == BAD_REQUEST or status == BAD_REQUEST:
+        return Rejected(detail)
+    return UnknownError(detail)
 
 
 class ZaloClient:
     """The Zalo Bot API methods dondoc uses, each raising a DeliveryError when it fails."""
 
     def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL, *,
-                 timeout: float = 15.0, default_retry_after: float = DEFAULT_RETRY_AFTER,
+                 timeout: float = 15.0, photo_timeout: float = DEFAULT_PHOTO_TIMEOUT,
+                 default_retry_after: float = DEFAULT_RETRY_AFTER,
+                 unknown_tries: int = UNKNOWN_TRIES, unknown_pause: float = UNKNOWN_PAUSE,
                  http: httpx.AsyncClient | None = None) -> None:
         if not token:
             raise ValueError("a Zalo bot token is required")
@@ -144,6 +180,9 @@ class ZaloClient:
         _REDACTOR.secrets.add(token)
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.photo_timeout = max(photo_timeout, timeout)
+        self.unknown_tries = max(1, unknown_tries)
+        self.unknown_pause = unknown_pause
         self.default_retry_after = default_retry_after
         self._http = http or httpx.AsyncClient()
         self._owns_http = http is None
@@ -168,7 +207,21 @@ class ZaloClient:
 
     async def call(self, method: str, params: dict[str, Any] | None = None, *,
                    timeout: float | None = None) -> Any:
-        """One API call's result; a DeliveryError when it failed, whatever the HTTP status."""
+        """One API call's result; a DeliveryError when it failed, whatever the HTTP status.
+
+        A code outside Zalo's table is tried again (`unknown_tries` in all), then refused.
+        """
+        for attempt in range(1, self.unknown_tries + 1):
+            try:
+                return await self._call_once(method, params, timeout)
+            except UnknownError as unknown:
+                if attempt == self.unknown_tries:
+                    raise Rejected(f"{unknown} (tried {attempt} times)") from None
+                await asyncio.sleep(self.unknown_pause * attempt)
+        raise AssertionError("unreachable")
+
+    async def _call_once(self, method: str, params: dict[str, Any] | None,
+                         timeout: float | None) -> Any:
         url = f"{self.base_url}/bot{self._token}/{method}"
         try:
             response = await self._http.post(url, json=params or {},
@@ -222,8 +275,11 @@ class ZaloClient:
         return self._webhook(await self.call("deleteWebhook"))
 
     async def get_webhook_info(self) -> WebhookInfo:
-        """The webhook currently set."""
-        return self._webhook(await self.call("getWebhookInfo"))
+        """The webhook currently set ("" when none, also when Zalo says none was ever set)."""
+        try:
+            return self._webhook(await self.call("getWebhookInfo"))
+        except NotFound:
+            return WebhookInfo("")
 
     @staticmethod
     def _webhook(result: Any) -> WebhookInfo:
@@ -243,7 +299,8 @@ class ZaloClient:
         params = {"chat_id": chat_id, "photo": photo_url}
         if caption:
             params["caption"] = caption[:ZALO_TEXT_LIMIT]
-        return self._sent(await self.call("sendPhoto", params))
+        # Zalo downloads the image before it answers: this call may take long.
+        return self._sent(await self.call("sendPhoto", params, timeout=self.photo_timeout))
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Show "typing…" in the chat."""

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.choices import ChoiceBook
 from bot.conversation import Conversation
 from bot.file_links import FileShelf
+from bot.messenger import DeliveryError
 from bot.zalo_app import ZaloBot
 from bot.zalo_client import ZaloClient
 from bot.zalo_messenger import CHANNEL, ZaloMessenger
@@ -42,7 +43,8 @@ class ZaloChannel:
                  now: Callable[[], datetime] = _utc_now) -> None:
         assert settings.zalo_token
         self.settings = settings
-        self.client = ZaloClient(settings.zalo_token, settings.zalo_base_url)
+        self.client = ZaloClient(settings.zalo_token, settings.zalo_base_url,
+                                 photo_timeout=settings.zalo_photo_timeout_seconds)
         self.choices = ChoiceBook(sessions, CHANNEL, now)
         limiter = SendLimiter(settings.zalo_send_per_second, settings.zalo_send_per_chat_seconds)
         self.messenger = ZaloMessenger(self.client, self.choices, shelf, limiter=limiter,
@@ -70,9 +72,14 @@ class ZaloChannel:
             await self.client.set_webhook(self.settings.zalo_webhook_url,
                                           self.settings.zalo_webhook_secret)
             return me.account_name
-        if (await self.client.get_webhook_info()).url:
-            # getUpdates does not work while a webhook is set; removing it keeps the updates.
-            await self.client.delete_webhook()
+        try:
+            if (await self.client.get_webhook_info()).url:
+                # getUpdates does not work while a webhook is set; removing it keeps updates.
+                await self.client.delete_webhook()
+        except DeliveryError as failure:
+            # As goclaw does: a webhook check that fails must not keep polling from starting
+            # (getUpdates itself says so if a webhook is still in the way).
+            log.warning("zalo webhook check failed (%s); polling anyway", failure)
         self.poller = asyncio.get_running_loop().create_task(
             self.bot.poll(self._stop, self.poll_timeout))
 

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     # Zalo documents no send limits: conservative ones of our own.
     zalo_send_per_second: int = Field(default=5, ge=1)
     zalo_send_per_chat_seconds: float = Field(default=1.0, ge=0)
+    # Zalo fetches a photo's link during sendPhoto: that call may take this long.
+    zalo_photo_timeout_seconds: float = Field(default=150.0, ge=1, le=600)
+    # A photo a person sends is downloaded and kept as evidence up to this size.
+    zalo_max_photo_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Where dondoc's web server is reached from outside (https://…): Zalo takes photos and
     # files only as links, served from here.
     public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$")

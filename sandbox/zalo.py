@@ -59,6 +59,7 @@ class ZaloState:
     updates: dict[str, JsonDict] = field(default_factory=dict)  # message id -> its update
     chat_actions: list[tuple[str, str]] = field(default_factory=list)
     media_url: str = ""
+    webhook_ever_set: bool = False
 
     def now_ms(self) -> int:
         """Unix milliseconds, Zalo's unit for dates."""
@@ -122,8 +123,8 @@ class ZaloSandbox:
         """Answer one request: HTTP status, Zalo's envelope, and extra headers."""
         try:
             if token != self.token:
-                raise ZaloError(401, "Unauthorized: invalid bot token", http_status=401,
-                                rejection=True)
+                # Live Zalo answers a wrong token inside HTTP 200 (issue #23's observation).
+                raise ZaloError(401, "Unauthorized", rejection=True)
             result = await self._run(method, dict(params))
         except ZaloError as error:
             self._record(method, params, error)

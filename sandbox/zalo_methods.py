@@ -113,7 +113,9 @@ class ZaloMethods:
             # Zalo knows a chat only after the person wrote to the bot.
             raise ZaloError(404, "Chat not found: the user has not messaged this bot")
         if chat.blocked:
-            raise ZaloError(403, "The user has blocked this bot")
+            # No source shows Zalo's answer to a blocked bot; 403 is its "internal server
+            # error", so the sandbox says it with 400 and words (an open question).
+            raise ZaloError(400, "The user has blocked this bot")
         return chat
 
     def _admit(self, chat: Chat) -> None:
@@ -171,6 +173,7 @@ class ZaloMethods:
         if not low <= len(secret) <= high:
             raise _invalid(f"secret_token must have {low}–{high} characters")
         self._state.webhook.set(ZaloWebhook(url, secret, self._state.now_ms()))
+        self._state.webhook_ever_set = True
         return self._webhook_info()
 
     async def delete_webhook(self, params: JsonDict) -> JsonDict:
@@ -179,7 +182,9 @@ class ZaloMethods:
         return self._webhook_info()
 
     async def get_webhook_info(self, params: JsonDict) -> JsonDict:
-        """getWebhookInfo."""
+        """getWebhookInfo: 404 while no webhook was ever set (as live Zalo may answer)."""
+        if not self._state.webhook_ever_set:
+            raise ZaloError(404, "Not Found")
         return self._webhook_info()
 
     async def send_message(self, params: JsonDict) -> JsonDict:

@@ -35,8 +35,14 @@ CONCURRENT_UPDATES = 16
 MAX_FILE_ID = 200  # Evidence.file_id
 POLL_BACKOFF = (1.0, 30.0)
 MAX_REPLY_WAIT = 30.0
-UNSUPPORTED = ("Hệ thống chỉ đọc được tin nhắn chữ và ảnh. Đồng chí vui lòng trả lời bằng chữ, "
-               "ví dụ: “NV12 đã hoàn thành”.")
+# Zalo bots receive text and photos only: voice messages, stickers, files and videos arrive
+# as events without their content.
+UNSUPPORTED = ("Qua Zalo, hệ thống chỉ nhận được tin nhắn chữ và ảnh; tin nhắn thoại, nhãn dán, "
+               "tệp và video không gửi tới được. Đồng chí vui lòng trả lời bằng chữ, ví dụ: "
+               "“NV12 đã hoàn thành”. Để gửi minh chứng, hãy chụp ảnh văn bản và gửi ảnh, hoặc "
+               "gõ số hiệu văn bản, ví dụ: “NV12 đã hoàn thành, QĐ số 2345/QĐ-UBND”.")
+# Commands whose answer reads much of the database: Zalo shows "typing…" meanwhile.
+SLOW_COMMANDS = frozenset({"tongquan", "quahan", "coquan", "nhiemvu", "minhchung"})
 
 
 def unwrap(payload: object) -> dict[str, Any] | None:
@@ -65,13 +71,31 @@ def update_key(update: dict[str, Any]) -> str:
     return f"h:{hashlib.sha256(canonical.encode()).hexdigest()[:40]}"
 
 
-def to_incoming(update: dict[str, Any]) -> Incoming | None:
+def is_echo(update: dict[str, Any], bot_id: str = "") -> bool:
+    """Whether an update is a bot's message (ours echoed back, as goclaw filters, or another's)."""
+    message = update.get("message")
+    sender = message.get("from") if isinstance(message, dict) else None
+    if not isinstance(sender, dict):
+        return False
+    return bool(sender.get("is_bot")) or (bool(bot_id) and str(sender.get("id") or "") == bot_id)
+
+
+def photo_url(message: dict[str, Any]) -> str:
+    """The picture's link: live updates carry photo_url; older copies photo or url."""
+    for field in ("photo_url", "photo", "url"):
+        value = message.get(field)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def to_incoming(update: dict[str, Any], bot_id: str = "") -> Incoming | None:
     """A Zalo update as a channel-neutral event (None for what the conversation cannot read)."""
     message = update.get("message")
     if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
         return None
     chat, sender = message["chat"], message.get("from") or {}
-    if str(chat.get("chat_type", "PRIVATE")).upper() != "PRIVATE" or sender.get("is_bot"):
+    if str(chat.get("chat_type", "PRIVATE")).upper() != "PRIVATE" or is_echo(update, bot_id):
         return None  # dondoc talks to people one by one; groups are ignored
     chat_id, message_id = str(chat.get("id") or ""), str(message.get("message_id") or "")
     name = str(sender.get("display_name") or sender.get("name") or "")
@@ -84,7 +108,7 @@ def to_incoming(update: dict[str, Any]) -> Incoming | None:
         return Incoming(CHANNEL, chat_id, update_key(update), name, text=text, command=command,
                         args=args, message_id=message_id or None)
     if event == IMAGE:
-        url = str(message.get("photo") or message.get("url") or "")
+        url = photo_url(message)
         if not url:
             return None
         return Incoming(CHANNEL, chat_id, update_key(update), name,
@@ -146,7 +170,15 @@ class ZaloBot:
         self.messenger = messenger
         self.choices = choices
         self.order = ChatOrder(concurrent_updates)
+        # The bot's own account id (getMe): updates from it are echoes, never answered.
+        self.bot_id = ""
         conversation.config.fetchers[CHANNEL] = client.download
+
+    async def identify(self) -> str:
+        """Learn the bot's own id from getMe (to ignore its echoes); its account name."""
+        me = await self.client.get_me()
+        self.bot_id = me.id
+        return me.account_name
 
     def dispatch(self, update: dict[str, Any]) -> None:
         """Queue an update behind the earlier ones of its chat."""
@@ -157,10 +189,15 @@ class ZaloBot:
 
     async def handle(self, update: dict[str, Any]) -> None:
         """Handle one update; a failure is logged, told to the chat and to the secretariat."""
-        incoming = to_incoming(update)
+        if is_echo(update, self.bot_id):
+            log.debug("zalo update from a bot ignored")
+            return
+        incoming = to_incoming(update, self.bot_id)
         if incoming is None:
             await self._unsupported(update)
             return
+        if incoming.command in SLOW_COMMANDS:
+            await self._typing(incoming.chat_id)
         try:
             if incoming.text and incoming.command is None and incoming.file is None:
                 data = await self.choices.resolve(incoming.chat_id, incoming.text)
@@ -191,6 +228,13 @@ class ZaloBot:
                 return
         log.warning("reply to zalo update %s not delivered: still rate limited",
                     incoming.update_id)
+
+    async def _typing(self, chat_id: str) -> None:
+        """Show "typing…" (a nicety: its failure only logged)."""
+        try:
+            await self.client.send_chat_action(chat_id, "typing")
+        except DeliveryError as failure:
+            log.info("zalo typing indicator not shown: %s", failure)
 
     async def _unsupported(self, update: dict[str, Any]) -> None:
         """A sticker, a voice message…: say what the bot reads (in private chats only)."""

@@ -66,12 +66,12 @@ class ZaloChannel:
 
     async def start(self, use_webhook: bool, on_failure: Callable[[], None]) -> str:
         """Check the token, then poll or register the webhook; the bot's account name."""
-        me = await self.client.get_me()
+        name = await self.bot.identify()
         if use_webhook:
             assert self.settings.zalo_webhook_url and self.settings.zalo_webhook_secret
             await self.client.set_webhook(self.settings.zalo_webhook_url,
                                           self.settings.zalo_webhook_secret)
-            return me.account_name
+            return name
         try:
             if (await self.client.get_webhook_info()).url:
                 # getUpdates does not work while a webhook is set; removing it keeps updates.
@@ -89,7 +89,7 @@ class ZaloChannel:
                 on_failure()
 
         self.poller.add_done_callback(done)
-        return me.account_name
+        return name
 
     async def stop(self) -> None:
         """Finish the poll in flight and every update already taken, then close."""

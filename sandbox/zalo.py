@@ -22,7 +22,7 @@ from sandbox.limits import Faults, FloodRefusal, RateLimiter, RateLimits
 from sandbox.world import StoredMessage, UserProfile, World
 from sandbox.zalo_methods import ZaloError, ZaloMethods
 from sandbox.zalo_updates import ZaloUpdateQueue, ZaloWebhookSender
-from sandbox.zalo_users import ZaloUser, zalo_id
+from sandbox.zalo_users import ZaloUser, message_id, zalo_id
 
 JsonDict = dict[str, Any]
 logger = logging.getLogger(__name__)
@@ -194,6 +194,13 @@ class ZaloSandbox:
     def users(self) -> list[ZaloUser]:
         """Every simulated user, in registration order."""
         return list(self._users.values())
+
+    def echo(self, user: ZaloUser, text: str) -> None:
+        """Queue an update of the bot's own message to `user`, as goclaw reports Zalo does."""
+        self.state.queue.push({"event_name": "message.text.received", "message": {
+            "from": {"id": self.bot_id, "display_name": self.state.world.bot.first_name},
+            "chat": {"id": user.id, "chat_type": "PRIVATE"}, "text": text,
+            "message_id": message_id(), "date": self.state.now_ms()}})
 
     # --- what tests read -------------------------------------------------------------------
 

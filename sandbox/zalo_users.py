@@ -16,6 +16,9 @@ JsonDict = dict[str, Any]
 TEXT_EVENT = "message.text.received"
 IMAGE_EVENT = "message.image.received"
 STICKER_EVENT = "message.sticker.received"
+# Voice messages, files, videos… (openclaw's ZaloUpdate names this event; what else the
+# message then carries is undocumented).
+UNSUPPORTED_EVENT = "message.unsupported.received"
 _MESSAGE_NUMBERS = itertools.count(1)
 
 
@@ -53,8 +56,11 @@ class ZaloUser:
         """Send a PNG, JPEG or GIF image; the bot gets its URL."""
         if image_size(data) is None:
             raise SandboxUsageError("a photo must be a PNG, JPEG or GIF image")
-        stored = self._state.files.add_document(data, "photo.jpg", "image/jpeg")
-        content: JsonDict = {"photo": f"{self._state.media_url}/{stored.file_id}"}
+        mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+        stored = self._state.files.add_document(data, "photo.jpg", mime)
+        # Live image updates carry the picture's link in photo_url (python-zalo-bot's
+        # Message, openclaw's monitor tests, goclaw's poll.go).
+        content: JsonDict = {"photo_url": f"{self._state.media_url}/{stored.file_id}"}
         if caption:
             content["caption"] = caption
         return self._post(IMAGE_EVENT, content, stored)
@@ -62,6 +68,10 @@ class ZaloUser:
     def send_sticker(self, sticker: str = "b3c8e1") -> StoredMessage:
         """Send a sticker (the bot cannot read it)."""
         return self._post(STICKER_EVENT, {"sticker": sticker})
+
+    def send_unsupported(self, kind: str = "voice") -> StoredMessage:
+        """Send what a bot cannot receive (a voice message, a file…): an unsupported event."""
+        return self._post(UNSUPPORTED_EVENT, {"message_type": kind})
 
     def redeliver(self, message: StoredMessage) -> None:
         """Queue the update of a message again, as Zalo may after a failed delivery."""

@@ -306,6 +306,7 @@ async def zalo_driver(conversation: Conversation, sessions: async_sessionmaker[A
         choices = ChoiceBook(sessions, "zalo", clock.now)
         messenger = ZaloMessenger(client, choices, shelf)
         bot = ZaloBot(conversation, client, messenger, choices)
+        await bot.identify()
         if webhook:
             bot.add_webhook(site, ZALO_SECRET, "/zalo")
         root = await stack.enter_async_context(web_server(site))

@@ -10,10 +10,17 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import select
 
 from bot.choices import ChoiceBook
-from bot.zalo_app import SECRET_HEADER, UNSUPPORTED, ZaloBot
+from bot.zalo_app import SECRET_HEADER, UNSUPPORTED, ZaloBot, to_incoming
 from bot.zalo_messenger import NO_FILES, ZaloMessenger
 from storage.db import transaction
-from storage.models import Assignment, FocalPerson, Item, Outbox, StatusChange
+from storage.models import (
+    Assignment,
+    FocalPerson,
+    Item,
+    Outbox,
+    ProcessedUpdate,
+    StatusChange,
+)
 from storage.outbox import NewMessage, enqueue
 from tests.bot.conftest import SECRETARIAT_CHAT, World, running_world
 from tests.bot.drivers import tiny_png
@@ -226,3 +233,60 @@ async def test_a_reply_told_to_slow_down_waits_and_goes_out(zalo_world: World):
     answer = await user.next(after=user.messages()[-1])
     assert answer.text.startswith("Cách cập nhật tiến độ")
     assert [c.http_status for c in sandbox.calls if c.method == "sendMessage"][-2:] == [429, 200]
+
+
+def _image_update(**fields: str) -> dict:
+    return {"event_name": "message.image.received", "message": {
+        "from": {"id": "a1", "display_name": "Hoa"}, "chat": {"id": "a1", "chat_type": "PRIVATE"},
+        "message_id": "m2", "date": 1758500000000, **fields}}
+
+
+def test_a_photo_is_read_from_photo_url_and_from_the_older_fields():
+    # Live updates carry photo_url (python-zalo-bot's Message, openclaw, goclaw).
+    for field in ("photo_url", "photo", "url"):
+        incoming = to_incoming(_image_update(**{field: "https://zalo.example/a.jpg"}))
+        assert incoming is not None and incoming.file is not None, field
+        assert incoming.file.file_id == "https://zalo.example/a.jpg"
+    both = to_incoming(_image_update(photo_url="https://new/a.jpg", photo="https://old/a.jpg"))
+    assert both is not None and both.file is not None
+    assert both.file.file_id == "https://new/a.jpg"
+
+
+async def test_the_sandbox_sends_photos_as_photo_url(zalo_world: World):
+    user = zalo_world.add_person(HEALTH_CHAT, "Lê Thị Hoa")
+    sandbox = zalo_world.zalo.sandbox
+    user.user.send_photo(tiny_png())  # type: ignore[attr-defined]
+    update = sandbox.state.queue.delivered[-1] if sandbox.state.queue.delivered else \
+        sandbox.pending_updates[-1]
+    assert "photo_url" in update["message"] and "photo" not in update["message"]
+
+
+async def test_an_echo_of_the_bots_own_message_is_ignored(zalo_world: World):
+    user = zalo_world.add_person(HEALTH_CHAT, "Lê Thị Hoa")
+    sandbox = zalo_world.zalo.sandbox
+    assert zalo_world.zalo.bot.bot_id == sandbox.bot_id  # read from getMe
+    sandbox.echo(user.user, "Kính gửi đồng chí …")  # type: ignore[attr-defined]
+    user.say("/huongdan")
+    await user.next()
+    assert len(user.messages()) == 1  # the answer to /huongdan; the echo got none
+    async with zalo_world.sessions() as session:
+        assert len((await session.exec(select(ProcessedUpdate))).all()) == 1
+
+
+async def test_voice_files_and_stickers_are_told_what_zalo_carries(zalo_world: World):
+    user = zalo_world.add_person(HEALTH_CHAT, "Lê Thị Hoa")
+    user.user.send_unsupported("voice")  # type: ignore[attr-defined]
+    answer = await user.next()
+    assert answer.text == UNSUPPORTED
+    assert "ảnh" in UNSUPPORTED and "số hiệu văn bản" in UNSUPPORTED
+    assert "tin nhắn thoại" in UNSUPPORTED and "tệp" in UNSUPPORTED
+
+
+async def test_typing_shows_while_a_long_answer_is_prepared(zalo_world: World):
+    world = zalo_world
+    secretariat = await link(world, SECRETARIAT_CHAT, "Văn phòng BCĐ", None, "secretariat")
+    last = secretariat.messages()[-1]
+    assert world.zalo.sandbox.chat_actions == []  # not for an ordinary message
+    secretariat.say("/tongquan")
+    await secretariat.next(after=last)
+    assert world.zalo.sandbox.chat_actions == [(secretariat.chat_id, "typing")]

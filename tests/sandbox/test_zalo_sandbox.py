@@ -63,8 +63,8 @@ async def test_get_updates_hands_out_one_update_per_call_without_offsets(zalo):
     assert second["event_name"] == "message.image.received"
     assert second["message"]["caption"] == "NV12"
     async with httpx.AsyncClient() as client:
-        photo = await client.get(second["message"]["photo"])
-    assert photo.content == tiny_png()
+        photo = await client.get(second["message"]["photo_url"])
+    assert photo.content == tiny_png() and photo.headers["content-type"] == "image/png"
     assert empty == {"ok": False, "error_code": 408, "description": "Request timeout: no update"}
 
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot import texts
+from bot.evidence import send_evidence
 from bot.keyboards import Choice, encode, item_buttons
 from bot.linking import choose_channel, link_code
 from bot.messenger import Button
@@ -34,7 +35,7 @@ async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoin
     common = {"nhiemvu": _my_items, "capnhat": _update_one, "huongdan": _help, "help": _help,
               "lienket": link_code, "kenh": choose_channel}
     admin = {"tongquan": _overview, "quahan": _overdue, "coquan": _agency, "moi": _invite,
-             "duyet": _pending}
+             "duyet": _pending, "minhchung": send_evidence}
     if command in common:
         return await common[command](config, turn)
     if command in admin:

@@ -260,7 +260,8 @@ async def handle_file(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     if may_administer(turn.person.role) and file.name.lower().endswith((".docx", ".xlsx",
                                                                         ".csv")):
         return await import_upload(config, turn, file)
-    proof = EvidenceIn(file_id=file.file_id, file_name=file.name, file_size=file.size)
+    proof = EvidenceIn(file_id=file.file_id, file_name=file.name, file_size=file.size,
+                       data=file.data, content_type=file.content_type)
     state = turn.state
     change_id = state.get("change") if state.get("await") == "evidence" else None
     codes = find_item_codes(turn.incoming.text)

@@ -23,6 +23,9 @@ class FileRef:
     name: str
     size: int | None = None
     is_photo: bool = False
+    # The bytes, when the channel's links may expire and they were downloaded on arrival.
+    data: bytes | None = None
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from aiohttp import web
 from bot import texts
 from bot.choices import ChoiceBook
 from bot.conversation import Conversation
-from bot.messenger import Buttons, DeliveryError, RateLimited, TransientFailure
+from bot.messenger import Buttons, DeliveryError, RateLimited, Rejected, TransientFailure
 from bot.turn import FileRef, Incoming
 from bot.zalo_client import POLL_TIMEOUT, ZaloClient
 from bot.zalo_messenger import CHANNEL, ZaloMessenger
@@ -41,6 +41,13 @@ UNSUPPORTED = ("Qua Zalo, hệ thống chỉ nhận được tin nhắn chữ v�
                "tệp và video không gửi tới được. Đồng chí vui lòng trả lời bằng chữ, ví dụ: "
                "“NV12 đã hoàn thành”. Để gửi minh chứng, hãy chụp ảnh văn bản và gửi ảnh, hoặc "
                "gõ số hiệu văn bản, ví dụ: “NV12 đã hoàn thành, QĐ số 2345/QĐ-UBND”.")
+PHOTO_REFUSED = ("Hệ thống không nhận được ảnh này ({reason}). Đồng chí vui lòng gửi lại ảnh "
+                 "(tối đa {limit} MB) hoặc gõ số hiệu văn bản làm minh chứng, ví dụ: “NV12 đã "
+                 "hoàn thành, QĐ số 2345/QĐ-UBND”.")
+PHOTO_UNREADABLE = "chưa tải được ảnh từ Zalo"
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+_SUFFIXES = {"image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+             "image/heic": ".heic"}
 # Commands whose answer reads much of the database: Zalo shows "typing…" meanwhile.
 SLOW_COMMANDS = frozenset({"tongquan", "quahan", "coquan", "nhiemvu", "minhchung"})
 
@@ -164,12 +171,14 @@ class ZaloBot:
 
     def __init__(self, conversation: Conversation, client: ZaloClient,
                  messenger: ZaloMessenger, choices: ChoiceBook,
-                 concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+                 concurrent_updates: int = CONCURRENT_UPDATES,
+                 max_photo_bytes: int = MAX_PHOTO_BYTES) -> None:
         self.conversation = conversation
         self.client = client
         self.messenger = messenger
         self.choices = choices
         self.order = ChatOrder(concurrent_updates)
+        self.max_photo_bytes = max_photo_bytes
         # The bot's own account id (getMe): updates from it are echoes, never answered.
         self.bot_id = ""
         conversation.config.fetchers[CHANNEL] = client.download
@@ -198,6 +207,11 @@ class ZaloBot:
             return
         if incoming.command in SLOW_COMMANDS:
             await self._typing(incoming.chat_id)
+        if incoming.file is not None and incoming.file.data is None:
+            fetched = await self._fetch_photo(incoming)
+            if fetched is None:
+                return
+            incoming = fetched
         try:
             if incoming.text and incoming.command is None and incoming.file is None:
                 data = await self.choices.resolve(incoming.chat_id, incoming.text)
@@ -228,6 +242,27 @@ class ZaloBot:
                 return
         log.warning("reply to zalo update %s not delivered: still rate limited",
                     incoming.update_id)
+
+    async def _fetch_photo(self, incoming: Incoming) -> Incoming | None:
+        """The photo downloaded now (Zalo's links may expire); None when the person was told."""
+        assert incoming.file is not None
+        try:
+            data, kind = await self.client.download_photo(incoming.file.file_id,
+                                                          self.max_photo_bytes)
+        except DeliveryError as failure:
+            refused = isinstance(failure, Rejected)
+            log.warning("zalo photo of update %s not kept: %s", incoming.update_id, failure)
+            limit = f"{self.max_photo_bytes / 1_048_576:g}"
+            text = PHOTO_REFUSED.format(reason=str(failure) if refused else PHOTO_UNREADABLE,
+                                        limit=limit)
+            try:
+                await self.messenger.send_text(incoming.chat_id, text)
+            except DeliveryError:
+                log.warning("could not tell zalo chat why its photo was not kept")
+            return None
+        name = incoming.file.name.rsplit(".", 1)[0] + _SUFFIXES.get(kind, ".jpg")
+        return replace(incoming, file=replace(incoming.file, name=name, size=len(data),
+                                              data=data, content_type=kind))
 
     async def _typing(self, chat_id: str) -> None:
         """Show "typing…" (a nicety: its failure only logged)."""

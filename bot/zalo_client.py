@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -91,6 +92,21 @@ class NotFound(Rejected):
 
 class UnknownError(TransientFailure):
     """A code outside Zalo's error table: tried again, a bounded number of times."""
+
+
+def image_type(head: bytes) -> str | None:
+    """The image type its first bytes show (None when they are not an image we keep)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"heif"):
+        return "image/heic"
+    return None
 
 
 @dataclass(frozen=True)
@@ -305,6 +321,36 @@ class ZaloClient:
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Show "typing…" in the chat."""
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
+
+    async def download_photo(self, url: str, max_bytes: int) -> tuple[bytes, str]:
+        """A photo a person sent, and its type: read at most `max_bytes`, images only.
+
+        Rejected (with the reason in Vietnamese) for a link that is not http(s), a file too
+        large, or anything that is not a JPEG, PNG, GIF, WebP or HEIC image, whatever the
+        server calls it; TransientFailure when the link cannot be read.
+        """
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise Rejected("liên kết ảnh không hợp lệ")
+        limit = f"quá {max_bytes / 1_048_576:.1f} MB"
+        try:
+            async with self._http.stream("GET", url, timeout=self.timeout) as response:
+                response.raise_for_status()
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise Rejected(f"ảnh {limit}")
+                if not response.headers.get("content-type", "image/").startswith("image/"):
+                    raise Rejected("tệp không phải ảnh")
+                data = bytearray()
+                async for chunk in response.aiter_bytes():
+                    data += chunk
+                    if len(data) > max_bytes:
+                        raise Rejected(f"ảnh {limit}")
+        except httpx.HTTPError as error:
+            raise TransientFailure(f"zalo photo download: {type(error).__name__}") from None
+        kind = image_type(bytes(data[:16]))
+        if kind is None:
+            raise Rejected("tệp không phải ảnh")
+        return bytes(data), kind
 
     async def download(self, url: str) -> bytes:
         """The bytes of a file a person sent (Zalo gives its URL)."""

@@ -49,7 +49,8 @@ class ZaloChannel:
         limiter = SendLimiter(settings.zalo_send_per_second, settings.zalo_send_per_chat_seconds)
         self.messenger = ZaloMessenger(self.client, self.choices, shelf, limiter=limiter,
                                        tz=settings.tz)
-        self.bot = ZaloBot(conversation, self.client, self.messenger, self.choices)
+        self.bot = ZaloBot(conversation, self.client, self.messenger, self.choices,
+                           max_photo_bytes=settings.zalo_max_photo_bytes)
         self.poll_timeout = settings.zalo_poll_seconds
         self.poller: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()

@@ -60,6 +60,7 @@ class ZaloState:
     chat_actions: list[tuple[str, str]] = field(default_factory=list)
     media_url: str = ""
     webhook_ever_set: bool = False
+    media_expired: bool = False
 
     def now_ms(self) -> int:
         """Unix milliseconds, Zalo's unit for dates."""
@@ -194,6 +195,10 @@ class ZaloSandbox:
     def users(self) -> list[ZaloUser]:
         """Every simulated user, in registration order."""
         return list(self._users.values())
+
+    def expire_media(self) -> None:
+        """Make every photo link users sent answer 404 from now on, as Zalo's links may."""
+        self.state.media_expired = True
 
     def echo(self, user: ZaloUser, text: str) -> None:
         """Queue an update of the bot's own message to `user`, as goclaw reports Zalo does."""

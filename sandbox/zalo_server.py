@@ -38,8 +38,9 @@ async def handle_api(request: web.Request) -> web.Response:
 
 async def handle_media(request: web.Request) -> web.Response:
     """GET /zalo/media/<id>: a photo a simulated user sent (the URL in the bot's update)."""
-    stored = request.app[ZALO_KEY].state.files.get(request.match_info["file_id"])
-    if stored is None:
+    state = request.app[ZALO_KEY].state
+    stored = state.files.get(request.match_info["file_id"])
+    if stored is None or state.media_expired:
         return web.Response(status=404, text="not found")
     return web.Response(body=stored.data, content_type=stored.mime_type or "image/jpeg")
 

@@ -276,6 +276,16 @@ class Evidence(SQLModel, table=True):
     file_size: int | None = None
 
 
+class EvidenceFile(SQLModel, table=True):
+    """The bytes of an evidence file dondoc keeps itself (Zalo's photo links may expire)."""
+
+    __tablename__ = "evidence_file"
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id", unique=True)
+    content_type: str = Field(max_length=100)
+    data: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+
+
 class ExtensionRequest(SQLModel, table=True):
     """A request to move a deadline; it waits for the secretariat, the deadline stays."""
 

@@ -14,7 +14,14 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Assignment, Evidence, ExtensionRequest, IndicatorReport, StatusChange
+from storage.models import (
+    Assignment,
+    Evidence,
+    EvidenceFile,
+    ExtensionRequest,
+    IndicatorReport,
+    StatusChange,
+)
 
 Status = Literal["not_started", "in_progress", "blocked", "done"]
 STATUSES: tuple[Status, ...] = ("not_started", "in_progress", "blocked", "done")
@@ -41,6 +48,9 @@ class EvidenceIn:
     file_id: str | None = None
     file_name: str | None = None
     file_size: int | None = None
+    # The file's bytes when dondoc keeps them itself (a Zalo photo), with their type.
+    data: bytes | None = None
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,9 +154,16 @@ async def attach_evidence(change_id: int, evidence: Sequence[EvidenceIn], *,
                           session: AsyncSession) -> None:
     """Attach evidence sent after the update it belongs to."""
     for proof in evidence:
-        session.add(Evidence(status_change_id=change_id, reference=proof.reference,
-                             file_id=proof.file_id, file_name=proof.file_name,
-                             file_size=proof.file_size))
+        row = Evidence(status_change_id=change_id, reference=proof.reference,
+                       file_id=proof.file_id, file_name=proof.file_name,
+                       file_size=proof.file_size)
+        session.add(row)
+        if proof.data is not None:
+            await session.flush()
+            assert row.id is not None
+            session.add(EvidenceFile(evidence_id=row.id, data=proof.data,
+                                     content_type=proof.content_type
+                                     or "application/octet-stream"))
     await session.flush()
 
 

@@ -1,0 +1,36 @@
+"""evidence files kept by dondoc (Zalo's photo links may expire)
+
+Revision ID: 0015
+Revises: 0008
+Create Date: 2026-12-06 14:30:00
+
+A new table only: no table with 0008's triggers is rebuilt.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = '0015'
+down_revision: str | None = '0008'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('evidence_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('evidence_id', sa.Integer(), nullable=False),
+    sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['evidence_id'], ['evidence.id'],
+                            name=op.f('fk_evidence_file_evidence_id_evidence')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence_file')),
+    sa.UniqueConstraint('evidence_id', name=op.f('uq_evidence_file_evidence_id'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('evidence_file')

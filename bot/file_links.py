@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import transaction
-from storage.shared_files import find_file, purge_expired, put_file
+from storage.shared_files import find_file, mark_fetched, purge_expired, put_file, was_fetched
 
 FILES_PATH = "/files"
 LINK_VALID_FOR = timedelta(days=7)
@@ -29,6 +29,7 @@ class PublishedFile:
 
     url: str
     expires_at: datetime
+    token: str = ""
 
 
 def content_type(name: str) -> str:
@@ -54,12 +55,20 @@ class FileShelf:
             token = await put_file(name, data, content_type(name), now, self.valid_for,
                                    session=session)
         return PublishedFile(f"{self.public_url}{FILES_PATH}/{token}/{quote(name)}",
-                             now + self.valid_for)
+                             now + self.valid_for, token)
+
+    async def fetched(self, published: PublishedFile) -> bool:
+        """Whether the file's link has been read (by Zalo, for a photo being sent)."""
+        async with self.sessions() as session:
+            return await was_fetched(published.token, session=session)
 
     async def serve(self, request: web.Request) -> web.Response:
         """GET /files/{token}/{name}: the file, or 404 (unknown or expired alike)."""
-        async with self.sessions() as session:
-            found = await find_file(request.match_info["token"], self.now(), session=session)
+        token = request.match_info["token"]
+        async with transaction(self.sessions) as session:
+            found = await find_file(token, self.now(), session=session)
+            if found is not None and found.fetched_at is None:
+                await mark_fetched(token, self.now(), session=session)
         if found is None:
             return web.Response(status=404, text="not found")
         disposition = "inline" if found.content_type.startswith("image/") else "attachment"

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.choices import ChoiceBook
-from bot.file_links import FileShelf
+from bot.file_links import FileShelf, PublishedFile
 from bot.messenger import Buttons, Rejected, Sent
-from bot.zalo_client import ZALO_TEXT_LIMIT, SentMessage, ZaloClient
+from bot.zalo_client import ZALO_TEXT_LIMIT, SentMessage, TimedOut, ZaloClient
 from domain.reminder_text import split_message
 
+log = logging.getLogger(__name__)
 CHANNEL = "zalo"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 NO_FILES = ("zalo cannot carry a file by itself: set DONDOC_PUBLIC_URL so dondoc can publish "
@@ -46,6 +49,8 @@ class ZaloMessenger:
         # Zalo documents no limits: our own, conservative, on top of the sender's.
         self.limiter = limiter
         self.tz = tz
+        # Photos whose sendPhoto timed out before Zalo read them: the retry reuses the link.
+        self._unsent: dict[tuple[str, str, str], PublishedFile] = {}
 
     async def _paced(self, chat_id: str, text: str = "", photo: str = "") -> SentMessage:
         if self.limiter is not None:
@@ -84,11 +89,30 @@ class ZaloMessenger:
 
     async def send_photo(self, chat_id: str, filename: str, data: bytes,
                          caption: str = "") -> Sent:
-        """Publish the image at a link and send it as a photo (Zalo takes photos by URL)."""
+        """Publish the image at a link and send it as a photo (Zalo takes photos by URL).
+
+        Zalo reads the link during sendPhoto. When the call times out, a link Zalo has read
+        means the photo reached it: that counts as sent, so a retry cannot send it twice. A
+        link never read means it did not: the retry sends again, by the same link.
+        """
         if self.files is None:
             raise Rejected(NO_FILES)
-        published = await self.files.publish(filename, data)
-        return Sent((await self._paced(chat_id, caption, photo=published.url)).message_id)
+        key = (chat_id, filename, hashlib.sha256(data).hexdigest())
+        published = self._unsent.get(key)
+        if published is None or published.expires_at <= self.files.now():
+            published = await self.files.publish(filename, data)
+        try:
+            sent = await self._paced(chat_id, caption, photo=published.url)
+        except TimedOut:
+            if await self.files.fetched(published):
+                self._unsent.pop(key, None)
+                log.warning("zalo sendPhoto to %s timed out after Zalo read the photo: "
+                            "counted as sent", chat_id)
+                return Sent("")
+            self._unsent[key] = published
+            raise
+        self._unsent.pop(key, None)
+        return Sent(sent.message_id)
 
     async def send_document(self, chat_id: str, filename: str, data: bytes,
                             caption: str = "") -> Sent:

@@ -403,3 +403,6 @@ class SharedFile(SQLModel, table=True):
     data: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
     created_at: datetime = Field(sa_column=utc_column())
     expires_at: datetime = Field(sa_column=utc_column())
+    # When the link was first read: Zalo reads a photo's link during sendPhoto, so a read
+    # link means a sendPhoto that timed out did reach Zalo.
+    fetched_at: datetime | None = Field(default=None, sa_column=utc_column(True))

@@ -37,6 +37,20 @@ async def find_file(token: str, now: datetime, *, session: AsyncSession) -> Shar
     return found if found is not None and found.expires_at > now else None
 
 
+async def mark_fetched(token: str, now: datetime, *, session: AsyncSession) -> None:
+    """Note the first time a file's link was read."""
+    await session.exec(sa.update(SharedFile).where(
+        col(SharedFile.token_hash) == hash_token(token),
+        col(SharedFile.fetched_at).is_(None)).values(fetched_at=now))
+
+
+async def was_fetched(token: str, *, session: AsyncSession) -> bool:
+    """Whether anyone has read the file's link yet."""
+    found = (await session.exec(select(SharedFile.fetched_at).where(
+        SharedFile.token_hash == hash_token(token)))).first()
+    return found is not None
+
+
 async def purge_expired(now: datetime, *, session: AsyncSession) -> int:
     """Delete expired files; how many went."""
     result = await session.exec(sa.delete(SharedFile).where(

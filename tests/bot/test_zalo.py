@@ -19,11 +19,12 @@ from storage.models import (
     Item,
     Outbox,
     ProcessedUpdate,
+    SharedFile,
     StatusChange,
 )
 from storage.outbox import NewMessage, enqueue
 from tests.bot.conftest import SECRETARIAT_CHAT, World, running_world
-from tests.bot.drivers import tiny_png
+from tests.bot.drivers import Person, tiny_png
 from tests.bot.test_e2e import HEALTH_CHAT, item_code, link
 
 WORKBOOK = b"PK\x03\x04 bang tong hop"
@@ -290,3 +291,45 @@ async def test_typing_shows_while_a_long_answer_is_prepared(zalo_world: World):
     secretariat.say("/tongquan")
     await secretariat.next(after=last)
     assert world.zalo.sandbox.chat_actions == [(secretariat.chat_id, "typing")]
+
+
+async def _chart_timing_out(world: World, *, executed: bool) -> Person:
+    """The secretariat, and a chart whose sendPhoto times out (once), drained once."""
+    secretariat = await link(world, SECRETARIAT_CHAT, "Văn phòng BCĐ", None, "secretariat")
+    world.zalo.messenger.client.photo_timeout = 0.5
+    world.zalo.sandbox.faults.time_out_next("sendPhoto", hold_seconds=2, executed=executed)
+    async with transaction(world.sessions) as session:
+        await enqueue(NewMessage(key="digest:chart", kind="digest", channel="zalo",
+                                 chat_id=secretariat.chat_id, text="Biểu đồ tiến độ",
+                                 attachment_name="bieu-do.png", attachment=tiny_png()),
+                      world.clock.now(), session=session)
+    await world.drain()
+    return secretariat
+
+
+async def _outbox_row(world: World) -> Outbox:
+    async with world.sessions() as session:
+        return (await session.exec(select(Outbox).where(Outbox.key == "digest:chart"))).one()
+
+
+async def test_a_photo_that_timed_out_after_zalo_fetched_it_is_not_sent_again(
+        zalo_world: World):
+    secretariat = await _chart_timing_out(zalo_world, executed=True)
+    zalo_world.clock.advance(3600)
+    await zalo_world.drain()
+    photos = [m for m in secretariat.messages() if m.file is not None]
+    assert len(photos) == 1  # Zalo fetched the link, so it had the photo: no second copy
+    assert (await _outbox_row(zalo_world)).status == "sent"
+
+
+async def test_a_photo_that_timed_out_before_zalo_fetched_it_goes_again_by_the_same_link(
+        zalo_world: World):
+    secretariat = await _chart_timing_out(zalo_world, executed=False)  # never took effect
+    assert (await _outbox_row(zalo_world)).status == "queued"
+    zalo_world.clock.advance(3600)
+    await zalo_world.drain()
+    assert (await _outbox_row(zalo_world)).status == "sent"
+    assert len([m for m in secretariat.messages() if m.file is not None]) == 1
+    async with zalo_world.sessions() as session:
+        # Published once, not once a try: the retry sent the same link.
+        assert len((await session.exec(select(SharedFile))).all()) == 1

@@ -1,10 +1,10 @@
-"""evidence files kept by dondoc (Zalo's photo links may expire)
+"""evidence files kept by dondoc (Zalo's photo links may expire); when a shared file was read
 
 Revision ID: 0015
 Revises: 0008
 Create Date: 2026-12-06 14:30:00
 
-A new table only: no table with 0008's triggers is rebuilt.
+A new table and a column of shared_file: no table with 0008's triggers is rebuilt.
 """
 
 from collections.abc import Sequence
@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
+import storage.models
 
 revision: str = '0015'
 down_revision: str | None = '0008'
@@ -30,7 +32,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence_file')),
     sa.UniqueConstraint('evidence_id', name=op.f('uq_evidence_file_evidence_id'))
     )
+    with op.batch_alter_table('shared_file', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('fetched_at', storage.models.UTCDateTime(timezone=True),
+                                      nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('shared_file', schema=None) as batch_op:
+        batch_op.drop_column('fetched_at')
     op.drop_table('evidence_file')

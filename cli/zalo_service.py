@@ -17,8 +17,9 @@ from bot.conversation import Conversation
 from bot.file_links import FileShelf
 from bot.messenger import DeliveryError
 from bot.zalo_app import ZaloBot
-from bot.zalo_client import ZaloClient
+from bot.zalo_client import BadToken, ZaloClient
 from bot.zalo_messenger import CHANNEL, ZaloMessenger
+from cli.invites import CommandError
 from config import Settings
 from scheduler.limits import SendLimiter
 
@@ -67,7 +68,11 @@ class ZaloChannel:
 
     async def start(self, use_webhook: bool, on_failure: Callable[[], None]) -> str:
         """Check the token, then poll or register the webhook; the bot's account name."""
-        name = await self.bot.identify()
+        try:
+            name = await self.bot.identify()
+        except BadToken:
+            raise CommandError("Zalo không chấp nhận token của bot (lỗi 401): kiểm tra "
+                               "DONDOC_ZALO_TOKEN (token nhận từ Zalo Bot Manager).") from None
         if use_webhook:
             assert self.settings.zalo_webhook_url and self.settings.zalo_webhook_secret
             await self.client.set_webhook(self.settings.zalo_webhook_url,

@@ -7,6 +7,7 @@ import socket
 
 import pytest
 
+from cli.invites import CommandError
 from cli.service import serve
 from config import Settings
 from sandbox import running_sandbox, running_zalo_sandbox
@@ -52,3 +53,15 @@ async def test_both_channels_run_in_one_process(tmp_path, webhook):
     assert on_zalo.text.startswith("Mã mời không đúng")
     polls = sum(1 for call in zalo.calls if call.method == "getUpdates")
     assert (zalo.state.webhook.delivered_count, polls > 0) == ((1, False) if webhook else (0, True))
+
+
+async def test_a_refused_zalo_token_stops_start_up_with_a_sentence(tmp_path):
+    async with running_zalo_sandbox(rate_limits=None, fail_on_rejections=False) as zalo:
+        settings = Settings(
+            database_url=f"sqlite:///{tmp_path / 'dondoc.db'}", telegram_token=None,
+            zalo_token="999:wrong", zalo_base_url=zalo.base_url, zalo_poll_seconds=1,
+            _env_file=None)
+        with pytest.raises(CommandError, match="DONDOC_ZALO_TOKEN"):
+            await asyncio.wait_for(serve(settings, False, asyncio.Event()), 30)
+    # The sandbox answered in HTTP 200, as live Zalo does: the envelope decided.
+    assert [(c.http_status, c.error_code) for c in zalo.calls] == [(200, 401)]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.choices import ChoiceBook
 from bot.file_links import FileShelf, PublishedFile
-from bot.messenger import Buttons, Rejected, Sent
+from bot.messenger import Buttons, RateLimited, Rejected, Sent, TransientFailure
 from bot.zalo_client import ZALO_TEXT_LIMIT, SentMessage, TimedOut, ZaloClient
 from domain.reminder_text import split_message
 
@@ -97,21 +97,23 @@ class ZaloMessenger:
         """
         if self.files is None:
             raise Rejected(NO_FILES)
+        now = self.files.now()
+        for stale in [k for k, p in self._unsent.items() if p.expires_at <= now]:
+            del self._unsent[stale]
         key = (chat_id, filename, hashlib.sha256(data).hexdigest())
-        published = self._unsent.get(key)
-        if published is None or published.expires_at <= self.files.now():
-            published = await self.files.publish(filename, data)
+        published = self._unsent.pop(key, None) or await self.files.publish(filename, data)
         try:
             sent = await self._paced(chat_id, caption, photo=published.url)
         except TimedOut:
             if await self.files.fetched(published):
-                self._unsent.pop(key, None)
                 log.warning("zalo sendPhoto to %s timed out after Zalo read the photo: "
                             "counted as sent", chat_id)
                 return Sent("")
             self._unsent[key] = published
             raise
-        self._unsent.pop(key, None)
+        except (TransientFailure, RateLimited):
+            self._unsent[key] = published  # tried again later: by the same link
+            raise
         return Sent(sent.message_id)
 
     async def send_document(self, chat_id: str, filename: str, data: bytes,

@@ -44,6 +44,7 @@ COMMANDS = (
     ("coquan", "Nhiệm vụ của một cơ quan (Cơ quan thường trực)"),
     ("moi", "Tạo mã mời (Cơ quan thường trực)"),
     ("duyet", "Đề nghị gia hạn chờ duyệt (Cơ quan thường trực)"),
+    ("minhchung", "Minh chứng của một nhiệm vụ: /minhchung <mã> (Cơ quan thường trực)"),
 )
 
 

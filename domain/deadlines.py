@@ -91,7 +91,8 @@ _CENTRAL_SCHEDULE = re.compile(
 # Due once something else happens: "sau khi Bộ ban hành hướng dẫn", "khi Đề án được duyệt",
 # "30 ngày kể từ khi có quyết định", "chờ hướng dẫn của Bộ".
 _AFTER_EVENT = re.compile(
-    r"(?:ngay |ngay sau |sau |chi sau |ngay sau |chi )?khi \S.*"
+    # "khi nào" asks when: a question, not a condition.
+    r"(?:ngay |ngay sau |sau |chi sau |chi )?khi (?!nao\b)\S.*"
     # "trong" is filler, already gone: "(trong) vòng 30 ngày kể từ khi …"
     r"|(?:vong |thoi gian |thoi han )?(?:\d{1,3}|mot|hai|ba) (?:ngay|tuan|thang)"
     r"(?: lam viec)? (?:sau khi|ke tu (?:khi|ngay)|sau|tinh tu) \S.*"
@@ -349,3 +350,9 @@ _PERIOD_RULES: tuple[_Rule, ...] = (
     _rule_period,
     _rule_year,
 )
+
+
+def follows_central_schedule(raw: str) -> bool:
+    """True for "Theo tiến độ TW"-like cells: dependent on the centre's schedule, not an event."""
+    core = _strip_filler(_key(raw))[0]
+    return len(core) <= MAX_DEADLINE_CHARS and _CENTRAL_SCHEDULE.fullmatch(core) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 
+from domain.deadlines import follows_central_schedule
 from domain.reminder_steps import (
     FOLLOW_UP,
     AssignmentState,
@@ -53,7 +54,7 @@ def describe_timing(item: DueReminder) -> str:
         wording = f"hạn {format_date(due)}, {days_phrase(item.days_left)}"
     elif state.deadline.kind == "recurring":
         wording = "định kỳ: cập nhật tiến độ"
-    elif state.deadline.kind == "dependent":
+    elif state.deadline.kind == "dependent" and follows_central_schedule(state.deadline.raw):
         wording = "theo tiến độ của Trung ương: đề nghị cập nhật tiến độ"
     else:
         wording = f"thời hạn “{tidy(state.deadline.raw)}”: đề nghị cập nhật tiến độ"

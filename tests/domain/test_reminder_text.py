@@ -78,8 +78,15 @@ def test_dates_read_dd_mm_yyyy(due, expected):
             "định kỳ: cập nhật tiến độ",
         ),
         (
-            item(due=None, deadline_kind="dependent", kind="checkin_dependent"),
+            item(due=None, deadline_kind="dependent", kind="checkin_dependent",
+                 raw="Theo tiến độ TW"),
             "theo tiến độ của Trung ương: đề nghị cập nhật tiến độ",
+        ),
+        (
+            # Waiting for an event, not for the centre: its own words, nothing untrue.
+            item(due=None, deadline_kind="dependent", kind="checkin_dependent",
+                 raw="Sau khi Bộ ban hành hướng dẫn"),
+            "thời hạn “Sau khi Bộ ban hành hướng dẫn”: đề nghị cập nhật tiến độ",
         ),
         (
             item(due=None, deadline_kind="unknown", raw="Sau khi  có hướng dẫn"),

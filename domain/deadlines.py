@@ -57,7 +57,7 @@ _ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # "cuối" is filler because every period already resolves to its last day.
 # "Từ nay đến hết quý I/2026": an open start says nothing more than "by".
 _FILLER = re.compile(
-    r"(?:hoan thanh|thuc hien|xong|den|toi|het|trong|vao|cham nhat|cuoi"
+    r"(?:hoan thanh|thuc hien|xong|den|toi|het|trong|vao|cham nhat|cuoi|han chot"
     r"|(?:ke |ngay )?tu (?:nay|bay gio))(?: |$)",
     re.ASCII,
 )
@@ -126,12 +126,15 @@ def _key(text: str) -> str:
     return strip_diacritics(fold(text)).rstrip(_TRAILING_PUNCTUATION)
 
 
-def _parse_key(key: str, default_year: int, depth: int) -> Deadline | None:
+def _parse_key(key: str, default_year: int, depth: int, compound: bool = True
+               ) -> Deadline | None:
+    """The deadline a key says; `compound` False for a part of a split cell, which is not
+    split again (so a cell costs at most _MAX_SPLITS simple parses per kind of split)."""
     if depth > _MAX_NESTING:
         return None
     assessment = _ASSESSMENT.fullmatch(key)
     if assessment:
-        return _parse_key(_key(assessment.group(1)), default_year, depth + 1)
+        return _parse_key(_key(assessment.group(1)), default_year, depth + 1, compound)
     key = _without_status_note(key)
     core, had_filler, before = _strip_filler(key)
     if _AFTER_EVENT.fullmatch(core) or _CENTRAL_SCHEDULE.fullmatch(core):
@@ -144,9 +147,11 @@ def _parse_key(key: str, default_year: int, depth: int) -> Deadline | None:
     recurrence = read_recurrence(core if not before else key)
     if recurrence is not None:
         return Deadline(raw="", kind="recurring", every=recurrence[0], on=recurrence[1])
-    found = _date_then_recurring(key, default_year, depth)
-    if found is None and not before:
-        found = _range_end(core, default_year, depth)
+    found = None
+    if compound:
+        found = _date_then_recurring(key, default_year, depth)
+        if found is None and not before:
+            found = _range_end(core, default_year, depth)
     if found is None and had_filler and not before and _BARE_YEAR.fullmatch(core):
         # "Trong năm", "Cuối năm": the year being spoken of is the document's year.
         found = _due(_year_end(None, default_year))
@@ -164,7 +169,7 @@ def _without_status_note(key: str) -> str:
 def _date_then_recurring(key: str, default_year: int, depth: int) -> Deadline | None:
     """ "Quý IV/2025 và hằng năm": the first due date, then the cadence."""
     for split in _splits(_AND_THEN, key):
-        first = _parse_key(key[: split.start()], default_year, depth + 1)
+        first = _parse_key(key[: split.start()], default_year, depth + 1, False)
         if first is None or first.kind != "date" or first.every is not None:
             continue
         then = read_recurrence(key[split.end() :]) or _only(read_plain_cadence(key[split.end():]))
@@ -184,13 +189,13 @@ def _range_end(core: str, default_year: int, depth: int) -> Deadline | None:
         core = core[start_word.end() :]
     for split in _splits(_RANGE_SEPARATOR, core):
         first_text, last_text = core[: split.start()], core[split.end() :]
-        last = _dated(_parse_key(last_text, default_year, depth + 1))
+        last = _dated(_parse_key(last_text, default_year, depth + 1, False))
         unit = _UNIT_PREFIX.match(first_text)
         if last is None and unit is not None:
-            last = _dated(_parse_key(unit.group(1) + last_text, default_year, depth + 1))
+            last = _dated(_parse_key(unit.group(1) + last_text, default_year, depth + 1, False))
         if last is None or last.due is None:
             continue
-        first = _dated(_parse_key(first_text, last.due.year, depth + 1))
+        first = _dated(_parse_key(first_text, last.due.year, depth + 1, False))
         if first is not None and first.due is not None and first.due <= last.due:
             return last
     return None

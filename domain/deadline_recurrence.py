@@ -90,6 +90,8 @@ def read_recurrence(key: str) -> tuple[Every, PeriodDay | None] | None:
     found = _CADENCE.search(key)
     if found is None:
         # "chậm nhất ngày 10 tháng cuối quý": the quarter is the period, though unsaid.
+        if "quy" not in key:
+            return None
         rest = _rest(key)
         day = _DAY_OF_QUARTER.fullmatch(rest)
         return ("quarterly", _quarter_day(day)) if day is not None and day.group(1) else None

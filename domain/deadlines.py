@@ -112,6 +112,8 @@ _STATUS_NOTE = re.compile(
     r"|trien khai|dung han|trong han|den han|dat)(?: (?:tien do|han|so voi ke hoach))? ?[)\]]",
     re.ASCII,
 )
+# Every date, period or cadence the rules read has a digit or one of these words (a quick no).
+_HINT = re.compile(r"\d|tuan|thang|quy|nam|thuong xuyen|lan", re.ASCII)
 _RANGE_START = re.compile(r"(?:giai doan |tu )", re.ASCII)
 _RANGE_SEPARATOR = re.compile(r" ?[-–—] ?| (?:den|toi)(?: het| cuoi)? ", re.ASCII)
 # Where a range's end leaves its unit to the start: "Quý III-IV", "tháng 11-12/2025".
@@ -139,6 +141,8 @@ def _parse_key(key: str, default_year: int, depth: int, compound: bool = True
     core, had_filler, before = _strip_filler(key)
     if _AFTER_EVENT.fullmatch(core) or _CENTRAL_SCHEDULE.fullmatch(core):
         return Deadline(raw="", kind="dependent")
+    if _HINT.search(core) is None:
+        return None  # no number and no period word: no rule below can read it
     rules = _DAY_RULES if before else _DAY_RULES + _PERIOD_RULES
     for rule in rules:
         found = rule(core, default_year)

@@ -1,5 +1,6 @@
 """`dondoc thoihan`: the command-line twin of /thoihan, on a SQLite file."""
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def test_sets_a_deadline_audited_with_the_login(database):
     assert stored == ("recurring", "quarterly", "m3d15")
     assert audit == [("Chánh Văn phòng", "cli", "hằng quý, trước ngày 15 tháng cuối quý",
                       "Theo tiến độ TW")]
+    exported = json.loads(runner.invoke(app, ["export", "--format", "json"]).stdout)
+    assert next(item["deadline"] for item in exported if item["code"] == code) == {
+        "raw": "hằng quý, trước ngày 15 tháng cuối quý", "kind": "recurring", "due": None,
+        "every": "quarterly", "period_day": "m3d15"}
     default = runner.invoke(app, ["thoihan", code, "30/11/2025"])
     assert default.exit_code == 0, default.output
     with sqlite3.connect(database) as connection:

@@ -3,6 +3,8 @@ the issue names has rows, and random text never breaks the parser."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -60,3 +62,11 @@ def test_a_hundred_kilobytes_of_any_text_returns(unit: str, prefix: str) -> None
     text = prefix + unit * (100_000 // len(unit))
     result = parse_deadline(text, YEAR)
     assert result.raw == text and result.kind in {"unknown", "date", "recurring", "dependent"}
+
+
+@pytest.mark.parametrize(("kind", "text", "want"), [row for row in ROWS if len(row[1]) < 200],
+                         ids=[f"{k}:{t[:40]}" for k, t, _ in ROWS if len(t) < 200])
+def test_decomposed_capitals_and_odd_spaces_read_the_same(kind: str, text: str,
+                                                          want: str) -> None:
+    messy = "\u00a0" + unicodedata.normalize("NFD", text.upper()).replace(" ", " \u202f\t") + " "
+    assert label(parse_deadline(messy, YEAR)) == want

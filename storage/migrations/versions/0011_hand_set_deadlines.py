@@ -1,4 +1,4 @@
-"""deadlines set by hand and recurring days: item.period_day, item.appendix_deadline, deadline_change
+"""hand-set deadlines, recurring days: item.period_day, item.appendix_deadline, deadline_change
 
 Revision ID: 0011
 Revises: 0008

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
 
 from domain.appendix import AppendixItem
-from domain.deadlines import parse_deadline
+from domain.deadlines import Deadline, PeriodDay, parse_deadline
 from domain.import_report import render_import_summary
 from storage.db import transaction
 from storage.deadlines import (
@@ -22,6 +23,7 @@ from storage.deadlines import (
 )
 from storage.importer import import_appendix, import_items, read_appendix
 from storage.models import Assignment, DeadlineChange, Item
+from storage.reminder_inputs import load_reminder_inputs
 from tests.conftest import EXAMPLE_APPENDIX
 
 NOW = datetime(2025, 9, 22, 1, 0, tzinfo=UTC)
@@ -97,6 +99,20 @@ async def test_a_recurring_deadline_keeps_its_day_of_the_period(sessions):
         "recurring", None, "monthly", "d25")
     assert (row.old_due, row.new_every, row.new_period_day) == (
         date(2025, 12, 31), "monthly", "d25")
+
+
+async def test_the_scan_reads_the_day_of_the_period_for_its_reminder_text(sessions):
+    await imported(sessions)
+    item = await item_of(sessions, "Quý IV")
+    async with transaction(sessions) as session:
+        await set_deadline(item.code, "trước ngày 25 hằng tháng", LATER, 2025, session=session,
+                           by="x", via="cli")
+    async with sessions() as session:
+        inputs = await load_reminder_inputs(ZoneInfo("Asia/Ho_Chi_Minh"), session=session)
+    states = [state for state in inputs.states if state.item_code == item.code]
+    assert states and all(state.deadline == Deadline("trước ngày 25 hằng tháng", "recurring",
+                                                     every="monthly", on=PeriodDay(day=25))
+                          for state in states)
 
 
 async def test_a_yearless_day_takes_the_year_of_the_assigning_document(sessions):

@@ -101,12 +101,19 @@ async def test_a_recurring_deadline_keeps_its_day_of_the_period(sessions):
         date(2025, 12, 31), "monthly", "d25")
 
 
-async def test_the_scan_reads_the_day_of_the_period_for_its_reminder_text(sessions):
+async def set_on_a_quarter_item(sessions, text: str, fallback_year: int = 2025) -> Item:
+    """Import the example, give its first "Quý IV" item `text` from the command line."""
     await imported(sessions)
     item = await item_of(sessions, "Quý IV")
     async with transaction(sessions) as session:
-        await set_deadline(item.code, "trước ngày 25 hằng tháng", LATER, 2025, session=session,
-                           by="x", via="cli")
+        await set_deadline(item.code, text, LATER, fallback_year, session=session, by="x",
+                           via="cli")
+    async with sessions() as session:
+        return await session.get(Item, item.id)
+
+
+async def test_the_scan_reads_the_day_of_the_period_for_its_reminder_text(sessions):
+    item = await set_on_a_quarter_item(sessions, "trước ngày 25 hằng tháng")
     async with sessions() as session:
         inputs = await load_reminder_inputs(ZoneInfo("Asia/Ho_Chi_Minh"), session=session)
     states = [state for state in inputs.states if state.item_code == item.code]
@@ -116,12 +123,7 @@ async def test_the_scan_reads_the_day_of_the_period_for_its_reminder_text(sessio
 
 
 async def test_a_yearless_day_takes_the_year_of_the_assigning_document(sessions):
-    await imported(sessions)
-    item = await item_of(sessions, "Quý IV")
-    async with transaction(sessions) as session:
-        await set_deadline(item.code, "chậm nhất 15/02", LATER, 2031, session=session,
-                           by="x", via="cli")
-        stored = await session.get(Item, item.id)
+    stored = await set_on_a_quarter_item(sessions, "chậm nhất 15/02", fallback_year=2031)
     assert stored.due == date(2025, 2, 15)  # Kế hoạch 331-KH/TU is of 2025
 
 

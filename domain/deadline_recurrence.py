@@ -92,17 +92,20 @@ def read_recurrence(key: str) -> tuple[Every, PeriodDay | None] | None:
         # "chậm nhất ngày 10 tháng cuối quý": the quarter is the period, though unsaid.
         if "quy" not in key:
             return None
-        rest = _rest(key)
+        rest, _ = _rest(key)
         day = _DAY_OF_QUARTER.fullmatch(rest)
         return ("quarterly", _quarter_day(day)) if day is not None and day.group(1) else None
     every = _cadence_of(found)
     if every is None or found.group("then"):
         return None
-    rest = _rest(key[: found.start()] + " " + key[found.end() :])
+    rest, before = _rest(key[: found.start()] + " " + key[found.end() :])
     if not rest:
         return every, None
     on = _period_day(rest, every)
-    return None if on is None else (every, on)
+    if on is None or (before and on.day is None and on.weekday is None):
+        # "trước tháng 12 hằng năm": by 30/11 or by 31/12? Not guessed, as for one year.
+        return None
+    return every, on
 
 
 def _cadence_of(found: re.Match[str]) -> Every | None:
@@ -125,13 +128,16 @@ def _cadence_of(found: re.Match[str]) -> Every | None:
     return _COUNTED_CADENCES.get((int(units or 1), unit))
 
 
-def _rest(text: str) -> str:
-    """What is left around a cadence: separators gone, "by"/"report" words dropped."""
+def _rest(text: str) -> tuple[str, bool]:
+    """What is left around a cadence, separators gone and "by"/"report" words dropped; and
+    whether "trước" was among them."""
     rest = _SPACES.sub(" ", _SEPARATORS.sub(" ", text)).strip()
+    before = False
     while True:
         word = _AROUND.match(rest)
         if word is None:
-            return rest
+            return rest, before
+        before = before or word.group(0).strip() == "truoc"
         rest = rest[word.end() :]
 
 

@@ -83,11 +83,11 @@ _DAY_NUMERIC = re.compile(
 )
 _DAY_SPELLED = re.compile(r"(?:ngay )?(\d{1,2}) thang (\d{1,2})(?: nam (\d{4}))?", re.ASCII)
 _DAY_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-_CENTRAL_SCHEDULE = re.compile(
-    r"theo (?:tien do|lo trinh|huong dan|chi dao|ke hoach|yeu cau)(?: chung)?"
-    r" (?:cua )?(?:tw|tu|t\.u|trung uong|chinh phu|(?:cac )?bo(?: nganh)?(?: .*)?)",
-    re.ASCII,
-)
+_SCHEDULE_OF = (r"theo (?:tien do|lo trinh|huong dan|chi dao|ke hoach|yeu cau)(?: chung)?"
+                r" (?:cua )?")
+_CENTRAL_SCHEDULE = re.compile(_SCHEDULE_OF + r"(?:tw|tu|t\.u|trung uong|chinh phu)", re.ASCII)
+# A ministry's schedule: dependent too, but not "the centre's" when a reminder says whose.
+_MINISTRY_SCHEDULE = re.compile(_SCHEDULE_OF + r"(?:cac )?bo(?: nganh)?(?: .*)?", re.ASCII)
 # Due once something else happens: "sau khi Bộ ban hành hướng dẫn", "khi Đề án được duyệt",
 # "30 ngày kể từ khi có quyết định", "chờ hướng dẫn của Bộ".
 _AFTER_EVENT = re.compile(
@@ -100,6 +100,7 @@ _AFTER_EVENT = re.compile(
     r"|trung uong|chinh phu|ket qua|tien do)\b.*",
     re.ASCII,
 )
+_DEPENDENT = (_AFTER_EVENT, _CENTRAL_SCHEDULE, _MINISTRY_SCHEDULE)
 _ASSESSMENT = re.compile(
     r"(?:(?:qua han|trong han|dung han|chua den han|dang thuc hien|chua thuc hien) ?)?"
     r"\((?:thoi gian hoan thanh|thoi han(?: hoan thanh)?|han(?: hoan thanh)?) ?: ?(.+)\)",
@@ -139,7 +140,7 @@ def _parse_key(key: str, default_year: int, depth: int, compound: bool = True
         return _parse_key(_key(assessment.group(1)), default_year, depth + 1, compound)
     key = _without_status_note(key)
     core, had_filler, before = _strip_filler(key)
-    if _AFTER_EVENT.fullmatch(core) or _CENTRAL_SCHEDULE.fullmatch(core):
+    if any(pattern.fullmatch(core) for pattern in _DEPENDENT):
         return Deadline(raw="", kind="dependent")
     if _HINT.search(core) is None:
         return None  # no number and no period word: no rule below can read it

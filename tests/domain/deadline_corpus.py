@@ -270,6 +270,7 @@ CORPUS: dict[str, list[tuple[str, str]]] = {
         ("Quá hạn (Thời gian hoàn thành: sớm)", "unknown"),
         ("Hằng quý, ngày 15", "unknown"),  # which month of the quarter? not guessed
         ("Trước ngày 30/2 hằng năm", "unknown"),
+        ("trước tháng 12 hằng năm", "unknown"),  # by 30/11 or by 31/12? not guessed
         ("Quý IV/2025 và hằng", "unknown"),
         ("...", "unknown"),
         ("Tháng 9/2025 " + "." * 30_000 + " x", "unknown"),

@@ -100,6 +100,11 @@ def test_dates_read_dd_mm_yyyy(due, expected):
             "theo tiến độ của Trung ương: đề nghị cập nhật tiến độ",
         ),
         (
+            item(due=None, deadline_kind="dependent", kind="checkin_dependent",
+                 raw="Theo hướng dẫn của Bộ Khoa học và Công nghệ"),
+            "thời hạn “Theo hướng dẫn của Bộ Khoa học và Công nghệ”: đề nghị cập nhật tiến độ",
+        ),
+        (
             # Waiting for an event, not for the centre: its own words, nothing untrue.
             item(due=None, deadline_kind="dependent", kind="checkin_dependent",
                  raw="Sau khi Bộ ban hành hướng dẫn"),

@@ -14,8 +14,10 @@ from tests.bot.test_e2e import link
 
 async def first_task(world: World) -> Item:
     async with world.sessions() as session:
-        return (await session.exec(select(Item).where(col(Item.kind) == "task")
-                                   .order_by(col(Item.id)))).first()
+        found = (await session.exec(select(Item).where(col(Item.kind) == "task")
+                                    .order_by(col(Item.id)))).first()
+    assert found is not None
+    return found
 
 
 async def test_the_secretariat_sets_a_deadline_in_chat(world: World):

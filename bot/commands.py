@@ -19,7 +19,9 @@ from domain.digest_text import render_digest
 from domain.import_report import render_import_summary
 from domain.permissions import may_administer
 from domain.replies import find_item_codes
+from storage import deadlines
 from storage.chat import AssignmentCard, cards
+from storage.deadlines import split_code
 from storage.digest import load_digest_inputs
 from storage.importer import ImportFailed, import_appendix
 from storage.invites import create_invite
@@ -35,7 +37,7 @@ async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoin
     common = {"nhiemvu": _my_items, "capnhat": _update_one, "huongdan": _help, "help": _help,
               "lienket": link_code, "kenh": choose_channel}
     admin = {"tongquan": _overview, "quahan": _overdue, "coquan": _agency, "moi": _invite,
-             "duyet": _pending, "minhchung": send_evidence}
+             "duyet": _pending, "minhchung": send_evidence, "thoihan": _set_deadline}
     if command in common:
         return await common[command](config, turn)
     if command in admin:
@@ -140,6 +142,22 @@ async def _pending(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
                                                            request.id or 0, "n")))),)
         turn.say(text, buttons)
     return turn.replies
+
+
+async def _set_deadline(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
+    parts = split_code(turn.incoming.args)
+    if parts is None:
+        return turn.say(deadlines.USAGE)
+    try:
+        changed = await deadlines.set_deadline(
+            *parts, turn.now, config.fallback_year(turn.today), session=turn.session,
+            by=turn.person.name or f"person {turn.person.id}", via="chat",
+            person_id=turn.person.id)
+    except deadlines.DeadlineRefused as refused:
+        return turn.say(str(refused))
+    log.info("person %s set the deadline of %s to %r", turn.person.id, changed.code,
+             changed.after.raw)
+    return turn.say(changed.confirmation())
 
 
 async def import_upload(config: ConversationConfig, turn: Turn, file: FileRef) -> list[Outgoing]:

@@ -79,7 +79,8 @@ def help_text(role: str) -> str:
         lines.append("Cơ quan thường trực: /tongquan – số liệu tổng hợp · /quahan – nhiệm vụ quá "
                      "hạn · /coquan <tên> – một cơ quan · /moi <cơ quan> [lanhdao] – tạo mã mời · "
                      "/duyet – đề nghị gia hạn chờ duyệt · /minhchung <mã> – xem và nhận tệp "
-                     "minh chứng · gửi tệp .docx/.xlsx để nhập phụ lục.")
+                     "minh chứng · /thoihan <mã> <thời hạn> – đặt thời hạn "
+                     "(vd: /thoihan NV12 30/11/2025) · gửi tệp .docx/.xlsx để nhập phụ lục.")
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.database import open_database
+from cli.deadlines import set_deadline_command
 from cli.demo import demo_command
 from cli.digest import digest_command
 from cli.invites import CommandError, print_invite
@@ -24,6 +25,7 @@ from config import Settings, SettingsError, load_settings
 from domain.import_report import render_import_summary
 from storage.agencies import RegistryError, import_registry, read_registry
 from storage.db import transaction
+from storage.deadlines import DeadlineRefused
 from storage.export import EXPORTERS
 from storage.importer import ImportFailed, import_appendix
 from storage.migrate import SchemaOutdated, upgrade
@@ -57,7 +59,7 @@ def run(coroutine: Coroutine[Any, Any, None]) -> None:
     """Run a command's coroutine, turning our known errors into one-line messages."""
     try:
         asyncio.run(coroutine)
-    except (ImportFailed, RegistryError, CommandError) as exc:
+    except (ImportFailed, RegistryError, CommandError, DeadlineRefused) as exc:
         raise fail(f"Lỗi: {exc}") from None
     except SchemaOutdated as exc:
         raise fail(f"Error: {exc}") from None
@@ -135,6 +137,22 @@ def tasks_command(
                           ", ".join(sorted({a.status for a in item.assignments})))
         console.print(table)
         console.print(f"{len(items)} mục.", markup=False)
+
+    run(go())
+
+
+@app.command("thoihan")
+def deadline_command(
+    code: Annotated[str, typer.Argument(help="Item code, e.g. NV12")],
+    text: Annotated[list[str], typer.Argument(help='Deadline as written, e.g. 30/11/2025')],
+    by: Annotated[str | None, typer.Option(help="Who sets it (default: cli:<login>)")] = None,
+) -> None:
+    """Set an item's deadline by hand (audited), as /thoihan does in chat."""
+    settings = settings_or_exit()
+
+    async def go() -> None:
+        changed = await set_deadline_command(settings, code, " ".join(text), by)
+        print(changed.confirmation())
 
     run(go())
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.text import tidy
+
+_SHOWN_CHARS = 80
+
 
 @dataclass(frozen=True)
 class UnknownDeadline:
@@ -13,6 +17,7 @@ class UnknownDeadline:
     number: str
     section: str
     raw: str
+    reason: str | None = None
 
 
 @dataclass
@@ -62,10 +67,18 @@ def render_import_summary(report: ImportReport) -> str:
     if report.unknown_deadlines:
         lines.append("Cần sửa thời hạn:")
         lines.extend(
-            f"  {u.code} (STT {u.number}{', ' + u.section if u.section else ''}): “{u.raw}”"
+            f"  {u.code} (STT {u.number}{', ' + u.section if u.section else ''}):"
+            f" “{_shown(u.raw)}”" + (f" — {u.reason}" if u.reason else "")
             for u in report.unknown_deadlines
         )
+        lines.append("  (đặt thời hạn: /thoihan MÃ THỜI_HẠN, ví dụ /thoihan NV12 30/11/2025)")
     if report.changes:
         lines.append("Thay đổi:")
         lines.extend(f"  {change}" for change in report.changes)
     return "\n".join(lines)
+
+
+def _shown(raw: str) -> str:
+    """A cell as quoted in the summary: one line, and a pasted page cut short."""
+    text = tidy(raw)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"

@@ -31,7 +31,7 @@ from domain.reminder_steps import (
 _ONE_DAY = timedelta(days=1)
 # A period is never longer than this many days: adding it to a period's start lands in the next.
 _LONGEST_PERIOD: dict[Every, int] = {"weekly": 7, "biweekly": 14, "monthly": 31,
-                                     "quarterly": 92, "yearly": 366}
+                                     "quarterly": 92, "half_yearly": 184, "yearly": 366}
 # Beyond this, something is odd (an update dated years ahead): look again tomorrow instead.
 _MAX_PERIODS = 400
 _MAX_SEARCH_DAYS = 3660

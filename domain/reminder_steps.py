@@ -170,6 +170,8 @@ def period_start(day: date, every: Every, fortnight_epoch: date) -> date:
         return day.replace(day=1)
     if every == "quarterly":
         return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    if every == "half_yearly":
+        return date(day.year, 1 if day.month <= 6 else 7, 1)
     return date(day.year, 1, 1)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 
+from domain.deadline_text import describe_cadence
+from domain.deadlines import follows_central_schedule
 from domain.reminder_steps import (
     FOLLOW_UP,
     AssignmentState,
@@ -51,9 +53,13 @@ def describe_timing(item: DueReminder) -> str:
             wording += f", hạn {format_date(due)}"
     elif state.deadline.kind == "date" and due is not None and item.days_left is not None:
         wording = f"hạn {format_date(due)}, {days_phrase(item.days_left)}"
+    elif state.deadline.kind == "recurring" and state.deadline.every and state.deadline.on:
+        # The day the report is due in each period: "định kỳ hằng tháng, ngày 25".
+        cadence = describe_cadence(state.deadline.every, state.deadline.on)
+        wording = f"định kỳ {cadence}: cập nhật tiến độ"
     elif state.deadline.kind == "recurring":
         wording = "định kỳ: cập nhật tiến độ"
-    elif state.deadline.kind == "dependent":
+    elif state.deadline.kind == "dependent" and follows_central_schedule(state.deadline.raw):
         wording = "theo tiến độ của Trung ương: đề nghị cập nhật tiến độ"
     else:
         wording = f"thời hạn “{tidy(state.deadline.raw)}”: đề nghị cập nhật tiến độ"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -42,6 +42,7 @@ class _Fields:
     deadline_kind: str
     due: date | None
     every: str | None
+    period_day: str | None
     assessment: str | None
     note: str | None
 
@@ -103,6 +104,19 @@ async def _existing_item(identity: str, text: str, document_id: int | None,
     return best
 
 
+def _keeps_hand_set_deadline(row: Item | None, parsed: AppendixItem) -> bool:
+    """True when the secretariat set this item's deadline by hand and the file still says
+    what it said then: the hand-set deadline stays."""
+    return (row is not None and row.appendix_deadline is not None
+            and row.appendix_deadline == parsed.deadline.raw)
+
+
+def _with_stored_deadline(fields: _Fields, row: Item | None) -> _Fields:
+    assert row is not None
+    return replace(fields, deadline_raw=row.deadline_raw, deadline_kind=row.deadline_kind,
+                   due=row.due, every=row.every, period_day=row.period_day)
+
+
 def _describe_change(code: str, field: str, old: object, new: object) -> str:
     label = _LABELS.get(field, field)
     if field in ("text",):
@@ -136,10 +150,14 @@ async def import_items(
             lead_agencies=[agency.name for agency in leads], support_agencies=support,
             deadline_raw=parsed.deadline.raw, deadline_kind=parsed.deadline.kind,
             due=parsed.deadline.due, every=parsed.deadline.every,
+            period_day=parsed.deadline.on.encoded() if parsed.deadline.on else None,
             assessment=parsed.assessment, note=parsed.note,
         )
         row = await _existing_item(identity, parsed.text, fields.document_id, unmatched,
                                    session=session)
+        hand_set = _keeps_hand_set_deadline(row, parsed)
+        if hand_set:
+            fields = _with_stored_deadline(fields, row)
         if row is None:
             row = Item(identity=identity, source=source, created_at=now, updated_at=now,
                        **vars(fields))
@@ -155,6 +173,8 @@ async def import_items(
                 for name in changed if name in _LABELS)
             for name in changed:
                 setattr(row, name, getattr(fields, name))
+            if not hand_set and row.appendix_deadline is not None:
+                row.appendix_deadline = None  # the file has a new deadline: it wins
             if changed:
                 row.identity, row.updated_at = identity, now
                 report.updated += 1
@@ -172,10 +192,11 @@ async def import_items(
             report.tasks += 1
         else:
             report.indicators += 1
-        if parsed.deadline.kind == "unknown":
+        if parsed.deadline.kind == "unknown" and not hand_set:
             if parsed.deadline.raw:
                 report.unknown_deadlines.append(
-                    UnknownDeadline(row.code, parsed.number, parsed.section, parsed.deadline.raw))
+                    UnknownDeadline(row.code, parsed.number, parsed.section, parsed.deadline.raw,
+                                    parsed.deadline.reason))
             else:
                 report.without_deadline += 1
     report.agencies = len(lead_names)

@@ -96,6 +96,11 @@ class Item(SQLModel, table=True):
     deadline_kind: str = Field(max_length=20)
     due: date | None = Field(default=None, index=True)
     every: str | None = Field(default=None, max_length=20)
+    # The day of the period of a recurring deadline, PeriodDay.encoded ("d25", "m3d10", "w1").
+    period_day: str | None = Field(default=None, max_length=20)
+    # The appendix's own deadline text while the secretariat's hand-set deadline replaces it:
+    # a re-import with that same text keeps the hand-set one; a new text in the file wins.
+    appendix_deadline: str | None = None
     assessment: str | None = None
     note: str | None = None
     source: str = ""
@@ -299,6 +304,28 @@ class ExtensionRequest(SQLModel, table=True):
     state: str = Field(default="pending", max_length=20, index=True)
     decided_by: int | None = Field(default=None, foreign_key="focal_person.id")
     decided_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+
+
+class DeadlineChange(SQLModel, table=True):
+    """A deadline set by hand (/thoihan, `dondoc thoihan`): who, when, from what, to what."""
+
+    __tablename__ = "deadline_change"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    at: datetime = Field(sa_column=utc_column())
+    # The secretariat's chat account, or None from the command line (`by` then names the user).
+    changed_by: int | None = Field(default=None, foreign_key="focal_person.id")
+    by: str
+    via: str = Field(max_length=20)
+    typed: str
+    old_raw: str
+    old_kind: str = Field(max_length=20)
+    old_due: date | None = None
+    old_every: str | None = Field(default=None, max_length=20)
+    new_kind: str = Field(max_length=20)
+    new_due: date | None = None
+    new_every: str | None = Field(default=None, max_length=20)
+    new_period_day: str | None = Field(default=None, max_length=20)
 
 
 class IndicatorReport(SQLModel, table=True):

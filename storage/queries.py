@@ -40,6 +40,8 @@ class ItemView:
     assessment: str | None
     note: str | None
     assignments: list[AssignmentView]
+    # The day of the period of a recurrence (PeriodDay.encoded: "d25", "m3d10"), if said.
+    period_day: str | None = None
 
     def as_json(self) -> dict[str, object]:
         """The export's JSON object for this item."""
@@ -49,7 +51,7 @@ class ItemView:
             "lead_agencies": self.lead_agencies, "support_agencies": self.support_agencies,
             "deadline": {"raw": self.deadline_raw, "kind": self.deadline_kind,
                          "due": self.due.isoformat() if self.due else None,
-                         "every": self.every},
+                         "every": self.every, "period_day": self.period_day},
             "assessment": self.assessment, "note": self.note,
             "assignments": [vars(a) for a in self.assignments],
         }
@@ -87,7 +89,7 @@ async def list_items(*, session: AsyncSession, agency_id: int | None = None) -> 
             lead_agencies=list(item.lead_agencies), support_agencies=list(item.support_agencies),
             deadline_raw=item.deadline_raw, deadline_kind=item.deadline_kind, due=item.due,
             every=item.every, assessment=item.assessment, note=item.note,
-            assignments=by_item.get(item.id or 0, []),
+            assignments=by_item.get(item.id or 0, []), period_day=item.period_day,
         )
         for item, document in rows
     ]

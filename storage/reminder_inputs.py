@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.channels import LinkedChat, one_chat_per_person
-from domain.deadlines import Deadline
+from domain.deadlines import Deadline, decode_period_day
 from domain.reminder_schedule import NextReminder
 from domain.reminders import AssignmentState, Recipient, Role, ScanScope, SentReminder
 from storage.models import FocalPerson
@@ -174,10 +174,10 @@ class _Dates(dict[Any, date]):
 
 
 async def _items(ids: set[int], session: AsyncSession) -> dict[int, tuple[Any, ...]]:
-    """Item id -> (code, kind, text, deadline wording, deadline kind, cadence)."""
+    """Item id -> (code, kind, text, deadline wording, deadline kind, cadence, period day)."""
     i = item_t
     query = sa.select(i.c.id, i.c.code, i.c.kind, i.c.text, i.c.deadline_raw, i.c.deadline_kind,
-                      i.c.every).where(among(session, i.c.id, sorted(ids)))
+                      i.c.every, i.c.period_day).where(among(session, i.c.id, sorted(ids)))
     return {row[0]: tuple(row[1:]) for row in (await session.exec(query)).all()}  # type: ignore[call-overload]
 
 
@@ -201,11 +201,11 @@ class _StateReader:
     def state(self, row: Any) -> AssignmentState:
         """One assignment's state from its row."""
         assignment_id, item_id, agency_id, due, status, last_change, last_report, final = row[:8]
-        code, kind, text, raw, deadline_kind, every = self.items[item_id]
+        code, kind, text, raw, deadline_kind, every, period_day = self.items[item_id]
         deadline = self.deadlines.get((item_id, due))
         if deadline is None:
             deadline = Deadline(raw, deadline_kind, as_date(due) if due is not None else None,
-                                every)
+                                every, decode_period_day(period_day))
             self.deadlines[(item_id, due)] = deadline
         if last_change is None or (last_report is not None and last_report > last_change):
             last_change = last_report

@@ -53,7 +53,7 @@ def test_export_json_has_every_item_with_its_deadline():
     ehr = next(i for i in items if i["text"] == "Triển khai bệnh án điện tử")
     assert ehr["number"] == "47" and ehr["kind"] == "task"
     assert ehr["deadline"] == {"raw": "Tháng 9/2025", "kind": "date", "due": "2025-09-30",
-                               "every": None}
+                               "every": None, "period_day": None}
     assert ehr["lead_agencies"] == ["Sở Y tế"]
     assert ehr["document"] == "Chương trình 01-CTr/BCĐ, ngày 10/6/2025"
 

@@ -97,6 +97,9 @@ DATES = [
     ("Quá hạn (Thời gian hoàn thành: Quý II)", date(2025, 6, 30)),
     ("Quá hạn (Thời hạn: Tháng 9/2025)", date(2025, 9, 30)),
     ("Thời hạn: Quý III", date(2025, 9, 30)),
+    # ranges end at their end
+    ("tháng 9-10", date(2025, 10, 31)),
+    ("Quý III-IV", date(2025, 12, 31)),
 ]
 
 RECURRING: list[tuple[str, Every]] = [
@@ -132,6 +135,7 @@ DEPENDENT = [
     "Theo hướng dẫn của TW",
     "theo tien do TW",
     "Theo tiến độ của TƯ",
+    "Sau khi có hướng dẫn",
 ]
 
 UNKNOWN = [
@@ -140,11 +144,9 @@ UNKNOWN = [
     "\u00a0",
     "Tháng 13",
     "Tháng 0",
-    "tháng 9-10",
     "Quý V",
     "Quý 0",
     "Quý 5",
-    "Quý III-IV",
     "32/12/2025",
     "29/2/2025",
     "31/4",
@@ -158,7 +160,6 @@ UNKNOWN = [
     "trước năm 2026",
     "Đầu năm 2026",
     "Tháng 9 hoặc tháng 10",
-    "Sau khi có hướng dẫn",
     "Theo tiến độ",
     "3 tuần/lần",
     "2 lần/tháng",
@@ -284,8 +285,8 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 def test_never_raises_keeps_raw_and_is_consistent(text: str, default_year: int) -> None:
     result = parse_deadline(text, default_year)
     assert result.raw == text
-    if result.kind == "date":
-        assert result.due is not None and result.every is None
+    if result.kind == "date":  # a first due date may then recur ("Quý IV/2025 và hằng năm")
+        assert result.due is not None
     elif result.kind == "recurring":
         assert result.every is not None and result.due is None
     else:

@@ -95,9 +95,12 @@ def _random_case(rng: random.Random) -> tuple:
         state = task(due=due.isoformat(), item_kind="indicator",
                      assessed_final=rng.random() < 0.2)
     elif shape == "date":
-        state = task(due=due.isoformat())
+        # A first due date then a recurrence ("Quý IV/2025 và hằng năm") is a date to the policy.
+        then = rng.choice([None, None, None, "yearly", "half_yearly"])
+        state = task(due=due.isoformat(), every=then)
     else:
-        every = rng.choice(["weekly", "biweekly", "monthly", "quarterly", None])
+        every = rng.choice(["weekly", "biweekly", "monthly", "quarterly", "half_yearly",
+                            "yearly", None])
         state = task(due=None, kind=shape if shape != "undated" else "undated", every=every)
     if rng.random() < 0.4:
         state = replace(state, last_update_on=after - timedelta(days=rng.randrange(0, 40)))
@@ -110,7 +113,8 @@ def _random_case(rng: random.Random) -> tuple:
             [1, 4, 7, 10, 13])), escalation_kind(rng.choice([6, 10, 12])), CHECKIN_RECURRING,
             FOLLOW_UP])
         if kind == CHECKIN_RECURRING:
-            anchor = period_start(on, rng.choice(["weekly", "biweekly", "monthly"]),
+            anchor = period_start(on, rng.choice(["weekly", "biweekly", "monthly",
+                                                  "half_yearly"]),
                                   POLICY.fortnight_epoch)
         elif kind == FOLLOW_UP:
             anchor = on - timedelta(days=rng.randrange(2, 6))

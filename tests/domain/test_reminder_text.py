@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from datetime import date
 from itertools import pairwise
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.deadlines import Deadline, DeadlineKind
+from domain.deadlines import Deadline, DeadlineKind, Every, PeriodDay
 from domain.reminder_steps import ItemKind
 from domain.reminder_text import (
     describe_timing,
@@ -30,6 +31,13 @@ LONG_TEXT = (
     "Xây dựng chương trình chuyên biệt về khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi"
     " số trên báo, truyền hình, phát thanh và mạng xã hội"
 )
+
+
+def recurring_on(raw: str, every: Every, on: PeriodDay) -> DueReminder:
+    """A check-in of a recurring item whose cell names the day of the period."""
+    plain = item(due=None, deadline_kind="recurring", kind="checkin_recurring", raw=raw)
+    deadline = Deadline(raw, "recurring", every=every, on=on)
+    return replace(plain, assignment=replace(plain.assignment, deadline=deadline))
 
 
 def item(
@@ -78,8 +86,29 @@ def test_dates_read_dd_mm_yyyy(due, expected):
             "định kỳ: cập nhật tiến độ",
         ),
         (
-            item(due=None, deadline_kind="dependent", kind="checkin_dependent"),
+            recurring_on("hằng quý, trước ngày 10 tháng cuối quý", "quarterly",
+                         PeriodDay(month=3, day=10)),
+            "định kỳ hằng quý, ngày 10 tháng thứ 3 của quý: cập nhật tiến độ",
+        ),
+        (
+            recurring_on("thứ Hai hằng tuần", "weekly", PeriodDay(weekday=1)),
+            "định kỳ hằng tuần, thứ Hai: cập nhật tiến độ",
+        ),
+        (
+            item(due=None, deadline_kind="dependent", kind="checkin_dependent",
+                 raw="Theo tiến độ TW"),
             "theo tiến độ của Trung ương: đề nghị cập nhật tiến độ",
+        ),
+        (
+            item(due=None, deadline_kind="dependent", kind="checkin_dependent",
+                 raw="Theo hướng dẫn của Bộ Khoa học và Công nghệ"),
+            "thời hạn “Theo hướng dẫn của Bộ Khoa học và Công nghệ”: đề nghị cập nhật tiến độ",
+        ),
+        (
+            # Waiting for an event, not for the centre: its own words, nothing untrue.
+            item(due=None, deadline_kind="dependent", kind="checkin_dependent",
+                 raw="Sau khi Bộ ban hành hướng dẫn"),
+            "thời hạn “Sau khi Bộ ban hành hướng dẫn”: đề nghị cập nhật tiến độ",
         ),
         (
             item(due=None, deadline_kind="unknown", raw="Sau khi  có hướng dẫn"),

@@ -474,6 +474,9 @@ def test_a_recipient_other_than_the_secretariat_needs_an_agency():
         ("2025-09-17", "quarterly", "2025-07-01"),
         ("2025-12-31", "quarterly", "2025-10-01"),
         ("2025-09-17", "yearly", "2025-01-01"),
+        ("2025-06-30", "half_yearly", "2025-01-01"),
+        ("2025-07-01", "half_yearly", "2025-07-01"),
+        ("2025-12-31", "half_yearly", "2025-07-01"),
     ],
 )
 def test_period_start(day, every, expected):

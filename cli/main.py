@@ -220,8 +220,9 @@ def tasks_command(
             if agency:
                 found = await find_agency(agency, session=session)
                 if found is None:
-                    raise fail(f"Không tìm thấy cơ quan “{agency}” (xem danh mục: "
-                               "uv run dondoc agencies import examples/agencies.csv).")
+                    raise fail(f"Không tìm thấy cơ quan “{agency}” (tên các cơ quan có trong "
+                               "cột Cơ quan chủ trì của `uv run dondoc tasks`; danh mục nạp bằng "
+                               "`uv run dondoc agencies import TỆP.csv`).")
                 agency_id, agency_name = found.id, found.name
             items = await list_items(session=session, agency_id=agency_id)
         table = Table("Mã", "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Hạn",

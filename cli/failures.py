@@ -71,9 +71,9 @@ def _postgresql_problem(exc: BaseException, url: URL, shown: str) -> str | None:
         return (f"Không tìm thấy máy chủ PostgreSQL “{host}” ({shown}): kiểm tra tên máy chủ "
                 "trong DONDOC_DATABASE_URL.")
     if any(isinstance(error, OSError | TimeoutError) for error in chain):
-        return (f"Không kết nối được PostgreSQL tại {place} ({shown}): kiểm tra máy chủ "
-                "PostgreSQL đang chạy và nhận kết nối ở địa chỉ, cổng đó, và địa chỉ, cổng "
-                "trong DONDOC_DATABASE_URL.")
+        return (f"Không kết nối được PostgreSQL tại {place} ({shown}): kiểm tra PostgreSQL có "
+                "đang chạy và nhận kết nối ở đó không, và địa chỉ, cổng trong "
+                "DONDOC_DATABASE_URL có đúng không.")
     return None
 
 

@@ -48,8 +48,9 @@ def assert_one_sentence(result: subprocess.CompletedProcess[str], *expected: str
 def test_a_closed_postgresql_port_is_one_sentence(tmp_path):
     port = free_port()
     url = f"postgresql://postgres@127.0.0.1:{port}/x"
-    for command in (["tasks"], ["db", "upgrade"], ["import", str(EXAMPLE_APPENDIX)]):
-        result = dondoc(*command, cwd=tmp_path, DONDOC_DATABASE_URL=url)
+    for command in (["tasks"], ["db", "upgrade"], ["import", str(EXAMPLE_APPENDIX)], ["run"]):
+        result = dondoc(*command, cwd=tmp_path, DONDOC_DATABASE_URL=url,
+                        DONDOC_TELEGRAM_TOKEN="123456:abc")
         assert result.stderr.count("\n") == 1, result.stderr
         assert_one_sentence(result, "Không kết nối được PostgreSQL", f"127.0.0.1:{port}", url)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import sqlite3
@@ -13,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from sandbox import running_sandbox
 from tests.conftest import EXAMPLE_APPENDIX, EXAMPLE_REGISTRY, PG_URL
 
 DONDOC = Path(sys.executable).parent / "dondoc"
@@ -103,6 +105,16 @@ def test_an_unreachable_telegram_api_stops_run_with_one_sentence(tmp_path):
                     DONDOC_TELEGRAM_BASE_URL=f"http://127.0.0.1:{port}/bot")
     assert_one_sentence(result, "Không kết nối được Telegram Bot API", f"127.0.0.1:{port}")
     assert "secret-token" not in result.stderr
+
+
+async def test_a_refused_telegram_token_stops_run_with_one_sentence(tmp_path):
+    async with running_sandbox() as sandbox:  # answers 401 to any other token, as Telegram does
+        result = await asyncio.to_thread(
+            dondoc, "run", cwd=tmp_path, DONDOC_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
+            DONDOC_TELEGRAM_TOKEN="999:not-the-token", DONDOC_TELEGRAM_BASE_URL=sandbox.base_url)
+        assert [call.method for call in sandbox.take_rejections()] == ["getMe"]
+    assert_one_sentence(result, "Telegram từ chối DONDOC_TELEGRAM_TOKEN", "@BotFather")
+    assert "not-the-token" not in result.stderr
 
 
 def test_the_webhook_secret_is_checked_by_run_only_in_words(tmp_path):

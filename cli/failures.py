@@ -21,7 +21,7 @@ class ServiceUnavailable(Exception):
     """A service dondoc needs cannot be used; the message is the sentence for the person."""
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
+def exception_chain(exc: BaseException) -> Iterator[BaseException]:
     """The exception, its causes and contexts, and the driver errors SQLAlchemy wraps."""
     seen: set[int] = set()
     pending: list[BaseException | None] = [exc]
@@ -47,7 +47,7 @@ def safe_url(url: str) -> str:
 
 
 def _sqlstate(exc: BaseException) -> str | None:
-    for error in _chain(exc):
+    for error in exception_chain(exc):
         code = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
         if isinstance(code, str):
             return code
@@ -66,7 +66,7 @@ def _postgresql_problem(exc: BaseException, url: URL, shown: str) -> str | None:
         return (f"PostgreSQL tại {place} từ chối đăng nhập của “{url.username}” ({shown}): "
                 "kiểm tra tên người dùng và mật khẩu trong DONDOC_DATABASE_URL và quyền truy "
                 "cập của máy chủ (pg_hba.conf).")
-    chain = list(_chain(exc))
+    chain = list(exception_chain(exc))
     if any(isinstance(error, socket.gaierror) for error in chain):
         return (f"Không tìm thấy máy chủ PostgreSQL “{host}” ({shown}): kiểm tra tên máy chủ "
                 "trong DONDOC_DATABASE_URL.")
@@ -83,7 +83,7 @@ def _sqlite_problem(exc: BaseException, url: URL, shown: str) -> str | None:
         written = written.removeprefix("file:").split("?")[0]
     path = Path(written).resolve() if written else None
     where = str(path) if path else shown
-    for error in _chain(exc):
+    for error in exception_chain(exc):
         message = str(error).lower()
         if "readonly database" in message or "read-only" in message:
             folder = path.parent if path else "thư mục chứa nó"
@@ -128,7 +128,7 @@ def telegram_problem(exc: BaseException, base_url: str) -> str | None:
     if errors is None:  # telegram never imported: the failure cannot be Telegram's
         return None
     where = base_url.removesuffix("/bot")
-    for error in _chain(exc):
+    for error in exception_chain(exc):
         if isinstance(error, errors.InvalidToken):
             return ("Telegram từ chối DONDOC_TELEGRAM_TOKEN: kiểm tra token với @BotFather "
                     "(/mybots → API Token) rồi đặt lại vào DONDOC_TELEGRAM_TOKEN.")

@@ -97,7 +97,7 @@ def _known_failure(exc: Exception, settings: Settings | None) -> str | None:
     """The sentence for a failure a person can fix, or None for one of ours."""
     from sqlalchemy.exc import DBAPIError
 
-    from cli.failures import ServiceUnavailable, _chain, database_problem, telegram_problem
+    from cli.failures import ServiceUnavailable, database_problem, exception_chain, telegram_problem
     from cli.invites import CommandError
     from storage.agencies import RegistryError
     from storage.importer import ImportFailed
@@ -114,7 +114,7 @@ def _known_failure(exc: Exception, settings: Settings | None) -> str | None:
         return telegram
     # Past opening, only a driver's error can be the database's (a file that turns out
     # read-only at the first write); an OSError alone may be anything.
-    if any(isinstance(error, DBAPIError) for error in _chain(exc)):
+    if any(isinstance(error, DBAPIError) for error in exception_chain(exc)):
         return database_problem(exc, settings.database_url)
     return None
 

@@ -112,6 +112,13 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
+# What a variable checked against a pattern should look like, said in words.
+EXPECTED_FORMS = {
+    "public_url": "cần dạng https://tên-miền hoặc https://tên-miền/đường-dẫn",
+    "zalo_webhook_path": "cần bắt đầu bằng / và chỉ gồm chữ cái không dấu, chữ số, /, _ và -",
+}
+
+
 def load_settings() -> Settings:
     """Read the settings, turning a bad value into one sentence that names the variable."""
     try:
@@ -123,8 +130,8 @@ def load_settings() -> Settings:
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"])
             # A regular expression says nothing to the person who set the variable.
-            message = ("giá trị không đúng dạng" if error["type"] == "string_pattern_mismatch"
-                       else error["msg"])
+            message = (EXPECTED_FORMS.get(field, "giá trị không đúng dạng")
+                       if error["type"] == "string_pattern_mismatch" else error["msg"])
             problems.append(f"DONDOC_{field.upper()}: {message}")
         raise SettingsError("; ".join(problems)) from exc
 

@@ -128,6 +128,16 @@ def test_the_webhook_secret_is_checked_by_run_only_in_words(tmp_path):
     assert "[A-Za-z" not in result.stderr and "^" not in result.stderr
 
 
+def test_a_setting_checked_by_a_pattern_is_explained_in_words(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DONDOC_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setenv("DONDOC_PUBLIC_URL", "dondoc.example.org")
+    result = runner.invoke(app, ["tasks"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("Cấu hình sai: DONDOC_PUBLIC_URL: cần dạng https://tên-miền "
+                                     "hoặc https://tên-miền/đường-dẫn")
+
+
 def test_version_and_help_start_without_the_heavy_modules(tmp_path):
     version = dondoc("--version", cwd=tmp_path)
     assert version.returncode == 0 and version.stdout.startswith("dondoc 0.")

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from cli.failures import database_guard
 from config import Settings
 from storage.db import make_engine, session_factory
 from storage.migrate import ensure_current, upgrade_async
@@ -25,12 +26,14 @@ async def open_database(settings: Settings) -> AsyncIterator[async_sessionmaker[
     """Sessions on a current schema; a brand-new empty database is created at the newest schema.
 
     A database with tables at an older revision is refused: upgrading it is a deliberate step.
+    One that cannot be reached or opened raises ServiceUnavailable with the sentence to print.
     """
     engine = make_engine(settings.database_url)
     try:
-        if await _is_empty(engine):
-            await upgrade_async(settings.database_url)
-        await ensure_current(engine)
+        with database_guard(settings.database_url):
+            if await _is_empty(engine):
+                await upgrade_async(settings.database_url)
+            await ensure_current(engine)
         yield session_factory(engine)
     finally:
         await engine.dispose()

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.database import open_database
-from config import Settings
-from domain.digest_inputs import digest_period
-from domain.digest_text import render_digest, title
-from scheduler.digest_job import build_for, render_files
+if TYPE_CHECKING:
+    from config import Settings
+
+# The digest pulls in matplotlib and openpyxl: imported when it is written, not when the
+# `dondoc` command starts.
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ class WrittenDigest:
 
 async def write_digest(settings: Settings, day: date, out: Path) -> WrittenDigest:
     """Build the digest of the period containing `day` and write its three files into `out`."""
+    from cli.database import open_database
+    from domain.digest_inputs import digest_period
+    from domain.digest_text import render_digest, title
+    from scheduler.digest_job import build_for, render_files
+
     period = digest_period(day, settings.digest_every_weeks)
     async with open_database(settings) as sessions, sessions() as session:
         digest = await build_for(period, settings.tz, session=session)
@@ -61,4 +66,4 @@ def digest_command(
         for path in (written.text, written.chart, written.workbook):
             print(f"- {path}")
 
-    run(go())
+    run(go(), settings)

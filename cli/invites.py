@@ -24,8 +24,8 @@ async def print_invite(settings: Settings, agency_name: str | None, role: str) -
         if agency_name is not None:
             agency = await find_agency(agency_name, session=session)
             if agency is None:
-                raise CommandError(f"không tìm thấy cơ quan “{agency_name}” (xem `dondoc tasks` "
-                                   "hoặc nạp danh mục bằng `dondoc agencies import`)")
+                raise CommandError(f"không tìm thấy cơ quan “{agency_name}” (xem `uv run dondoc "
+                                   "tasks` hoặc nạp danh mục bằng `uv run dondoc agencies import`)")
         invite = await create_invite(agency, role, now, timedelta(days=settings.invite_days),
                                      session=session)
     link = (f"https://t.me/{settings.telegram_bot_username}?start={invite.code}"

@@ -3,42 +3,73 @@
 from __future__ import annotations
 
 import asyncio
-import logging
+import os
 import sys
-from collections.abc import Coroutine
+import traceback
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from cli.database import open_database
-from cli.deadlines import set_deadline_command
 from cli.demo import demo_command
 from cli.digest import digest_command
-from cli.invites import CommandError, print_invite
-from cli.remind import remind
-from cli.service import NO_TOKEN, serve
-from config import Settings, SettingsError, load_settings
-from domain.import_report import render_import_summary
-from storage.agencies import RegistryError, import_registry, read_registry
-from storage.db import transaction
-from storage.deadlines import DeadlineRefused
-from storage.export import EXPORTERS
-from storage.importer import ImportFailed, import_appendix
-from storage.migrate import SchemaOutdated, upgrade
-from storage.queries import find_agency, list_items
 
-app = typer.Typer(help="dondoc: follow up the steering committee's tasks.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from config import Settings
+
+# Only typer is imported up front: every command imports what it needs when it runs, so
+# `dondoc --help` and `dondoc tasks` do not wait for matplotlib, Alembic or telegram.
+
+app = typer.Typer(help="dondoc: follow up the steering committee's tasks.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)  # locals may hold tokens and passwords
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 agencies_app = typer.Typer(help="Agency registry.", no_args_is_help=True)
 admin_app = typer.Typer(help="Secretariat accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(admin_app, name="admin")
-console = Console()
+
+
+@dataclass
+class Options:
+    """The options every command shares."""
+
+    debug: bool = False
+
+
+options = Options()
+
+
+def package_version() -> str:
+    """dondoc's version, as installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dondoc")
+    except PackageNotFoundError:
+        return "(chưa cài đặt)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"dondoc {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="On a failure, print the traceback "
+                                                        "too (also DONDOC_LOG_LEVEL=DEBUG)")
+                     ] = False,
+) -> None:
+    """dondoc: follow up the steering committee's tasks."""
+    options.debug = debug
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -49,28 +80,79 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def settings_or_exit() -> Settings:
     """The settings, or exit with the sentence that names the bad variable."""
+    from config import SettingsError, load_settings
+
     try:
         return load_settings()
     except SettingsError as exc:
         raise fail(f"Cấu hình sai: {exc}", 2) from None
 
 
-def run(coroutine: Coroutine[Any, Any, None]) -> None:
-    """Run a command's coroutine, turning our known errors into one-line messages."""
+def _debugging(settings: Settings | None) -> bool:
+    levels = {os.environ.get("DONDOC_LOG_LEVEL", ""), settings.log_level if settings else ""}
+    return options.debug or "DEBUG" in {level.upper() for level in levels}
+
+
+def _known_failure(exc: Exception, settings: Settings | None) -> str | None:
+    """The sentence for a failure a person can fix, or None for one of ours."""
+    from sqlalchemy.exc import DBAPIError
+
+    from cli.failures import ServiceUnavailable, database_problem, exception_chain, telegram_problem
+    from cli.invites import CommandError
+    from storage.agencies import RegistryError
+    from storage.deadlines import DeadlineRefused
+    from storage.importer import ImportFailed
+    from storage.migrate import SchemaOutdated
+
+    if isinstance(exc, ImportFailed | RegistryError | CommandError | SchemaOutdated
+                  | DeadlineRefused):
+        return f"Lỗi: {exc}"
+    if isinstance(exc, ServiceUnavailable):
+        return str(exc)
+    if settings is None:
+        return None
+    telegram = telegram_problem(exc, settings.telegram_base_url)
+    if telegram is not None:
+        return telegram
+    # Past opening, only a driver's error can be the database's (a file that turns out
+    # read-only at the first write); an OSError alone may be anything.
+    if any(isinstance(error, DBAPIError) for error in exception_chain(exc)):
+        return database_problem(exc, settings.database_url)
+    return None
+
+
+@contextmanager
+def command_edge(settings: Settings | None) -> Iterator[None]:
+    """Failures a person can fix become one sentence and exit code 1; ours keep the traceback."""
     try:
+        yield
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        message = _known_failure(exc, settings)
+        if message is None:
+            raise
+        if _debugging(settings):
+            traceback.print_exception(exc)
+        raise fail(message) from None
+
+
+def run(coroutine: Coroutine[Any, Any, None], settings: Settings | None = None) -> None:
+    """Run a command's coroutine at the command's edge (see `command_edge`)."""
+    with command_edge(settings):
         asyncio.run(coroutine)
-    except (ImportFailed, RegistryError, CommandError, DeadlineRefused) as exc:
-        raise fail(f"Lỗi: {exc}") from None
-    except SchemaOutdated as exc:
-        raise fail(f"Error: {exc}") from None
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema to the newest revision."""
     settings = settings_or_exit()
-    upgrade(settings.database_url)
-    console.print("Database schema is up to date.")
+    from cli.failures import database_guard
+    from storage.migrate import expected_heads, upgrade
+
+    with command_edge(settings), database_guard(settings.database_url):
+        upgrade(settings.database_url)
+    print(f"Lược đồ cơ sở dữ liệu đã ở phiên bản mới nhất ({', '.join(sorted(expected_heads()))}).")
 
 
 @app.command("import")
@@ -81,6 +163,10 @@ def import_command(
 ) -> None:
     """Import a task appendix; the same file again changes nothing."""
     settings = settings_or_exit()
+    from cli.database import open_database
+    from domain.import_report import render_import_summary
+    from storage.importer import import_appendix
+
     now = datetime.now(UTC)
     fallback_year = year or now.astimezone(settings.tz).year
 
@@ -95,7 +181,7 @@ def import_command(
                 await session.commit()
         print(render_import_summary(report))
 
-    run(go())
+    run(go(), settings)
 
 
 @agencies_app.command("import")
@@ -103,42 +189,60 @@ def agencies_import(file: Annotated[Path, typer.Argument(help="CSV: name,type,al
                     ) -> None:
     """Load an agency registry (names, aliases, group members)."""
     settings = settings_or_exit()
+    from cli.database import open_database
+    from storage.agencies import import_registry, read_registry
+    from storage.db import transaction
 
     async def go() -> None:
         entries = read_registry(file)
         async with open_database(settings) as sessions, transaction(sessions) as session:
             count = await import_registry(entries, session=session)
-        console.print(f"Đã nạp {count} cơ quan từ {file.name}.", markup=False)
+        print(f"Đã nạp {count} cơ quan từ {file.name}.")
 
-    run(go())
+    run(go(), settings)
 
 
 @app.command("tasks")
 def tasks_command(
-    agency: Annotated[str | None, typer.Option(help="Only this agency's items")] = None,
+    agency: Annotated[str | None, typer.Option(
+        help="Only this agency's items, with its own status (diacritics optional)")] = None,
 ) -> None:
     """Print the items with their deadlines and statuses."""
     settings = settings_or_exit()
+    from rich.console import Console
+    from rich.table import Table
+
+    from cli.database import open_database
+    from storage.export import STATUS_LABELS
+    from storage.queries import find_agency, list_items
 
     async def go() -> None:
         async with open_database(settings) as sessions, sessions() as session:
-            agency_id = None
+            agency_id = agency_name = None
             if agency:
                 found = await find_agency(agency, session=session)
                 if found is None:
-                    raise fail(f"Không tìm thấy cơ quan “{agency}”.")
-                agency_id = found.id
+                    raise fail(f"Không tìm thấy cơ quan “{agency}” (tên các cơ quan có trong "
+                               "cột Cơ quan chủ trì của `uv run dondoc tasks`; danh mục nạp bằng "
+                               "`uv run dondoc agencies import TỆP.csv`).")
+                agency_id, agency_name = found.id, found.name
             items = await list_items(session=session, agency_id=agency_id)
-        table = Table("Mã", "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Hạn", "Tình trạng",
+        table = Table("Mã", "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Hạn",
+                      f"Tình trạng ({agency_name})" if agency_name else "Tình trạng",
                       show_lines=True)
         for item in items:
+            # One agency's listing shows its own status, not its co-assignees'.
+            statuses = {STATUS_LABELS.get(a.status, a.status) for a in item.assignments
+                        if agency_name is None or a.agency == agency_name}
             table.add_row(item.code, item.number, item.text[:160], "; ".join(item.lead_agencies),
                           item.deadline_raw, item.due.strftime("%d/%m/%Y") if item.due else "",
-                          ", ".join(sorted({a.status for a in item.assignments})))
+                          ", ".join(sorted(statuses)))
+        console = Console()
         console.print(table)
-        console.print(f"{len(items)} mục.", markup=False)
+        console.print(f"{agency_name}: {len(items)} mục." if agency_name
+                      else f"{len(items)} mục.", markup=False)
 
-    run(go())
+    run(go(), settings)
 
 
 @app.command("thoihan")
@@ -149,12 +253,13 @@ def deadline_command(
 ) -> None:
     """Set an item's deadline by hand (audited), as /thoihan does in chat."""
     settings = settings_or_exit()
+    from cli.deadlines import set_deadline_command
 
     async def go() -> None:
         changed = await set_deadline_command(settings, code, " ".join(text), by)
         print(changed.confirmation())
 
-    run(go())
+    run(go(), settings)
 
 
 @app.command("export")
@@ -166,6 +271,9 @@ def export_command(
     settings = settings_or_exit()
     if format == "xlsx" and out is None:
         raise fail("XLSX cần --out TỆP.xlsx")
+    from cli.database import open_database
+    from storage.export import EXPORTERS
+    from storage.queries import list_items
 
     async def go() -> None:
         async with open_database(settings) as sessions, sessions() as session:
@@ -175,9 +283,34 @@ def export_command(
             sys.stdout.buffer.write(data)
         else:
             out.write_bytes(data)
-            console.print(f"Đã ghi {len(items)} mục vào {out}.", markup=False)
+            print(f"Đã ghi {len(items)} mục vào {out}.")
 
-    run(go())
+    run(go(), settings)
+
+
+WEBHOOK_SECRET_RULE = ("dài 16–256 ký tự, chỉ gồm chữ cái Latin không dấu, chữ số, dấu gạch "
+                       "dưới (_) và dấu gạch ngang (-)")
+
+
+def _webhook_problem(settings: Settings) -> str | None:
+    """What `run --webhook` lacks or cannot use, as one sentence; None when all is set."""
+    import re
+
+    if settings.telegram_token:
+        if not (settings.webhook_url and settings.webhook_secret):
+            return ("--webhook cần DONDOC_WEBHOOK_URL và DONDOC_WEBHOOK_SECRET "
+                    f"({WEBHOOK_SECRET_RULE}).")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", settings.webhook_secret):
+            return (f"DONDOC_WEBHOOK_SECRET không dùng được: Telegram chỉ nhận mã bí mật "
+                    f"{WEBHOOK_SECRET_RULE} (hiện dài {len(settings.webhook_secret)} ký tự).")
+    if settings.zalo_token:
+        if not (settings.zalo_webhook_url and settings.zalo_webhook_secret):
+            return ("--webhook với Zalo cần DONDOC_ZALO_WEBHOOK_URL (https://…) và "
+                    "DONDOC_ZALO_WEBHOOK_SECRET (8–256 ký tự).")
+        if not 8 <= len(settings.zalo_webhook_secret) <= 256:
+            return (f"DONDOC_ZALO_WEBHOOK_SECRET cần dài 8–256 ký tự (hiện "
+                    f"{len(settings.zalo_webhook_secret)}).")
+    return None
 
 
 @app.command("run")
@@ -187,21 +320,21 @@ def run_command(
 ) -> None:
     """Run the bot on every channel with a token (Telegram, Zalo) and the scheduler."""
     settings = settings_or_exit()
+    from cli.service import NO_TOKEN, serve
+
     if not settings.telegram_token and not settings.zalo_token:
         raise fail(NO_TOKEN, 2)
-    if webhook and settings.telegram_token and not (settings.webhook_url
-                                                     and settings.webhook_secret):
-        raise fail("--webhook cần DONDOC_WEBHOOK_URL và DONDOC_WEBHOOK_SECRET (16–256 ký tự "
-                   "A-Z, a-z, 0-9, _ hoặc -).", 2)
-    if webhook and settings.zalo_token and not (settings.zalo_webhook_url
-                                                 and settings.zalo_webhook_secret):
-        raise fail("--webhook với Zalo cần DONDOC_ZALO_WEBHOOK_URL (https://…) và "
-                   "DONDOC_ZALO_WEBHOOK_SECRET (8–256 ký tự).", 2)
+    problem = _webhook_problem(settings) if webhook else None
+    if problem is not None:
+        raise fail(problem, 2)
+    import logging
+
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL, and Telegram's and Zalo's URLs carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    run(serve(settings, webhook))
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin
+    run(serve(settings, webhook), settings)
 
 
 @app.command("invite")
@@ -211,14 +344,18 @@ def invite_command(
 ) -> None:
     """Create a single-use invite code for an agency's focal person or leader."""
     settings = settings_or_exit()
-    run(print_invite(settings, agency, role))
+    from cli.invites import print_invite
+
+    run(print_invite(settings, agency, role), settings)
 
 
 @admin_app.command("bootstrap")
 def admin_bootstrap() -> None:
     """Print a one-time code that makes the chat that sends it a secretariat account."""
     settings = settings_or_exit()
-    run(print_invite(settings, None, "secretariat"))
+    from cli.invites import print_invite
+
+    run(print_invite(settings, None, "secretariat"), settings)
 
 
 @app.command("remind")
@@ -236,7 +373,9 @@ def remind_command(
         day = date.fromisoformat(today) if today else datetime.now(settings.tz).date()
     except ValueError:
         raise fail(f"Ngày không hợp lệ: {today!r} (cần dạng YYYY-MM-DD)") from None
-    run(remind(settings, day, dry_run))
+    from cli.remind import remind
+
+    run(remind(settings, day, dry_run), settings)
 
 
 app.command("digest")(digest_command)

@@ -121,7 +121,13 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
             stack.push_async_callback(runner.cleanup)
         names = []
         if application is not None:
-            await stack.enter_async_context(application)
+            try:
+                await stack.enter_async_context(application)
+            except Exception:
+                # PTB's Application does not shut a bot down whose start failed half-way (the
+                # get_me call): its connection pools would be left open and reported.
+                await application.bot.shutdown()
+                raise
             me = await application.bot.get_me()
             bot_username[:] = [me.username or ""]
             await register_commands(application.bot)

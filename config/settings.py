@@ -37,7 +37,8 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None
     invite_days: int = Field(default=7, ge=1, le=90)
     webhook_url: str | None = None
-    webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")
+    # Checked by `dondoc run --webhook`, the one command that uses it, not at every start.
+    webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
 
@@ -47,7 +48,7 @@ class Settings(BaseSettings):
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     zalo_admin_chat_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     zalo_webhook_url: str | None = None
-    zalo_webhook_secret: str | None = Field(default=None, min_length=8, max_length=256)
+    zalo_webhook_secret: str | None = None  # 8–256 characters, checked by `run --webhook`
     zalo_webhook_path: str = Field(default="/zalo", pattern=r"^/[A-Za-z0-9/_-]*$")
     # Long-poll length; stopping waits for the poll in flight (an update it takes is Zalo's
     # only copy), so a shorter poll stops sooner.
@@ -115,6 +116,13 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
+# What a variable checked against a pattern should look like, said in words.
+EXPECTED_FORMS = {
+    "public_url": "cần dạng https://tên-miền hoặc https://tên-miền/đường-dẫn",
+    "zalo_webhook_path": "cần bắt đầu bằng / và chỉ gồm chữ cái không dấu, chữ số, /, _ và -",
+}
+
+
 def load_settings() -> Settings:
     """Read the settings, turning a bad value into one sentence that names the variable."""
     try:
@@ -125,7 +133,10 @@ def load_settings() -> Settings:
         problems = []
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"])
-            problems.append(f"DONDOC_{field.upper()}: {error['msg']}")
+            # A regular expression says nothing to the person who set the variable.
+            message = (EXPECTED_FORMS.get(field, "giá trị không đúng dạng")
+                       if error["type"] == "string_pattern_mismatch" else error["msg"])
+            problems.append(f"DONDOC_{field.upper()}: {message}")
         raise SettingsError("; ".join(problems)) from exc
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 SPEC_ENV_VAR = "DONDOC_SANDBOX_SPEC"
-SPEC_RELATIVE_PATH = Path("shared") / "telegram-bot-api" / "api.json"
 
 PRIMITIVE_TYPES = frozenset({"Integer", "String", "Boolean", "Float", "True", "InputFile"})
 
@@ -180,11 +179,13 @@ def spec_from_json(raw: dict[str, Any]) -> BotApiSpec:
     return BotApiSpec(version=str(raw.get("version", "")), methods=methods, types=types)
 
 
+# The spec ships with the package (a copy of Bot API 10.1's api.json), so a clone needs nothing
+# beside it; $DONDOC_SANDBOX_SPEC or an explicit path points at another version.
 BUNDLED_SPEC = Path(__file__).with_name("api.json.gz")
 
 
 def locate_spec(explicit: str | Path | None = None) -> Path:
-    """Find api.json: the explicit path, else $DONDOC_SANDBOX_SPEC, else ../shared from the repo."""
+    """Find api.json (or api.json.gz): the explicit path, else $DONDOC_SANDBOX_SPEC, else ours."""
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
@@ -196,27 +197,20 @@ def locate_spec(explicit: str | Path | None = None) -> Path:
         if not path.is_file():
             raise SpecNotFoundError(f"{SPEC_ENV_VAR}={from_env} is not a file")
         return path
-    # The repo may be a clone or a worktree anywhere, so look upwards from the package and cwd.
-    starts = [Path(__file__).resolve().parent, Path.cwd().resolve()]
-    for start in starts:
-        for directory in (start, *start.parents):
-            candidate = directory / SPEC_RELATIVE_PATH
-            if candidate.is_file():
-                return candidate
-    # A copy ships with the package so a clone without shared/ beside it still works.
-    if BUNDLED_SPEC.is_file():
-        return BUNDLED_SPEC
-    raise SpecNotFoundError(
-        f"Bot API specification not found: looked for {SPEC_RELATIVE_PATH} above "
-        f"{', '.join(str(s) for s in starts)}; set {SPEC_ENV_VAR} to its path"
-    )
+    if not BUNDLED_SPEC.is_file():
+        raise SpecNotFoundError(f"the bundled {BUNDLED_SPEC} is missing; set {SPEC_ENV_VAR}")
+    return BUNDLED_SPEC
+
+
+def read_spec_text(path: str | Path | None = None) -> str:
+    """The JSON text of the spec `locate_spec` finds, gzip-compressed or not."""
+    located = locate_spec(path)
+    if located.suffix == ".gz":
+        with gzip.open(located, "rt", encoding="utf-8") as compressed:
+            return compressed.read()
+    return located.read_text(encoding="utf-8")
 
 
 def load_spec(path: str | Path | None = None) -> BotApiSpec:
     """Load and parse api.json from `path` or the default locations."""
-    located = locate_spec(path)
-    if located.suffix == ".gz":
-        with gzip.open(located, "rt", encoding="utf-8") as compressed:
-            return spec_from_json(json.load(compressed))
-    with located.open(encoding="utf-8") as handle:
-        return spec_from_json(json.load(handle))
+    return spec_from_json(json.loads(read_spec_text(path)))

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where it is used: commands that only read start without it.
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -21,6 +25,8 @@ class SchemaOutdated(Exception):
 
 def alembic_config(url: str) -> Config:
     """An Alembic config pointing at dondoc's migrations and the given database."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -29,6 +35,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "heads") -> None:
     """Bring the database to a revision (the newest by default)."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 
@@ -37,13 +45,52 @@ async def upgrade_async(url: str, revision: str = "heads") -> None:
     await asyncio.to_thread(upgrade, url, revision)
 
 
+def _revision_links(path: Path) -> tuple[str, tuple[str, ...]] | None:
+    """A migration file's revision and the revisions it follows, read without running it."""
+    found: dict[str, object] = {}
+    target: ast.expr
+    value: ast.expr
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id in {"revision", "down_revision"}:
+            found[target.id] = ast.literal_eval(value)
+    revision, down = found.get("revision"), found.get("down_revision")
+    if not isinstance(revision, str):
+        return None
+    if isinstance(down, list | tuple):
+        return revision, tuple(str(parent) for parent in down)
+    return revision, (down,) if isinstance(down, str) else ()
+
+
 def expected_heads() -> set[str]:
-    """The revisions the code expects."""
+    """The revisions the code expects: those no migration follows.
+
+    Read from the migration files' `revision` and `down_revision` lines, as Alembic reads them
+    (a test checks both agree), so that commands which only check the schema skip importing
+    Alembic and running every migration module.
+    """
+    links = [link for path in sorted((MIGRATIONS / "versions").glob("*.py"))
+             if (link := _revision_links(path)) is not None]
+    followed = {parent for _, parents in links for parent in parents}
+    return {revision for revision, _ in links} - followed
+
+
+def alembic_heads() -> set[str]:
+    """The heads as Alembic's script directory computes them."""
+    from alembic.script import ScriptDirectory
+
     return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
 def _current_heads(connection: Connection) -> set[str]:
-    return set(MigrationContext.configure(connection).get_current_heads())
+    if not inspect(connection).has_table("alembic_version"):
+        return set()
+    return {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}
 
 
 async def ensure_current(engine: AsyncEngine) -> None:
@@ -52,8 +99,8 @@ async def ensure_current(engine: AsyncEngine) -> None:
         current = await connection.run_sync(_current_heads)
     expected = expected_heads()
     if current != expected:
-        where = ", ".join(sorted(current)) or "empty"
+        where = ", ".join(sorted(current)) or "trống"
         raise SchemaOutdated(
-            f"database schema is {where}, code expects {', '.join(sorted(expected))}: "
-            "run `dondoc db upgrade`"
+            f"lược đồ cơ sở dữ liệu đang ở phiên bản {where}, phần mềm cần "
+            f"{', '.join(sorted(expected))}: chạy `uv run dondoc db upgrade`"
         )

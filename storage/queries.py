@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.agencies import agency_key
+from domain.text import strip_diacritics
 from storage.models import Agency, AgencyAlias, Assignment, Document, Item
 
 
@@ -58,13 +59,23 @@ class ItemView:
 
 
 async def find_agency(name: str, *, session: AsyncSession) -> Agency | None:
-    """The agency a written name means (by name or alias), if known."""
+    """The agency a written name means (by name or alias, with or without diacritics), if known.
+
+    A name typed without diacritics ("so y te") means the one agency whose name or alias reads
+    the same once diacritics are dropped; when several do, none is guessed.
+    """
     key = agency_key(name)
     agency = (await session.exec(select(Agency).where(Agency.key == key))).first()
     if agency is not None:
         return agency
     alias = (await session.exec(select(AgencyAlias).where(AgencyAlias.key == key))).first()
-    return await session.get(Agency, alias.agency_id) if alias else None
+    if alias is not None:
+        return await session.get(Agency, alias.agency_id)
+    bare = strip_diacritics(key)
+    keys = [(a.key, a.id) for a in (await session.exec(select(Agency))).all()]
+    keys += [(a.key, a.agency_id) for a in (await session.exec(select(AgencyAlias))).all()]
+    matching = {agency_id for written, agency_id in keys if strip_diacritics(written) == bare}
+    return await session.get(Agency, matching.pop()) if len(matching) == 1 else None
 
 
 async def list_items(*, session: AsyncSession, agency_id: int | None = None) -> list[ItemView]:

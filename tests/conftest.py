@@ -17,17 +17,22 @@ from storage.db import make_engine, session_factory
 from storage.migrate import upgrade_async
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO.parent / "shared" / "seeds" / "004_675a63b04eadefce.txt"
 EXAMPLE_APPENDIX = REPO / "examples" / "phu-luc-4362-CV-TU.txt"
+# The real appendix the project was designed from: the example is its appendix part, verbatim.
+SEED = EXAMPLE_APPENDIX
 EXAMPLE_REGISTRY = REPO / "examples" / "agencies.csv"
 PG_URL = os.environ.get("DONDOC_TEST_DATABASE_URL")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-screenshots`: let the browser test refresh docs/screenshots (tracked files)."""
+    parser.addoption("--update-screenshots", action="store_true", default=False,
+                     help="copy the web chat screenshot to docs/screenshots/webchat.png")
+
+
 @pytest.fixture
 def seed_path() -> Path:
-    """The real appendix the project was designed from (shared/seeds beside the repo)."""
-    if not SEED.exists():
-        pytest.skip(f"seed appendix not found at {SEED}")
+    """The real appendix the project was designed from (the copy under examples/)."""
     return SEED
 
 

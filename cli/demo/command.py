@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,9 @@ from typing import Annotated
 import typer
 
 from cli.demo.channels import CHANNELS
+
+DATABASE = "dondoc-demo.db"
+LOG = "dondoc-demo.log"
 
 
 def demo_command(
@@ -23,17 +27,23 @@ def demo_command(
     port: Annotated[int, typer.Option(help="The sandbox's port (0: any free port)")] = 0,
     channel: Annotated[str, typer.Option(help=f"Chat platform: {', '.join(CHANNELS)}")
                        ] = "telegram",
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the database a previous demo left in --out")] = False,
 ) -> None:
     """Run dondoc on a simulated clock against a local chat server: no token, no set-up."""
     if channel not in CHANNELS:
         print(f"Kênh không hỗ trợ: {channel} (có: {', '.join(CHANNELS)})")
         raise typer.Exit(2)
+    if out is not None and (out / DATABASE).exists() and not force:
+        print(f"{out / DATABASE} đã có (của một lần chạy thử trước): thêm --force để thay bằng "
+              "cơ sở dữ liệu mới, hoặc chọn thư mục khác cho --out.", file=sys.stderr)
+        raise typer.Exit(1)
     folder = out or Path(tempfile.mkdtemp(prefix="dondoc-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     # The run pulls in the bot, the sandbox and matplotlib: other commands need not wait for them.
     from rich.console import Console
 
-    from cli.demo.run import LOG, run_demo
+    from cli.demo.run import run_demo
     from sandbox.spec import SpecNotFoundError
 
     # Logs go to a file: the transcript is the console's.

@@ -18,6 +18,7 @@ from cli.demo.cast import CAST, FIRST_DAY, LAST_DAY, SECRETARIAT
 from cli.demo.channels import DemoChannel, open_channel
 from cli.demo.check import all_match, compare, recorded_replies, task_classes
 from cli.demo.clock import SimulatedClock
+from cli.demo.command import DATABASE, LOG
 from cli.demo.story import REGISTER_AT, TZ, DigestDelivery, Story, local, working_days
 from cli.demo.transcript import Transcript
 from domain.digest_inputs import digest_period
@@ -34,8 +35,6 @@ from storage.migrate import upgrade_async
 REPO = Path(__file__).resolve().parents[2]
 APPENDIX = REPO / "examples" / "phu-luc-4362-CV-TU.txt"
 REGISTRY = REPO / "examples" / "agencies.csv"
-DATABASE = "dondoc-demo.db"
-LOG = "dondoc-demo.log"
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class Outcome:
 
 
 def _fresh_database(folder: Path) -> str:
-    """A new SQLite file in the output folder (a previous demo's is replaced)."""
+    """A new SQLite file in the output folder (a previous demo's is replaced: `--force`)."""
     path = folder / DATABASE
     for stale in (path, path.with_name(DATABASE + "-journal"), path.with_name(DATABASE + "-wal"),
                   path.with_name(DATABASE + "-shm")):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import ApiError, BotApiSpec, Sandbox, load_spec, locate_spec
-from sandbox.spec import SPEC_ENV_VAR, SpecNotFoundError
+from sandbox.spec import BUNDLED_SPEC, SPEC_ENV_VAR, SpecNotFoundError, read_spec_text
 from sandbox.validation import RequestValidator, ResponseChecker, UploadedFile
 
 DONDOC_METHODS = {
@@ -191,11 +191,16 @@ def test_response_checker_catches_invalid_answers(bot_api_spec: BotApiSpec) -> N
 def test_spec_location_honours_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv(SPEC_ENV_VAR, raising=False)
+    assert locate_spec() == BUNDLED_SPEC  # inside the package: a clone needs nothing beside it
     copied = tmp_path / "api.json"
-    copied.write_text(locate_spec().read_text(encoding="utf-8"), encoding="utf-8")
+    copied.write_text(read_spec_text(), encoding="utf-8")
     monkeypatch.setenv(SPEC_ENV_VAR, str(copied))
 
     assert locate_spec() == copied
     assert load_spec().version == "Bot API 10.1"
     with pytest.raises(SpecNotFoundError):
         locate_spec(tmp_path / "missing.json")
+    monkeypatch.setenv(SPEC_ENV_VAR, str(tmp_path / "missing.json"))
+    with pytest.raises(SpecNotFoundError):
+        locate_spec()

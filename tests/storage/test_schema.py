@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import text
 
 from storage.db import async_url, make_engine, transaction
-from storage.migrate import SchemaOutdated, ensure_current, upgrade_async
+from storage.migrate import (
+    SchemaOutdated,
+    _revision_links,
+    alembic_heads,
+    ensure_current,
+    expected_heads,
+    upgrade_async,
+)
 from storage.models import Agency, FocalPerson
 
 
@@ -26,7 +33,7 @@ def test_async_driver_is_chosen_from_the_url(url, expected):
 async def test_an_empty_database_is_refused_with_the_fixing_command(database_url):
     engine = make_engine(database_url)
     try:
-        with pytest.raises(SchemaOutdated, match="run `dondoc db upgrade`"):
+        with pytest.raises(SchemaOutdated, match="chạy `uv run dondoc db upgrade`"):
             await ensure_current(engine)
         await upgrade_async(database_url)
         await ensure_current(engine)
@@ -40,7 +47,7 @@ async def test_an_outdated_schema_is_refused(database_url):
     try:
         async with engine.begin() as connection:
             await connection.execute(text("UPDATE alembic_version SET version_num = 'old0'"))
-        with pytest.raises(SchemaOutdated, match="database schema is old0"):
+        with pytest.raises(SchemaOutdated, match="đang ở phiên bản old0"):
             await ensure_current(engine)
     finally:
         await engine.dispose()
@@ -100,3 +107,15 @@ async def test_the_migrations_build_exactly_the_models(database_url):
             assert await connection.run_sync(_differences) == []
     finally:
         await engine.dispose()
+
+
+def test_the_heads_read_from_the_files_are_alembics(tmp_path):
+    assert expected_heads() == alembic_heads()
+    # A second head (two migrations on one parent, as before a merge) is seen by both.
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for name, revision, down in (("a.py", "0001", None), ("b.py", "0002", "'0001'"),
+                                 ("c.py", "0003", "'0001'"), ("d.py", "0004", "('0002', '0003')")):
+        (versions / name).write_text(f"revision: str = '{revision}'\ndown_revision = {down}\n")
+    assert {link for p in sorted(versions.glob("*.py")) if (link := _revision_links(p))} == {
+        ("0001", ()), ("0002", ("0001",)), ("0003", ("0001",)), ("0004", ("0002", "0003"))}

@@ -99,7 +99,8 @@ _CLAUSE_END = re.compile(r"[,;:!?\n()\[\]\"|]|(?<!\d)\.(?!\d)|$")
 # A sentence that ends in "?" (the "?" run included): a question, it says nothing.
 # Anchored at sentence starts, so a long run without "?" is scanned once, not once per character.
 _QUESTION = re.compile(r"(?:^|(?<=[.!?;\n]))[^.!?;\n]*\?+")
-_QUESTION_WORDS = r"(?:\s+(?:a|nhi|vay|ha|nhe|the|khong))*"
+# Particles and the person addressed, closing a question: "xong chưa ạ", "xong chưa em".
+_QUESTION_WORDS = r"(?:\s+(?:a|nhi|vay|ha|nhe|the|khong|em|anh|chi|ban|ong|dong chi))*"
 # "xong chưa?", "Vướng mắc, đề xuất: không có": a negator closing the clause after the keyword.
 _FIELD_LABELS = (
     r"(?:\s*[,/&]\s*(?:va\s+)?(?:de xuat|kien nghi|vuong mac|kho khan|ton tai|han che))*"
@@ -115,6 +116,10 @@ _ASKED_AFTER = re.compile(
 _UNABLE_AFTER = re.compile(r"\s+(?:chua|khong|ko|k)(?: the)? duoc(?![^\W_])")
 _DENIED_AFTER = re.compile(r"(?:\s+(?:gi|roi|het|ca|duoc|nhiem vu))*\s+dau(?![^\W_])")
 _ONLY_AFTER = re.compile(r"[^,;.!?\n]{0,40}?\s+thoi(?![^\W_])")
+# "hoàn thành 80%", "xong được khoảng 60%": the completion is of that share only.
+_PERCENT_AFTER = re.compile(
+    r"\s+(?:duoc |khoang |dat |tren |gan |hon )*(\d{1,3})(?:[.,]\d{1,2})?\s*(?:%|phan tram)"
+)
 _TRAILING_CONDITION = re.compile(r"\s*(?:se|thi(?! cong))(?![^\W_])")
 _TRAILING_ABILITY = re.compile(r" duoc(?! ?\d)")
 _LIST_GLUE = re.compile(r"(?:\s|,|/|&|-|va|hay|hoac|gi)*")
@@ -169,24 +174,30 @@ class _Reading:
     away: bool
 
 
+def _clause_end(key: str, position: int) -> int:
+    found = _CLAUSE_END.search(key, position)
+    return found.start() if found else len(key)
+
+
 def _clause_text(text: Text, span: Span) -> str:
     start = text.clause_start(span[0])
-    end_match = _CLAUSE_END.search(text.key, span[1])
-    end = end_match.start() if end_match else len(text.key)
-    return text.note[start:end].strip(" ,.;:")
+    return text.note[start:_clause_end(text.key, span[1])].strip(" ,.;:")
 
 
 def _read(note: str) -> _Reading:
     lower, key = aligned_views(note)
     documents = _document_spans(note, key)
-    plain = Text.of(note, lower, key, [m.end() for m in _CLAUSE_PUNCTUATION.finditer(key)])
+    questions = [found.span() for found in _QUESTION.finditer(key)]
+    unasked = mask(key, questions)
+    plain = Text.of(note, lower, unasked,
+                    [m.end() for m in _CLAUSE_PUNCTUATION.finditer(unasked)])
     proofs = [span for span in plain.find(_DOCUMENT_PROOF)
-              if not plain.nearest_negator(plain.words_before(span[0], 3))]
+              if not plain.nearest_negator(plain.words_before(span[0], 3))
+              and not _TRAILING_NEGATOR.match(unasked, span[1])]
     evidence = list(dict.fromkeys(note[start:end] for start, end in documents))
     if proofs and not evidence:
         evidence.append(_clause_text(plain, proofs[0]))
-    questions = [found.span() for found in _QUESTION.finditer(key)]
-    masked = mask(key, documents + _issue_dates(key, documents) + questions)
+    masked = mask(unasked, documents + _issue_dates(key, documents))
     codes = list(_ITEM_CODE.finditer(masked))
     masked = mask(masked, (found.span() for found in codes))
     away = Text.of(note, lower, masked, ()).find(_AWAY)
@@ -239,17 +250,23 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
         signals.note("completion asked about or denied")  # "xong chưa", "xong rồi chưa ạ"
         return
     words = text.words_before(start, _NEGATION_REACH)
-    if text.ends_with(words, vocab.NEUTRAL_BEFORE_COMPLETION):
+    stated = key.startswith(("da ", "duoc "), start)  # "Kế hoạch đã được phê duyệt"
+    if not stated and text.ends_with(words, vocab.NEUTRAL_BEFORE_COMPLETION):
         return
     if _UNABLE_AFTER.match(key, end):
         signals.obstacle = True
         signals.note("completion not possible")  # "hoàn thành chưa được"
         return
     clause = text.last_words(text.clause_start(start), start, _NEGATION_REACH + 2)
-    after = text.words_after(end, 1)
-    part_after = bool(after) and any(text.is_word(after[0], w) for w in vocab.PARTS_AFTER)
+    after = text.words_after(end, 2, _clause_end(key, end))
+    part_after = any(text.has_phrase(after[:len(p.split())], [p]) for p in vocab.PARTS_AFTER)
+    only = _ONLY_AFTER.match(key, end)
+    only = only is not None and text.lower[only.end() - 4:only.end()] in ("thôi", "thoi")
+    amount = _PERCENT_AFTER.match(key, end)
+    target = key.startswith(("dat ", "vuot "), start)  # "vượt chỉ tiêu 50%": the target
+    below_100 = amount is not None and int(amount.group(1)) < 100 and not target
     if (text.has_phrase(clause, vocab.HEDGES) or _DENIED_AFTER.match(key, end)
-            or part_after or _ONLY_AFTER.match(key, end)):
+            or part_after or only or below_100):
         signals.partial = True
         signals.note("completion hedged, denied or of a part only")
         return
@@ -311,8 +328,10 @@ def _read_amounts(text: Text, signals: _Signals) -> list[_Amount]:
         else:
             after = text.words_after(found.end(), 3)
             governed = bool(text.find_in(words[-3:], _COMPLETIONS))
-            measured = text.has_phrase(after, vocab.MEASURED_NOUNS) or text.has_phrase(
-                after[:1] + words[-1:], ["số"])
+            measured = (text.has_phrase(after, vocab.MEASURED_NOUNS)
+                        or text.has_phrase(after[:1], ["số"])
+                        or text.has_phrase(text.last_words(text.clause_start(found.start()),
+                                                           found.start(), 12), vocab.RATE_WORDS))
             amounts.append(_Amount(value, measured, governed, found.span()))
     for found in _PARTIAL.finditer(text.key):
         if int(found.group(1)) < int(found.group(2)):

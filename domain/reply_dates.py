@@ -4,7 +4,7 @@ Rules (documented in domain/replies.py): the first date phrase tied to a request
 expectation; prefer one next to the extension words; a year-less date more than a quarter in
 the past rolls to next year after a strong marker; a date in the past or more than 10 years
 ahead is dropped. Weekday phrases ("thứ Ba tuần tới", "thứ 6 này", "chủ nhật") and "ngày mai"
-are resolved against `today`.
+and "năm sau", "sang năm", "tháng tới" are resolved against `today`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from domain import reply_words as vocab
-from domain.deadlines import parse_deadline
+from domain.deadlines import last_day_of_month, parse_deadline
 from domain.reply_text import Span, Text
 
 # A date is "clearly in the past" (so a year-less request means next year) beyond a quarter.
@@ -43,12 +43,20 @@ _WEEKDAY = re.compile(
     r"(?: (?:(tuan (?:nay|toi|sau(?: nua)?))|(nay|toi))(?![^\W_]))?"
 )
 _TOMORROW = re.compile(r"(?:ngay )?mai(?![^\W_])")
+# "sang năm", "năm sau", "tháng tới": the end of the next year or month.
+_NEXT_PERIOD = re.compile(r"(?:sang nam|(nam|thang) (?:sau|toi))(?![^\W_])")
 
 
 def _weekday(text: Text, start: int, today: date) -> tuple[Span, date] | None:
     """A weekday phrase starting at start, resolved against today, or None."""
     if (found := _TOMORROW.match(text.key, start)) is not None:
         return found.span(), today + timedelta(days=1)
+    if (found := _NEXT_PERIOD.match(text.key, start)) is not None:
+        if found.group(1) == "thang":
+            month = today.month % 12 + 1
+            year = today.year + (today.month == 12)
+            return found.span(), last_day_of_month(year, month)
+        return found.span(), date(today.year + 1, 12, 31)
     found = _WEEKDAY.match(text.key, start)
     if found is None:
         return None
@@ -112,7 +120,9 @@ def _due_from(text: Text, span: Span, resolved: date | None, sentence_start: int
     )
     if not (strong or weak) or text.nearest_negator(text.words_before(span[0], 3)):
         return None  # no promise, or a negated one ("chưa thể hoàn thành trong năm nay")
-    next_year = text.has_phrase(after, vocab.NEXT_YEAR)
+    next_year = text.has_phrase(after, vocab.NEXT_YEAR) or (
+        bool(inside and after) and text.is_word(inside[-1], "năm")
+        and any(text.is_word(after[0], w) for w in ("sau", "tới")))  # "sang năm sau"
     due = resolved
     if due is None:
         phrase = text.note[span[0]:span[1]]

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from domain.text import strip_diacritics
+
 # Abbreviation (lower case, as typed) -> the words it stands for.
 TEENCODE: dict[str, str] = {
     # không
@@ -28,7 +30,7 @@ TEENCODE: dict[str, str] = {
     "kô": "không", "kp": "không phải",
     # chưa, cũng, rồi
     "chx": "chưa", "chưx": "chưa", "cx": "cũng", "cg": "cũng", "r": "rồi", "rùi": "rồi",
-    "roài": "rồi", "ròi": "rồi",
+    "rui": "rồi", "roài": "rồi", "ròi": "rồi",
     # đang, đã, được, làm, xong
     "đg": "đang", "dg": "đang", "đag": "đang", "đng": "đang", "dag": "đang",
     "đc": "được", "dc": "được", "lm": "làm",
@@ -83,7 +85,7 @@ def _retone(word: str) -> str:
     return fixed if len(fixed) == len(word) else word
 
 
-def _replace(match: re.Match[str]) -> str:
+def _replace(match: re.Match[str], accented: bool) -> str:
     word = match.group(0)
     text, start, end = match.string, match.start(), match.end()
     if (start and text[start - 1] in _GLUE + "0123456789") or (
@@ -92,10 +94,14 @@ def _replace(match: re.Match[str]) -> str:
         return word
     expanded = TEENCODE.get(word.lower()) or LOWER_CASE_ONLY.get(word)
     if expanded is not None:
+        if not accented:  # a reply typed without diacritics stays without
+            expanded = strip_diacritics(expanded)
         return expanded.upper() if word.isupper() and len(word) > 1 else expanded
     return _retone(word)
 
 
 def normalise(text: str) -> str:
     """The text with chat abbreviations spelled out and tone marks where they belong."""
-    return _WORD.sub(_replace, unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    accented = strip_diacritics(text) != text
+    return _WORD.sub(lambda match: _replace(match, accented), text)

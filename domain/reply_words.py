@@ -45,6 +45,7 @@ PROGRESS = (
     r"trình (?:ubnd|ub|hđnd|tỉnh|lãnh đạo|bcđ|ban chỉ đạo|thường trực)",
     r"(?:chờ|đợi) (?:phê duyệt|duyệt|ý kiến|ký|kết quả|thẩm định|thông qua|ban hành|xem xét)",
     r"chưa (?:được )?(?:phê duyệt|duyệt|ký|ban hành|thông qua|nghiệm thu)",
+    r"chưa (?:có|ký|ban hành) (?:qđ|quyết định|nghị quyết|văn bản)",
     r"(?:xin|lấy|góp|tổng hợp) ý kiến",
     r"dự thảo|hoàn thiện|dự kiến|(?:gần|sắp|cơ bản) (?:xong|hoàn thành)",
     r"(?:đã|mới|bắt đầu) (?:triển khai|thực hiện)(?! xong)",
@@ -72,7 +73,8 @@ AWAY = (
 )
 COMPLETIONS = (
     r"hoàn thành|hoàn tất|xong",
-    r"(?:đã|được) (?:được )?(?:(?:ubnd|ub|hđnd|tỉnh|bộ|sở|lãnh đạo|chủ tịch|thường trực|ký) )*"
+    r"(?:đã|được) (?:được )?"
+    r"(?:(?:ubnd|ub|hđnd|tỉnh|bộ|sở|lãnh đạo|chủ tịch|thường trực|ký|tham mưu) )*"
     r"(?:ban hành|phê duyệt|nghiệm thu|thông qua|đưa vào (?:sử dụng|vận hành|hoạt động))",
     # "HT" (hoàn thành) alone or after "đã"; "HT đang lỗi" (hệ thống) is not a completion.
     r"(?:(?<=đã )|(?<![^\W_] ))ht(?! (?!rồi)[^\W\d_])",
@@ -89,7 +91,7 @@ DOCUMENT_PROOF = (
 )
 # "chưa hẳn đã xong", "chắc gì đã xong": a hedge before a completion, past the "đã".
 HEDGES = ("chưa hẳn", "chưa chắc", "không hẳn", "không chắc", "chắc gì", "đâu có", "làm gì",
-          "có gì")
+          "có gì", "không phải")
 # "xong phần A", "vừa xong khâu chuẩn bị", "hoàn thành bước 1": a part is done, not the item.
 PARTS_AFTER = ("phần", "khâu", "bước", "giai đoạn", "hạng mục", "dự thảo", "một", "cơ bản",
                "đợt", "mục", "bản thảo", "sơ bộ", "1", "2", "3")
@@ -97,8 +99,10 @@ PARTS_AFTER = ("phần", "khâu", "bước", "giai đoạn", "hạng mục", "d�
 MEASURED_NOUNS = (
     "dân số", "người dân", "người", "dân", "hộ", "hộ gia đình", "doanh nghiệp", "học sinh",
     "cán bộ", "công chức", "thuê bao", "tài khoản", "bệnh viện", "trường", "cơ sở", "diện tích",
-    "dịch vụ công", "thủ tục hành chính", "tthc", "hồ sơ trực tuyến", "số dân",
+    "dịch vụ công", "thủ tục hành chính", "tthc", "hồ sơ", "số dân",
 )
+# "Tỷ lệ hồ sơ trực tuyến đạt 92%": a rate measured, not the item's progress.
+RATE_WORDS = ("tỷ lệ", "tỉ lệ")
 # "vượt chỉ tiêu 50%", "so với mục tiêu 80%": the percent is the target, not a result.
 TARGET_WORDS = ("chỉ tiêu", "mục tiêu", "so với", "yêu cầu", "kế hoạch đề ra")
 NEGATORS = ("không", "ko", "k", "kg", "khg", "hok", "chưa", "chẳng", "chả")

@@ -260,8 +260,9 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
     clause = text.last_words(text.clause_start(start), start, _NEGATION_REACH + 2)
     after = text.words_after(end, 2, _clause_end(key, end))
     part_after = any(text.has_phrase(after[:len(p.split())], [p]) for p in vocab.PARTS_AFTER)
-    only = _ONLY_AFTER.match(key, end)
-    only = only is not None and text.lower[only.end() - 4:only.end()] in ("thôi", "thoi")
+    only_match = _ONLY_AFTER.match(key, end)  # "… thôi", not "thời hạn"
+    only = only_match is not None and text.lower[only_match.end() - 4:only_match.end()] in (
+        "thôi", "thoi")
     amount = _PERCENT_AFTER.match(key, end)
     target = key.startswith(("dat ", "vuot "), start)  # "vượt chỉ tiêu 50%": the target
     below_100 = amount is not None and int(amount.group(1)) < 100 and not target

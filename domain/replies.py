@@ -197,9 +197,9 @@ def _read(note: str) -> _Reading:
     evidence = list(dict.fromkeys(note[start:end] for start, end in documents))
     if proofs and not evidence:
         evidence.append(_clause_text(plain, proofs[0]))
-    masked = mask(unasked, documents + _issue_dates(key, documents))
-    codes = list(_ITEM_CODE.finditer(masked))
-    masked = mask(masked, (found.span() for found in codes))
+    masked = mask(key, documents + _issue_dates(key, documents))
+    codes = list(_ITEM_CODE.finditer(masked))  # "NV12 xong chưa?" still names NV12
+    masked = mask(masked, [found.span() for found in codes] + questions)
     away = Text.of(note, lower, masked, ()).find(_AWAY)
     masked = mask(masked, away)
     labels = (f"{found.group(1).upper()}{found.group(2)}" for found in codes)

@@ -120,13 +120,19 @@ async def test_a_link_after_done_is_evidence_and_a_refusal_keeps_nothing(world: 
     assert [p.reference for p in proofs] == ["https://vbdh.nghean.gov.vn/qd-2345"]
 
 
-async def test_a_disputed_assignment_reaches_the_secretariat(world: World):
-    secretariat = await link(world, SECRETARIAT_CHAT, "Văn phòng BCĐ", None, "secretariat")
+async def _typed(world: World, words: str):
+    """The health focal person writes `words` after their item's code; the bot's answer."""
     user = await link(world, HEALTH_CHAT, "Lê Thị Hoa", "Sở Y tế")
     code = await item_code(world, EHR)
     last = user.messages()[-1]
-    user.say(f"{code}: nhiệm vụ này không thuộc chức năng của Sở, Sở chỉ phối hợp")
-    told = await user.next(after=last)
+    user.say(f"{code}{words}")
+    return user, code, await user.next(after=last)
+
+
+async def test_a_disputed_assignment_reaches_the_secretariat(world: World):
+    secretariat = await link(world, SECRETARIAT_CHAT, "Văn phòng BCĐ", None, "secretariat")
+    _, code, told = await _typed(world, ": nhiệm vụ này không thuộc chức năng của Sở, Sở chỉ "
+                                        "phối hợp")
     assert told.text.startswith(f"Đã chuyển ý kiến của đồng chí về phân công {code}")
     seen = secretariat.messages()[-1]
     await world.drain()
@@ -138,22 +144,14 @@ async def test_a_disputed_assignment_reaches_the_secretariat(world: World):
 
 
 async def test_reported_not_started_is_recorded(world: World):
-    user = await link(world, HEALTH_CHAT, "Lê Thị Hoa", "Sở Y tế")
-    code = await item_code(world, EHR)
-    last = user.messages()[-1]
-    user.say(f"{code} chưa triển khai")
-    told = await user.next(after=last)
+    _, code, told = await _typed(world, " chưa triển khai")
     assert told.text.startswith(f"Đã ghi nhận {code}: Chưa thực hiện")
     recorded = await assignment_of(world, EHR, HEALTH_CHAT)
     assert recorded.status == "not_started"
 
 
 async def test_a_question_and_a_too_long_message_record_nothing(world: World):
-    user = await link(world, HEALTH_CHAT, "Lê Thị Hoa", "Sở Y tế")
-    code = await item_code(world, EHR)
-    last = user.messages()[-1]
-    user.say(f"{code} xong rồi chưa ạ?")
-    asked = await user.next(after=last)
+    user, code, asked = await _typed(world, " xong rồi chưa ạ?")
     assert "chưa hiểu rõ" in asked.text
     user.say(f"{code} đã hoàn thành. " + "Báo cáo chi tiết: … " * 200)
     refused = await user.next(after=asked)

@@ -108,13 +108,23 @@ _FIELD_LABELS = (
 _TRAILING_NEGATOR = re.compile(
     _FIELD_LABELS + r"\s*[:\-–]?\s*(?:khong|ko|k|chua)(?: (?:co|gi|a|nhi|vay))*\s*(?=$|[?.,;!|])"
 )
-# "xong rồi chưa", "hoàn thành 100% chưa ạ", "xong hết chưa nhỉ": asking, not telling.
+# Up to four words or percents after a completion, within its clause: "xong hết", "hoàn thành
+# nhiệm vụ", "hoàn thành 100%" (a connective starts a new clause).
+_OBJECT = (r"(?:\s+(?!(?:nhung|song|ma|vi|do|nen)(?![^\W_]))[^\W\d_]+"
+           r"|\s+\d{1,3}(?:[.,]\d+)?\s*%){0,4}?")
+# "xong rồi chưa", "hoàn thành nhiệm vụ chưa ạ", "xong hết chưa nhỉ": asking, not telling.
 _ASKED_AFTER = re.compile(
-    r"(?:\s+(?:roi|het|ca|chua|\d{1,3}(?:[.,]\d+)?\s*%))*\s+(?:chua|khong)" + _QUESTION_WORDS
-    + r"\s*(?=$|[?.,;!|\n])"
+    _OBJECT + r"\s+(?:chua|khong)" + _QUESTION_WORDS + r"\s*(?=$|[?.,;!|\n])"
 )
-_UNABLE_AFTER = re.compile(r"\s+(?:chua|khong|ko|k)(?: the)? duoc(?![^\W_])")
-_DENIED_AFTER = re.compile(r"(?:\s+(?:gi|roi|het|ca|duoc|nhiem vu))*\s+dau(?![^\W_])")
+# "hoàn thành chưa được", "xong hết chưa được vì thiếu vốn": cannot.
+_UNABLE_AFTER = re.compile(
+    _OBJECT + r"\s+(?:chua|khong|ko|k)(?: the)? duoc(?:\s+(?:a|nhe|nha|anh|chi|em|roi|luon))*"
+    r"(?=\s*(?:$|[^\w\s])|\s+(?:vi|do|nen)(?![^\W_]))"
+)
+_DENIED_AFTER = re.compile(
+    r"(?:\s+(?:gi|roi|het|ca|duoc|nhiem vu)|\s+\d{1,3}(?:[.,]\d+)?\s*%)*\s+dau(?![^\W_])"
+)
+_NOT_SAID_AFTER = (_TRAILING_NEGATOR, _ASKED_AFTER, _UNABLE_AFTER, _DENIED_AFTER)
 _ONLY_AFTER = re.compile(r"[^,;.!?\n]{0,40}?\s+thoi(?![^\W_])")
 # "hoàn thành 80%", "xong được khoảng 60%": the completion is of that share only.
 _PERCENT_AFTER = re.compile(
@@ -127,7 +137,9 @@ _LIST_GLUE = re.compile(r"(?:\s|,|/|&|-|va|hay|hoac|gi)*")
 _CONCLUSION = re.compile(
     r"(?:nhiem vu|cong viec|nv)(?: nay| tren)?(?: da| duoc)* hoan thanh(?: tot)?\s*[.!]?\s*$"
 )
-_CLAUSE_FINAL_NOT_YET = re.compile(r"(?<![^\W_])(?:con |thi |van )?chua(?=\s*(?:$|[.,;!\n]))")
+_CLAUSE_FINAL_NOT_YET = re.compile(
+    r"(?<![^\W_])(?:con |thi |van )?chua(?:\s+(?:a|nhe|nha|anh|chi|em))*(?=\s*(?:$|[.,;!\n]))"
+)
 
 _EXTENSIONS = pattern(vocab.EXTENSION_REQUESTS)
 _OBSTACLES = pattern(vocab.OBSTACLES)
@@ -258,8 +270,10 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
         signals.note("completion not possible")  # "hoàn thành chưa được"
         return
     clause = text.last_words(text.clause_start(start), start, _NEGATION_REACH + 2)
-    after = text.words_after(end, 2, _clause_end(key, end))
-    part_after = any(text.has_phrase(after[:len(p.split())], [p]) for p in vocab.PARTS_AFTER)
+    after = text.words_after(end, 5, _clause_end(key, end))
+    if after and any(text.is_word(after[0], w) for w in ("hết", "được", "xong")):
+        after = after[1:]  # "xong hết phần A"
+    part_after = text.has_phrase(after, vocab.PARTS_AFTER)  # "hoàn thành nhiệm vụ bước 1"
     only_match = _ONLY_AFTER.match(key, end)  # "… thôi", not "thời hạn"
     only = only_match is not None and text.lower[only_match.end() - 4:only_match.end()] in (
         "thôi", "thoi")
@@ -317,9 +331,8 @@ def _read_amounts(text: Text, signals: _Signals) -> list[_Amount]:
         words = text.words_before(found.start(), _NEGATION_REACH)
         if text.has_phrase(words, vocab.PROSPECTIVE) or text.ends_with(words, vocab.TARGET_WORDS):
             continue
-        if _TRAILING_NEGATOR.match(text.key, found.end()) or _ASKED_AFTER.match(
-                text.key, found.end()):
-            signals.note("percent asked about")  # "hoàn thành 100% chưa"
+        if any(rule.match(text.key, found.end()) for rule in _NOT_SAID_AFTER):
+            signals.note("percent asked about or denied")  # "hoàn thành 100% chưa", "… đâu"
             continue
         if _negated_amount(text, words):
             signals.partial = True
@@ -422,7 +435,7 @@ def parse_reply(text: str, today: date) -> Reply:
     status, why = _status(signals)
     if status == "unclear" and why == "no status said":
         why = ("a question" if reading.asked else "an away message" if reading.away
-               else why)
+               else "; ".join(signals.why) or why)
     due = None
     if status in ("extension", "in_progress", "blocked", "not_started"):
         due = new_due(reading.text, today, for_extension=status == "extension")

@@ -95,7 +95,6 @@ _PARTIAL_NOUNS = "|".join(strip_diacritics(noun) for noun in vocab.PARTIAL_NOUNS
 _PARTIAL = re.compile(rf"(?<![\d/.])(\d{{1,4}}) ?/ ?(\d{{1,4}}) (?:{_PARTIAL_NOUNS})(?![^\W_])")
 _PERCENT = re.compile(r"(?<![\d.,/])(\d{1,3})(?:[.,]\d{1,2})?\s*(?:%|phan tram(?![^\W_]))")
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:!?\n()\[\]\"|]|(?<!\d)\.|\.(?!\d)")
-_CLAUSE_END = re.compile(r"[,;:!?\n()\[\]\"|]|(?<!\d)\.(?!\d)|$")
 # A sentence that ends in "?" (the "?" run included): a question, it says nothing.
 # Anchored at sentence starts, so a long run without "?" is scanned once, not once per character.
 _QUESTION = re.compile(r"(?:^|(?<=[.!?;\n]))[^.!?;\n]*\?+")
@@ -186,14 +185,9 @@ class _Reading:
     away: bool
 
 
-def _clause_end(key: str, position: int) -> int:
-    found = _CLAUSE_END.search(key, position)
-    return found.start() if found else len(key)
-
-
 def _clause_text(text: Text, span: Span) -> str:
     start = text.clause_start(span[0])
-    return text.note[start:_clause_end(text.key, span[1])].strip(" ,.;:")
+    return text.note[start:text.clause_end(span[1])].strip(" ,.;:")
 
 
 def _read(note: str) -> _Reading:
@@ -270,7 +264,7 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
         signals.note("completion not possible")  # "hoàn thành chưa được"
         return
     clause = text.last_words(text.clause_start(start), start, _NEGATION_REACH + 2)
-    after = text.words_after(end, 5, _clause_end(key, end))
+    after = text.words_after(end, 5, text.clause_end(end))
     if after and any(text.is_word(after[0], w) for w in ("hết", "được", "xong")):
         after = after[1:]  # "xong hết phần A"
     part_after = text.has_phrase(after, vocab.PARTS_AFTER)  # "hoàn thành nhiệm vụ bước 1"

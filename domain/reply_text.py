@@ -17,6 +17,8 @@ from domain.text import strip_diacritics
 
 MASK = "|"
 WORD = re.compile(r"[^\W_]+")
+# What ends a clause: punctuation (a masked reference included), a full stop not in a number.
+CLAUSE_STOP = re.compile(r"[,;:!?\n()\[\]\"|]|(?<!\d)\.(?!\d)")
 
 Span = tuple[int, int]
 _bare = lru_cache(maxsize=4096)(strip_diacritics)  # vocabulary words, read again and again
@@ -71,12 +73,19 @@ class Text:
     clause_starts: tuple[int, ...]
     words: tuple[Span, ...] = field(default=(), compare=False)
     word_starts: tuple[int, ...] = field(default=(), compare=False)
+    stops: tuple[int, ...] = field(default=(), compare=False)
 
     @classmethod
     def of(cls, note: str, lower: str, key: str, clause_starts: Iterable[int]) -> Text:
         words = tuple(m.span() for m in WORD.finditer(key))
+        stops = tuple(m.start() for m in CLAUSE_STOP.finditer(key))
         return cls(note, lower, key, tuple(sorted(set(clause_starts))), words,
-                   tuple(start for start, _ in words))
+                   tuple(start for start, _ in words), stops)
+
+    def clause_end(self, position: int) -> int:
+        """Where the clause holding position ends (its punctuation, or the end of the text)."""
+        index = bisect_left(self.stops, position)
+        return self.stops[index] if index < len(self.stops) else len(self.key)
 
     def written_as(self, start: int, end: int, accented: re.Pattern[str]) -> bool:
         """Typed without diacritics, or typed with exactly the diacritics of the keyword."""

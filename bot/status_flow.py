@@ -14,14 +14,8 @@ from bot.messenger import Button
 from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.indicator_values import declines_value, parse_indicator_value
 from domain.permissions import may_administer, may_update
-from domain.replies import (
-    MAX_REPLY_CHARS,
-    Reply,
-    find_item_codes,
-    parse_reply,
-    percent_answer,
-    requested_date,
-)
+from domain.replies import MAX_REPLY_CHARS, Reply, find_item_codes, parse_reply
+from domain.reply_answers import percent_answer, requested_date
 from domain.text import tidy
 from storage.chat import AssignmentCard, cards, reminded_in, save_state
 from storage.models import FocalPerson

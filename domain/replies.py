@@ -44,7 +44,6 @@ Reading rules:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -52,8 +51,29 @@ from typing import Literal
 from domain import reply_words as vocab
 from domain.reply_dates import new_due
 from domain.reply_normalise import normalise
+from domain.reply_patterns import (
+    ASKED_AFTER,
+    CLAUSE_FINAL_NOT_YET,
+    CLAUSE_PUNCTUATION,
+    CONCLUSION,
+    DENIED_AFTER,
+    ITEM_CODE,
+    LIST_GLUE,
+    NOT_SAID_AFTER,
+    ONLY_AFTER,
+    PARTIAL,
+    PERCENT,
+    PERCENT_AFTER,
+    QUESTION,
+    TRAILING_ABILITY,
+    TRAILING_CONDITION,
+    TRAILING_NEGATOR,
+    UNABLE_AFTER,
+    document_spans,
+    issue_dates,
+)
 from domain.reply_text import Pattern, Span, Text, aligned_views, mask, pattern
-from domain.text import strip_diacritics, tidy
+from domain.text import tidy
 
 ReplyStatus = Literal[
     "done", "in_progress", "blocked", "extension", "not_started", "disputed", "unclear"
@@ -79,67 +99,6 @@ class Reply:
 
 _NEGATION_REACH = 5
 
-_SYMBOL = r"\d{1,6}[^\W\d_]?(?:/\d{4})?(?:[-/][^\W\d_][^\W_]*)+"
-_TYPES = "|".join(strip_diacritics(t) for t in vocab.DOCUMENT_TYPES)
-_TYPED_DOCUMENT = re.compile(
-    rf"(?<![^\W_])(?:{_TYPES})(?: so)?[ .:]*{_SYMBOL}"
-    rf"|(?<![^\W_])(?:{_TYPES}) so[ .:]*\d{{1,6}}(?![\d/%]|[.,]\d)"
-)
-_BARE_DOCUMENT = re.compile(rf"(?<![^\W_/-]){_SYMBOL}")
-_ISSUE_DATE = re.compile(
-    r",? *(?:ngay|ban hanh ngay|ky ngay) *"
-    r"(?:\d{1,2} *[/.-] *\d{1,2}(?: *[/.-] *\d{2,4})?|\d{1,2} thang \d{1,2}(?: nam \d{4})?)"
-)
-_ITEM_CODE = re.compile(r"(?<![^\W_#])#? ?(nv|ct) ?[-.]? ?(\d{1,4})(?![^\W_])")
-_PARTIAL_NOUNS = "|".join(strip_diacritics(noun) for noun in vocab.PARTIAL_NOUNS)
-_PARTIAL = re.compile(rf"(?<![\d/.])(\d{{1,4}}) ?/ ?(\d{{1,4}}) (?:{_PARTIAL_NOUNS})(?![^\W_])")
-_PERCENT = re.compile(r"(?<![\d.,/])(\d{1,3})(?:[.,]\d{1,2})?\s*(?:%|phan tram(?![^\W_]))")
-_CLAUSE_PUNCTUATION = re.compile(r"[,;:!?\n()\[\]\"|]|(?<!\d)\.|\.(?!\d)")
-# A sentence that ends in "?" (the "?" run included): a question, it says nothing.
-# Anchored at sentence starts, so a long run without "?" is scanned once, not once per character.
-_QUESTION = re.compile(r"(?:^|(?<=[.!?;\n]))[^.!?;\n]*\?+")
-# Particles and the person addressed, closing a question: "xong chưa ạ", "xong chưa em".
-_QUESTION_WORDS = r"(?:\s+(?:a|nhi|vay|ha|nhe|the|khong|em|anh|chi|ban|ong|dong chi))*"
-# "xong chưa?", "Vướng mắc, đề xuất: không có": a negator closing the clause after the keyword.
-_FIELD_LABELS = (
-    r"(?:\s*[,/&]\s*(?:va\s+)?(?:de xuat|kien nghi|vuong mac|kho khan|ton tai|han che))*"
-)
-_TRAILING_NEGATOR = re.compile(
-    _FIELD_LABELS + r"\s*[:\-–]?\s*(?:khong|ko|k|chua)(?: (?:co|gi|a|nhi|vay))*\s*(?=$|[?.,;!|])"
-)
-# Up to four words or percents after a completion, within its clause: "xong hết", "hoàn thành
-# nhiệm vụ", "hoàn thành 100%" (a connective starts a new clause).
-_OBJECT = (r"(?:\s+(?!(?:nhung|song|ma|vi|do|nen)(?![^\W_]))[^\W\d_]+"
-           r"|\s+\d{1,3}(?:[.,]\d+)?\s*%){0,4}?")
-# "xong rồi chưa", "hoàn thành nhiệm vụ chưa ạ", "xong hết chưa nhỉ": asking, not telling.
-_ASKED_AFTER = re.compile(
-    _OBJECT + r"\s+(?:chua|khong)" + _QUESTION_WORDS + r"\s*(?=$|[?.,;!|\n])"
-)
-# "hoàn thành chưa được", "xong hết chưa được vì thiếu vốn": cannot.
-_UNABLE_AFTER = re.compile(
-    _OBJECT + r"\s+(?:chua|khong|ko|k)(?: the)? duoc(?:\s+(?:a|nhe|nha|anh|chi|em|roi|luon))*"
-    r"(?=\s*(?:$|[^\w\s])|\s+(?:vi|do|nen)(?![^\W_]))"
-)
-_DENIED_AFTER = re.compile(
-    r"(?:\s+(?:gi|roi|het|ca|duoc|nhiem vu)|\s+\d{1,3}(?:[.,]\d+)?\s*%)*\s+dau(?![^\W_])"
-)
-_NOT_SAID_AFTER = (_TRAILING_NEGATOR, _ASKED_AFTER, _UNABLE_AFTER, _DENIED_AFTER)
-_ONLY_AFTER = re.compile(r"[^,;.!?\n]{0,40}?\s+thoi(?![^\W_])")
-# "hoàn thành 80%", "xong được khoảng 60%": the completion is of that share only.
-_PERCENT_AFTER = re.compile(
-    r"\s+(?:duoc |khoang |dat |tren |gan |hon )*(\d{1,3})(?:[.,]\d{1,2})?\s*(?:%|phan tram)"
-)
-_TRAILING_CONDITION = re.compile(r"\s*(?:se|thi(?! cong))(?![^\W_])")
-_TRAILING_ABILITY = re.compile(r" duoc(?! ?\d)")
-_LIST_GLUE = re.compile(r"(?:\s|,|/|&|-|va|hay|hoac|gi)*")
-# "…, nhiệm vụ hoàn thành." closing a formal report.
-_CONCLUSION = re.compile(
-    r"(?:nhiem vu|cong viec|nv)(?: nay| tren)?(?: da| duoc)* hoan thanh(?: tot)?\s*[.!]?\s*$"
-)
-_CLAUSE_FINAL_NOT_YET = re.compile(
-    r"(?<![^\W_])(?:con |thi |van )?chua(?:\s+(?:a|nhe|nha|anh|chi|em))*(?=\s*(?:$|[.,;!\n]))"
-)
-
 _EXTENSIONS = pattern(vocab.EXTENSION_REQUESTS)
 _OBSTACLES = pattern(vocab.OBSTACLES)
 _OBSTACLES_ACCENTED = pattern(vocab.OBSTACLES_ACCENTED, accented_only=True)
@@ -150,22 +109,6 @@ _NOT_STARTED = pattern(vocab.NOT_STARTED)
 _DISPUTED = pattern(vocab.DISPUTED)
 _AWAY = pattern(vocab.AWAY)
 _DOCUMENT_PROOF = pattern(vocab.DOCUMENT_PROOF)
-
-
-def _document_spans(note: str, key: str) -> list[Span]:
-    """Document references: typed ("Quyết định số 12") or a bare official number ("12/QĐ-UB")."""
-    spans = [found.span() for found in _TYPED_DOCUMENT.finditer(key)]
-    for found in _BARE_DOCUMENT.finditer(mask(key, spans)):
-        letters = [c for c in note[found.start():found.end()] if c.isalpha()]
-        if letters and letters[0].isupper():
-            spans.append(found.span())
-    return sorted(spans)
-
-
-def _issue_dates(key: str, documents: list[Span]) -> list[Span]:
-    """The "ngày 12/9/2025" right after each reference: the document's date, not a deadline."""
-    after = (_ISSUE_DATE.match(key, end) for _, end in documents)
-    return [found.span() for found in after if found]
 
 
 def find_item_codes(text: str) -> tuple[str, ...]:
@@ -192,24 +135,24 @@ def _clause_text(text: Text, span: Span) -> str:
 
 def _read(note: str) -> _Reading:
     lower, key = aligned_views(note)
-    documents = _document_spans(note, key)
-    questions = [found.span() for found in _QUESTION.finditer(key)]
+    documents = document_spans(note, key)
+    questions = [found.span() for found in QUESTION.finditer(key)]
     unasked = mask(key, questions)
     plain = Text.of(note, lower, unasked,
-                    [m.end() for m in _CLAUSE_PUNCTUATION.finditer(unasked)])
+                    [m.end() for m in CLAUSE_PUNCTUATION.finditer(unasked)])
     proofs = [span for span in plain.find(_DOCUMENT_PROOF)
               if not plain.nearest_negator(plain.words_before(span[0], 3))
-              and not _TRAILING_NEGATOR.match(unasked, span[1])]
+              and not TRAILING_NEGATOR.match(unasked, span[1])]
     evidence = list(dict.fromkeys(note[start:end] for start, end in documents))
     if proofs and not evidence:
         evidence.append(_clause_text(plain, proofs[0]))
-    masked = mask(key, documents + _issue_dates(key, documents))
-    codes = list(_ITEM_CODE.finditer(masked))  # "NV12 xong chưa?" still names NV12
+    masked = mask(key, documents + issue_dates(key, documents))
+    codes = list(ITEM_CODE.finditer(masked))  # "NV12 xong chưa?" still names NV12
     masked = mask(masked, [found.span() for found in codes] + questions)
     away = Text.of(note, lower, masked, ()).find(_AWAY)
     masked = mask(masked, away)
     labels = (f"{found.group(1).upper()}{found.group(2)}" for found in codes)
-    starts = [m.end() for m in _CLAUSE_PUNCTUATION.finditer(masked)]
+    starts = [m.end() for m in CLAUSE_PUNCTUATION.finditer(masked)]
     starts += [end for _, end in Text.of(note, lower, masked, ()).find(_CONNECTIVES)]
     return _Reading(Text.of(note, lower, masked, starts), tuple(dict.fromkeys(labels)),
                     tuple(evidence), proofs, bool(questions), bool(away))
@@ -240,9 +183,9 @@ def _affirmed(text: Text, table: Pattern) -> list[Span]:
     kept: list[Span] = []
     negated_end: int | None = None
     for start, end in text.find(table):
-        listed = negated_end is not None and _LIST_GLUE.fullmatch(text.key, negated_end, start)
+        listed = negated_end is not None and LIST_GLUE.fullmatch(text.key, negated_end, start)
         before = text.words_before(start, _NEGATION_REACH)
-        if listed or _TRAILING_NEGATOR.match(text.key, end) or text.nearest_negator(before):
+        if listed or TRAILING_NEGATOR.match(text.key, end) or text.nearest_negator(before):
             negated_end = end
             continue
         kept.append((start, end))
@@ -252,14 +195,14 @@ def _affirmed(text: Text, table: Pattern) -> list[Span]:
 def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> None:
     """Sort one completion word into done, not yet (progress), cannot (obstacle) or nothing."""
     key = text.key
-    if _TRAILING_NEGATOR.match(key, end) or _ASKED_AFTER.match(key, end):
+    if TRAILING_NEGATOR.match(key, end) or ASKED_AFTER.match(key, end):
         signals.note("completion asked about or denied")  # "xong chưa", "xong rồi chưa ạ"
         return
     words = text.words_before(start, _NEGATION_REACH)
     stated = key.startswith(("da ", "duoc "), start)  # "Kế hoạch đã được phê duyệt"
     if not stated and text.ends_with(words, vocab.NEUTRAL_BEFORE_COMPLETION):
         return
-    if _UNABLE_AFTER.match(key, end):
+    if UNABLE_AFTER.match(key, end):
         signals.obstacle = True
         signals.note("completion not possible")  # "hoàn thành chưa được"
         return
@@ -268,13 +211,13 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
     if after and any(text.is_word(after[0], w) for w in ("hết", "được", "xong")):
         after = after[1:]  # "xong hết phần A"
     part_after = text.has_phrase(after, vocab.PARTS_AFTER)  # "hoàn thành nhiệm vụ bước 1"
-    only_match = _ONLY_AFTER.match(key, end)  # "… thôi", not "thời hạn"
+    only_match = ONLY_AFTER.match(key, end)  # "… thôi", not "thời hạn"
     only = only_match is not None and text.lower[only_match.end() - 4:only_match.end()] in (
         "thôi", "thoi")
-    amount = _PERCENT_AFTER.match(key, end)
+    amount = PERCENT_AFTER.match(key, end)
     target = key.startswith(("dat ", "vuot "), start)  # "vượt chỉ tiêu 50%": the target
     below_100 = amount is not None and int(amount.group(1)) < 100 and not target
-    if (text.has_phrase(clause, vocab.HEDGES) or _DENIED_AFTER.match(key, end)
+    if (text.has_phrase(clause, vocab.HEDGES) or DENIED_AFTER.match(key, end)
             or part_after or only or below_100):
         signals.partial = True
         signals.note("completion hedged, denied or of a part only")
@@ -284,7 +227,7 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
         not_yet = text.is_word(negator, vocab.NOT_YET) and not text.has_phrase(
             words, vocab.INABILITY
         )
-        if not_yet and not _TRAILING_ABILITY.match(key, end):
+        if not_yet and not TRAILING_ABILITY.match(key, end):
             signals.partial = True
             signals.note("completion negated with 'chưa'")
         else:
@@ -292,7 +235,7 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
             signals.note("completion negated: cannot")
         return
     already = key.startswith("da ", start) or text.ends_with(words, ["đã"])
-    conditional = not already and _TRAILING_CONDITION.match(key, end)
+    conditional = not already and TRAILING_CONDITION.match(key, end)
     if text.has_phrase(words, vocab.PROSPECTIVE) or conditional:
         signals.partial = True
         signals.note("completion expected, not reached")
@@ -320,12 +263,12 @@ class _Amount:
 def _read_amounts(text: Text, signals: _Signals) -> list[_Amount]:
     """Percentages reached (0-100); records the signals negated or over-100 ones give."""
     amounts = []
-    for found in _PERCENT.finditer(text.key):
+    for found in PERCENT.finditer(text.key):
         value = int(found.group(1))
         words = text.words_before(found.start(), _NEGATION_REACH)
         if text.has_phrase(words, vocab.PROSPECTIVE) or text.ends_with(words, vocab.TARGET_WORDS):
             continue
-        if any(rule.match(text.key, found.end()) for rule in _NOT_SAID_AFTER):
+        if any(rule.match(text.key, found.end()) for rule in NOT_SAID_AFTER):
             signals.note("percent asked about or denied")  # "hoàn thành 100% chưa", "… đâu"
             continue
         if _negated_amount(text, words):
@@ -341,7 +284,7 @@ def _read_amounts(text: Text, signals: _Signals) -> list[_Amount]:
                         or text.has_phrase(text.last_words(text.clause_start(found.start()),
                                                            found.start(), 12), vocab.RATE_WORDS))
             amounts.append(_Amount(value, measured, governed, found.span()))
-    for found in _PARTIAL.finditer(text.key):
+    for found in PARTIAL.finditer(text.key):
         if int(found.group(1)) < int(found.group(2)):
             signals.partial = True
             signals.note("a share of the work")
@@ -369,7 +312,7 @@ def _weigh_amounts(text: Text, amounts: list[_Amount], signals: _Signals) -> tup
 
 def _clause_final_not_yet(text: Text, signals: _Signals) -> None:
     """ "phần B chưa", "còn lại thì chưa": a part not yet done; a bare "Chưa" says nothing."""
-    for found in _CLAUSE_FINAL_NOT_YET.finditer(text.key):
+    for found in CLAUSE_FINAL_NOT_YET.finditer(text.key):
         clause = text.words_in(text.clause_start(found.start()), found.start())
         if clause and not text.find_in(clause, _COMPLETIONS):
             signals.partial = True
@@ -384,7 +327,7 @@ def _read_signals(reading: _Reading) -> tuple[_Signals, list[int], tuple[str, ..
         progress=bool(_affirmed(text, _PROGRESS)),
         not_started=bool(text.find(_NOT_STARTED)),
         disputed=bool(text.find(_DISPUTED)),
-        concluded=_CONCLUSION.search(text.key) is not None,
+        concluded=CONCLUSION.search(text.key) is not None,
     )
     amounts = _read_amounts(text, signals)
     for start, end in text.find(_COMPLETIONS):
@@ -440,21 +383,6 @@ def parse_reply(text: str, today: date) -> Reply:
                  values if status == "done" else ())
 
 
-def requested_date(text: str, today: date) -> date | None:
-    """The date answering "until when?" ("30/11/2025", "đến 15/01/2026", "thứ Ba tuần tới")."""
-    note = tidy(text)
-    if len(note) > MAX_REPLY_CHARS:
-        return None
-    return new_due(_read(normalise(note)).text, today, for_extension=True, assume_request=True)
-
-
-_BARE_PERCENT = re.compile(r"\s*(?:khoảng |khoang |được |duoc |đạt |dat )?(\d{1,3})"
-                           r"(?:[.,]\d{1,2})?\s*(?:%|phần trăm|phan tram)?\s*[.!]?\s*", re.I)
-
-
-def percent_answer(text: str) -> int | None:
-    """A bare number answering "how many percent?" ("45", "45 %", "khoảng 45") -> 45."""
-    found = _BARE_PERCENT.fullmatch(text)
-    if found is None or int(found.group(1)) > 100:
-        return None
-    return int(found.group(1))
+def read_view(note: str) -> Text:
+    """The tidied reply as the rules read it (normalised, references and questions masked)."""
+    return _read(normalise(note)).text

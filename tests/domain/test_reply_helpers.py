@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from domain.replies import MAX_REPLY_CHARS, parse_reply, percent_answer, requested_date
+from domain.replies import MAX_REPLY_CHARS, parse_reply
+from domain.reply_answers import percent_answer, requested_date
 from domain.reply_normalise import normalise
 
 TODAY = date(2025, 11, 21)  # a Friday

@@ -170,6 +170,7 @@ class _Signals:
     not_started: bool = False
     disputed: bool = False
     concluded: bool = False
+    unsure: bool = False
     target_met: bool = False
     why: list[str] = field(default_factory=list)
 
@@ -234,7 +235,8 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
             signals.obstacle = True
             signals.note("completion negated: cannot")
         return
-    already = key.startswith("da ", start) or text.ends_with(words, ["đã"])
+    already = key.startswith("da ", start) or text.ends_with(
+        text.last_words(text.clause_start(start), start, 1), ["đã"])
     conditional = not already and TRAILING_CONDITION.match(key, end)
     if text.has_phrase(words, vocab.PROSPECTIVE) or conditional:
         signals.partial = True
@@ -314,7 +316,8 @@ def _clause_final_not_yet(text: Text, signals: _Signals) -> None:
     """ "phần B chưa", "còn lại thì chưa": a part not yet done; a bare "Chưa" says nothing."""
     for found in CLAUSE_FINAL_NOT_YET.finditer(text.key):
         clause = text.words_in(text.clause_start(found.start()), found.start())
-        if clause and not text.find_in(clause, _COMPLETIONS):
+        said = [w for w in clause if not any(text.is_word(w, c) for c in vocab.COURTESY)]
+        if said and not text.find_in(clause, _COMPLETIONS):
             signals.partial = True
             signals.note("a part not yet done")
 
@@ -336,7 +339,11 @@ def _read_signals(reading: _Reading) -> tuple[_Signals, list[int], tuple[str, ..
         signals.completion = True
         signals.note("an official document as proof")
     _clause_final_not_yet(text, signals)
+    if signals.completion and signals.not_started:  # "đã xây dựng xong kế hoạch, chưa triển khai"
+        signals.partial = True
+        signals.note("part done, part not started")
     percents, values = _weigh_amounts(text, amounts, signals)
+    signals.unsure = signals.completion and text.has_phrase(list(text.words), vocab.UNSURE)
     return signals, percents, values
 
 
@@ -355,6 +362,8 @@ def _status(signals: _Signals) -> tuple[ReplyStatus, str]:
         return "in_progress", "partial work: " + "; ".join(signals.why)
     if signals.progress and not (signals.concluded and signals.completion):
         return "in_progress", "work under way"
+    if signals.completion and signals.unsure:
+        return "unclear", "completion said without certainty"
     if signals.completion:
         return "done", "a clear completion" + (
             " (report's conclusion)" if signals.concluded and signals.progress else "")

@@ -64,7 +64,8 @@ ONLY_AFTER = re.compile(r"[^,;.!?\n]{0,40}?\s+thoi(?![^\W_])")
 PERCENT_AFTER = re.compile(
     r"\s+(?:duoc |khoang |dat |tren |gan |hon )*(\d{1,3})(?:[.,]\d{1,2})?\s*(?:%|phan tram)"
 )
-TRAILING_CONDITION = re.compile(r"\s*(?:se|thi(?! cong))(?![^\W_])")
+# "xong thì báo", "hoàn thành nhiệm vụ rồi thì em báo sau", "tháng 12 xong sẽ …": not yet.
+TRAILING_CONDITION = re.compile(OBJECT + r"\s*(?:se|thi(?! cong))(?![^\W_])")
 TRAILING_ABILITY = re.compile(r" duoc(?! ?\d)")
 LIST_GLUE = re.compile(r"(?:\s|,|/|&|-|va|hay|hoac|gi)*")
 # "…, nhiệm vụ hoàn thành." closing a formal report.

@@ -62,6 +62,8 @@ DISPUTED = (
     r"(?:chỉ|chỉ là) (?:là )?(?:đơn vị |cơ quan )?phối hợp",
     r"(?:đề nghị|xin|đề xuất) (?:giao|chuyển) (?:lại )?(?:nhiệm vụ (?:này )?)?(?:cho|về|sang)",
     r"giao (?:nhầm|không đúng)|không đúng (?:chức năng|thẩm quyền)",
+    r"không (?:chủ trì|phụ trách)",
+    r"không (?:được giao|làm) (?:nhiệm vụ|việc|nội dung) (?:này|đó|trên)",
 )
 # Someone away: masked before reading, so "đang bận" is not progress.
 AWAY = (
@@ -110,8 +112,15 @@ NOT_YET = "chưa"
 INABILITY = ("thể",)
 PROSPECTIVE = (
     "dự kiến", "sẽ", "sắp", "gần", "cơ bản", "phấn đấu", "mục tiêu", "kịp", "để",
-    "trước khi", "sau khi", "chuẩn bị", "chờ", "đợi",
+    "trước khi", "sau khi", "chuẩn bị", "chờ", "đợi", "khi", "nếu", "bao giờ", "lúc nào", "hễ",
 )
+# "hình như xong rồi", "Hoàn thành hay chưa em cũng chưa rõ": the person is not sure, so ask.
+UNSURE = (
+    "hình như", "nghĩ là", "chắc là", "chắc cũng", "có lẽ", "không biết", "chưa rõ", "không rõ",
+    "hay chưa", "hay không", "nghe nói", "có thể đã", "không nhớ", "chưa chắc chắn",
+)
+# Words that alone make no clause: "Dạ chưa ạ" is a bare "chưa".
+COURTESY = ("dạ", "vâng", "thưa", "em", "anh", "chị", "ạ", "báo cáo", "ok")
 # "thời hạn hoàn thành", "tỷ lệ hoàn thành": the word names the deadline or ratio, not a fact.
 NEUTRAL_BEFORE_COMPLETION = (
     "thời hạn", "thời gian", "hạn", "tiến độ", "kế hoạch", "tỷ lệ", "tỉ lệ", "mức độ", "yêu cầu",

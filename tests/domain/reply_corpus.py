@@ -143,6 +143,7 @@ _BLOCKED = [
     ("Vướng mắc: chưa được phân bổ vốn", "blocked", None, None),
     ("Dang vuong thu tuc dau thau", "blocked", None, None),
     ("Kẹt ở khâu phê duyệt dự toán", "blocked", None, None),
+    ("Chưa được giao kinh phí", "blocked", None, None),
 ]
 _EXTENSION = [
     ("Xin gia hạn đến 30/12/2025", "extension", None, D(2025, 12, 30)),
@@ -194,6 +195,8 @@ _DISPUTED = [
     ("Không phải nhiệm vụ của Sở, đề nghị chuyển cho Sở Tài chính", "disputed", None, None),
     ("Nhiệm vụ này không thuộc lĩnh vực Sở quản lý", "disputed", None, None),
     ("Sở Y tế chỉ phối hợp thôi ạ", "disputed", None, None),
+    ("Bên em không làm nhiệm vụ này", "disputed", None, None),
+    ("Sở không chủ trì nhiệm vụ này", "disputed", None, None),
 ]
 _QUESTION = [
     ("cái này xong chưa ạ?", "unclear", None, None),
@@ -248,6 +251,8 @@ _NEGATION_TRAP = [
     ("Đã xong đâu mà báo", "in_progress", None, None),
     ("Chưa hẳn là hoàn thành", "in_progress", None, None),
     ("phan A xong roi, phan B chua", "in_progress", None, None),
+    ("Đã hoàn thành việc xây dựng kế hoạch, chưa triển khai thực hiện", "in_progress", None,
+     None),
 ]
 _NEARLY = [
     ("sắp xong", "in_progress", None, None),
@@ -268,6 +273,9 @@ _NEARLY = [
     ("Tuần sau sẽ xong", "in_progress", None, None),
     ("Sắp xong rồi, chỉ còn ký", "in_progress", None, None),
     ("Gần hoàn thành rồi ạ", "in_progress", None, None),
+    ("xong rồi thì em báo lại sau", "in_progress", None, None),
+    ("Khi nào xong em báo", "in_progress", None, None),
+    ("Nếu hoàn thành thì em gửi báo cáo", "in_progress", None, None),
 ]
 _AWAY = [
     ("em đang bận hội nghị, chiều em nhắn", "unclear", None, None),
@@ -303,6 +311,7 @@ _UNCLEAR = [
     ("Liên hệ chị Hoa phòng KH", "unclear", None, None),
     ("Em đã nhận được tin nhắn", "unclear", None, None),
     ("Dạ", "unclear", None, None),
+    ("Dạ chưa ạ", "unclear", None, None),
 ]
 _FORM_FIELD = [
     ("Vướng mắc, đề xuất: không", "unclear", None, None),
@@ -396,12 +405,27 @@ _TONE_MARKS = [
     ("Đang tìên hành", "in_progress", None, None),
 ]
 
+# A completion said without certainty: ask.
+_UNSURE = [
+    ("Hoàn thành hay chưa em cũng chưa rõ", "unclear", None, None),
+    ("em nghĩ là xong rồi", "unclear", None, None),
+    ("hình như xong rồi", "unclear", None, None),
+    ("chắc là xong rồi ạ", "unclear", None, None),
+    ("Có lẽ đã hoàn thành", "unclear", None, None),
+    ("Nghe nói bên phòng đã làm xong", "unclear", None, None),
+    ("Em không biết đã xong hay chưa", "unclear", None, None),
+    ("hinh nhu xong roi", "unclear", None, None),
+    ("Không rõ đã ban hành chưa", "unclear", None, None),
+    ("Chắc cũng xong rồi anh", "unclear", None, None),
+    ("Em không nhớ đã hoàn thành chưa", "unclear", None, None),
+    ("Đã hoàn thành hay không thì em phải hỏi lại", "unclear", None, None),
+]
 _GROUPS = {
     "done": _DONE, "done-evidence": _DONE_EVIDENCE, "in-progress": _IN_PROGRESS,
     "percent": _PERCENT, "blocked": _BLOCKED, "extension": _EXTENSION,
     "not-started": _NOT_STARTED, "disputed": _DISPUTED, "question": _QUESTION,
     "negation-trap": _NEGATION_TRAP, "nearly": _NEARLY, "away": _AWAY, "unclear": _UNCLEAR,
     "form-field": _FORM_FIELD, "target-percent": _TARGET_PERCENT, "teencode": _TEENCODE,
-    "tone-marks": _TONE_MARKS,
+    "tone-marks": _TONE_MARKS, "unsure": _UNSURE,
 }
 ROWS: list[Row] = [(kind, *row) for kind, rows in _GROUPS.items() for row in rows]

@@ -11,7 +11,7 @@ from tests.domain.reply_corpus import ROWS, TODAY
 
 KINDS = {"done", "done-evidence", "in-progress", "percent", "blocked", "extension",
          "not-started", "disputed", "question", "negation-trap", "nearly", "away", "unclear",
-         "form-field", "target-percent", "teencode", "tone-marks"}
+         "form-field", "target-percent", "teencode", "tone-marks", "unsure"}
 
 
 def test_the_corpus_is_large_and_covers_every_kind():

@@ -24,6 +24,9 @@ NOT_DONE = [
     "sẽ {c} vào tháng sau", "vừa {c} khâu chuẩn bị thôi", "{c} phần A rồi, phần B chưa",
     "{c} bước 1", "cơ bản {c}", "{c} giai đoạn 1", "phấn đấu {c}",
     "{c} nhưng còn vướng", "{c}, nhưng không thuộc chức năng của Sở",
+    "hình như {c} rồi", "em nghĩ là {c} rồi", "{c} hay chưa em cũng chưa rõ", "có lẽ đã {c}",
+    "khi nào {c} em báo", "nếu {c} thì em báo", "{c} rồi thì em báo sau",
+    "đã {c} kế hoạch, chưa triển khai thực hiện",
 ]
 QUESTIONS = [
     "{c} chưa?", "{c} chưa", "{c} chưa ạ", "{c} rồi chưa", "đã {c} chưa anh", "{c} chưa em?",

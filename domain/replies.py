@@ -56,6 +56,7 @@ from domain.reply_patterns import (
     CLAUSE_FINAL_NOT_YET,
     CLAUSE_PUNCTUATION,
     CONCLUSION,
+    COUNT_AFTER,
     DENIED_AFTER,
     ITEM_CODE,
     LIST_GLUE,
@@ -207,7 +208,8 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
         signals.obstacle = True
         signals.note("completion not possible")  # "hoàn thành chưa được"
         return
-    clause = text.last_words(text.clause_start(start), start, _NEGATION_REACH + 2)
+    # Hedges reach across a connective: "làm sao mà xong được", "chưa chắc là đã xong".
+    clause = text.last_words(max(0, start - 40), start, _NEGATION_REACH + 2)
     after = text.words_after(end, 5, text.clause_end(end))
     if after and any(text.is_word(after[0], w) for w in ("hết", "được", "xong")):
         after = after[1:]  # "xong hết phần A"
@@ -215,8 +217,8 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
     only_match = ONLY_AFTER.match(key, end)  # "… thôi", not "thời hạn"
     only = only_match is not None and text.lower[only_match.end() - 4:only_match.end()] in (
         "thôi", "thoi")
-    amount = PERCENT_AFTER.match(key, end)
     target = key.startswith(("dat ", "vuot "), start)  # "vượt chỉ tiêu 50%": the target
+    amount = PERCENT_AFTER.match(key, end) or COUNT_AFTER.match(key, end)
     below_100 = amount is not None and int(amount.group(1)) < 100 and not target
     if (text.has_phrase(clause, vocab.HEDGES) or DENIED_AFTER.match(key, end)
             or part_after or only or below_100):

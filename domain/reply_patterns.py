@@ -55,14 +55,21 @@ UNABLE_AFTER = re.compile(
     OBJECT + r"\s+(?:chua|khong|ko|k)(?: the)? duoc(?:\s+(?:a|nhe|nha|anh|chi|em|roi|luon))*"
     r"(?=\s*(?:$|[^\w\s])|\s+(?:vi|do|nen)(?![^\W_]))"
 )
+# "xong gì đâu", "hoàn thành thế nào được", "xong cái gì mà xong": denied.
 DENIED_AFTER = re.compile(
-    r"(?:\s+(?:gi|roi|het|ca|duoc|nhiem vu)|\s+\d{1,3}(?:[.,]\d+)?\s*%)*\s+dau(?![^\W_])"
+    r"(?:\s+(?:gi|roi|het|ca|duoc|nhiem vu)|\s+\d{1,3}(?:[.,]\d+)?\s*%)*"
+    r"\s+(?:dau|the nao duoc|sao duoc|(?:cai )?gi ma)(?![^\W_])"
+)
+# "đã hoàn thành 50", "xong 3 hạng mục": a count or share, not the whole item.
+COUNT_AFTER = re.compile(
+    r"(?:\s+[^\W\d_]+){0,3}?\s+(?<!thang )(?<!ngay )(?<!quy )(?<!nam )(?<!tuan )(?<!luc )"
+    r"(\d{1,3})(?![\d/%]|[.,]\d|\s*(?:/|thang|ngay|tuan|nam|quy|gio|phut)(?![^\W_]))"
 )
 NOT_SAID_AFTER = (TRAILING_NEGATOR, ASKED_AFTER, UNABLE_AFTER, DENIED_AFTER)
 ONLY_AFTER = re.compile(r"[^,;.!?\n]{0,40}?\s+thoi(?![^\W_])")
 # "hoàn thành 80%", "xong được khoảng 60%": the completion is of that share only.
 PERCENT_AFTER = re.compile(
-    r"\s+(?:duoc |khoang |dat |tren |gan |hon )*(\d{1,3})(?:[.,]\d{1,2})?\s*(?:%|phan tram)"
+    r"(?:\s+[^\W\d_]+){0,3}?\s+(\d{1,3})(?:[.,]\d{1,2})?\s*(?:%|phan tram)"
 )
 # "xong thì báo", "hoàn thành nhiệm vụ rồi thì em báo sau", "tháng 12 xong sẽ …": not yet.
 TRAILING_CONDITION = re.compile(OBJECT + r"\s*(?:se|thi(?! cong))(?![^\W_])")

@@ -30,7 +30,7 @@ OBSTACLES = (
     r"(?:chưa|không|ko|k) thể",
     # "chưa triển khai được": cannot; but "chưa xong được 60%" is a percent, not an inability.
     r"(?:chưa|không|ko|k)(?: [^\W_]+){1,3} được(?! ?\d)",
-    r"bị (?:chậm|dừng|treo|ách tắc)|tạm dừng|lỗi|hỏng|sự cố",
+    r"bị (?:chậm|dừng|treo|ách tắc|trả lại)|tạm dừng|lỗi|hỏng|sự cố",
 )
 # Written with diacritics only: bare "tac"/"ket" are "tác" (công tác), "kết" (kết quả).
 # ("bí" is left out: "Bí thư"; "nguyên tắc" is a principle.)
@@ -93,10 +93,11 @@ DOCUMENT_PROOF = (
 )
 # "chưa hẳn đã xong", "chắc gì đã xong": a hedge before a completion, past the "đã".
 HEDGES = ("chưa hẳn", "chưa chắc", "không hẳn", "không chắc", "chắc gì", "đâu có", "làm gì",
-          "có gì", "không phải")
+          "có gì", "không phải", "làm sao", "sao mà", "còn lâu", "đâu")
 # "xong phần A", "vừa xong khâu chuẩn bị", "hoàn thành bước 1": a part is done, not the item.
 PARTS_AFTER = ("phần", "khâu", "bước", "giai đoạn", "hạng mục", "dự thảo", "một", "cơ bản",
-               "đợt", "mục", "bản thảo", "sơ bộ", "1", "2", "3")
+               "đợt", "mục", "bản thảo", "sơ bộ", "nửa", "phân nửa", "khảo sát", "thiết kế",
+               "dự toán", "trên giấy")
 # "đạt 52% dân số", "52% người dân": a measured value, not the item's progress.
 MEASURED_NOUNS = (
     "dân số", "người dân", "người", "dân", "hộ", "hộ gia đình", "doanh nghiệp", "học sinh",

@@ -47,6 +47,9 @@ _DONE: list[tuple[str, str, int | None, date | None]] = [
     ("da xong het roi a", "done", None, None),
     ("Sở báo cáo: nhiệm vụ đã hoàn thành, đã gửi báo cáo về Sở KH&CN", "done", None, None),
     ("Hoàn thành rồi nhé", "done", None, None),
+    ("Đã hoàn thành ngày 20/11", "done", None, None),
+    ("Tất cả đã hoàn thành", "done", None, None),
+    ("Xong xuôi cả rồi", "done", None, None),
 ]
 _DONE_EVIDENCE = [
     ("Đã có QĐ phê duyệt số 1520/QĐ-UBND", "done", None, None),
@@ -253,6 +256,15 @@ _NEGATION_TRAP = [
     ("phan A xong roi, phan B chua", "in_progress", None, None),
     ("Đã hoàn thành việc xây dựng kế hoạch, chưa triển khai thực hiện", "in_progress", None,
      None),
+    ("Hoàn thành thế nào được", "in_progress", None, None),
+    ("Làm sao mà xong được", "in_progress", None, None),
+    ("Còn lâu mới xong", "in_progress", None, None),
+    ("Xong cái gì mà xong", "in_progress", None, None),
+    ("Đâu đã xong", "in_progress", None, None),
+    ("Đã hoàn thành nhưng bị trả lại", "unclear", None, None),
+    ("Đã hoàn thành 50", "in_progress", None, None),
+    ("Xong phân nửa", "in_progress", None, None),
+    ("Mới hoàn thành khảo sát", "in_progress", None, None),
 ]
 _NEARLY = [
     ("sắp xong", "in_progress", None, None),

@@ -26,7 +26,8 @@ NOT_DONE = [
     "{c} nhưng còn vướng", "{c}, nhưng không thuộc chức năng của Sở",
     "hình như {c} rồi", "em nghĩ là {c} rồi", "{c} hay chưa em cũng chưa rõ", "có lẽ đã {c}",
     "khi nào {c} em báo", "nếu {c} thì em báo", "{c} rồi thì em báo sau",
-    "đã {c} kế hoạch, chưa triển khai thực hiện",
+    "đã {c} kế hoạch, chưa triển khai thực hiện", "{c} thế nào được", "làm sao mà {c} được",
+    "còn lâu mới {c}", "{c} cái gì mà {c}", "đâu đã {c}", "{c} phân nửa",
 ]
 QUESTIONS = [
     "{c} chưa?", "{c} chưa", "{c} chưa ạ", "{c} rồi chưa", "đã {c} chưa anh", "{c} chưa em?",

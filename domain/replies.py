@@ -6,8 +6,7 @@ un-hedged statement that the whole item is finished. Reply.why says which rule d
 Before reading: a reply longer than MAX_REPLY_CHARS is not read ("too long": the conversation
 asks for a short answer); chat abbreviations are spelled out and misplaced tone marks moved
 (domain/reply_normalise.py: "ko" -> "không", "đhth" -> "đã hoàn thành", "hòan" -> "hoàn");
-sentences ending in "?" are questions and say nothing; away messages ("em đang bận họp, chiều
-em nhắn") are set aside.
+sentences ending in "?" say nothing; away messages ("em đang bận họp, chiều em nhắn") are masked.
 
 Precedence, first rule that applies wins:
 - the assignment is disputed ("không thuộc chức năng của Sở", "Sở chỉ phối hợp") -> disputed
@@ -16,10 +15,12 @@ Precedence, first rule that applies wins:
 - completion next to an un-negated obstacle, nothing in between ("xong nhưng còn vướng") -> unclear
 - an un-negated obstacle ("vướng mắc", "tắc", "kẹt", "chờ Bộ … hướng dẫn", "chưa … được") -> blocked
 - "not started" ("chưa triển khai", "chưa thực hiện") and nothing done or under way -> not_started
-- partial work ("xong phần A", "vừa xong khâu chuẩn bị thôi", "phần B chưa", a percent below 100,
-  "sắp xong", "chưa hẳn đã xong", "xong gì đâu") -> in_progress; never outranked by a completion
+- partial work ("xong phần A", "vừa xong khâu chuẩn bị thôi", "phần B chưa", "đã hoàn thành 50",
+  "sắp xong", "chưa hẳn đã xong", "xong gì đâu", "còn lâu mới xong", "khi nào xong em báo", a
+  percent below 100) -> in_progress; never outranked by a completion
 - a formal report's closing "…, nhiệm vụ hoàn thành." outranks progress words before it -> done
 - any progress signal -> in_progress; it outranks completion ("đã xong phần khảo sát, đang …")
+- a completion said without certainty ("hình như xong rồi", "… hay chưa em cũng chưa rõ") -> unclear
 - a clear, un-negated completion ("đã hoàn thành", "xong", "HT", "100%", "UBND tỉnh đã ký QĐ",
   "đã có QĐ phê duyệt số 1520/QĐ-UBND") -> done
 Reading rules:
@@ -30,16 +31,15 @@ Reading rules:
   ("Vướng mắc, đề xuất: không"), and a list after a negated item ("không có khó khăn, vướng mắc")
 - "chưa" + completion ("chưa xong") is progress; "không"/"chưa thể"/"… được"/"… chưa được" +
   completion is an obstacle ("không hoàn thành được", "hoàn thành chưa được")
-- a completion followed by "(rồi|100%) chưa/không (ạ)" at the clause's end asks, says nothing
-- completion after "dự kiến", "sẽ", "sắp", "gần", "cơ bản", "để" … is progress, not done
+- a completion followed by "(…) chưa/không (ạ)" at the clause's end asks, says nothing
+- completion after "dự kiến", "sẽ", "sắp", "khi", "nếu" … or before "… thì" is progress
 - percentages: the smallest is kept; above 100, negated, prospective ones and targets ("vượt chỉ
   tiêu 50%") are ignored; below 100 is progress, 100 is completion — except a measured value
   ("đạt 52% dân số", or any percent when the reply says the target is met) next to a completion
   that does not govern it: it is kept in Reply.values and the reply is done; so "done" never
   carries a percent below 100
-- document numbers ("2345/QĐ-UBND") and their "ngày …" are masked before reading numbers; a
-  document named as proof without a number makes its clause the evidence text
-- new_due (extension, in_progress, blocked, not_started only): see domain/reply_dates.py
+- document numbers and their "ngày …" are masked; a document named as proof without a number
+  makes its clause the evidence; new_due (not for done): see domain/reply_dates.py
 """
 
 from __future__ import annotations

@@ -114,6 +114,8 @@ async def extension(turn: Turn, card: AssignmentCard, reply: Reply) -> list[Outg
 async def apply_reply(config: ConversationConfig, turn: Turn, card: AssignmentCard,
                       reply: Reply, reply_to: int | None = None) -> list[Outgoing]:
     """Act on a parsed free-text reply for one item; never "done" on a guess."""
+    log.info("reply for assignment %s read as %s: %s", card.assignment_id, reply.status,
+             reply.why)
     if card.kind == "indicator":
         await _remember(config, turn, {"await": "indicator_value", "value": reply.note})
         return turn.say(texts.unclear(card), item_buttons([(card.assignment_id, card.kind,

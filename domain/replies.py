@@ -3,10 +3,9 @@
 Invariant: when unsure, ask — a reply is "done" only on a clear, un-negated, un-questioned,
 un-hedged statement that the whole item is finished. Reply.why says which rule decided.
 
-Before reading: a reply longer than MAX_REPLY_CHARS is not read ("too long": the conversation
-asks for a short answer); chat abbreviations are spelled out and misplaced tone marks moved
-(domain/reply_normalise.py: "ko" -> "không", "đhth" -> "đã hoàn thành", "hòan" -> "hoàn");
-sentences ending in "?" say nothing; away messages ("em đang bận họp, chiều em nhắn") are masked.
+Before reading: a reply over MAX_REPLY_CHARS is not read (too_long); abbreviations are spelled
+out and tone marks moved (domain/reply_normalise.py: "ko" -> "không", "hòan" -> "hoàn"); sentences
+ending in "?" say nothing; away messages ("em đang bận họp, chiều em nhắn") are masked.
 
 Precedence, first rule that applies wins:
 - the assignment is disputed ("không thuộc chức năng của Sở", "Sở chỉ phối hợp") -> disputed
@@ -22,7 +21,8 @@ Precedence, first rule that applies wins:
 - any progress signal -> in_progress; it outranks completion ("đã xong phần khảo sát, đang …")
 - a completion said without certainty ("hình như xong rồi", "… hay chưa em cũng chưa rõ") -> unclear
 - a clear, un-negated completion ("đã hoàn thành", "xong", "HT", "100%", "UBND tỉnh đã ký QĐ",
-  "đã có QĐ phê duyệt số 1520/QĐ-UBND") -> done
+  "đã có QĐ phê duyệt số 1520/QĐ-UBND") -> done; but one not said as past ("đã", "rồi", a signed
+  document) with a date still ahead ("Hoàn thành trước 30/11") is a promise -> in_progress
 Reading rules:
 - keywords match with or without diacritics; a word typed with diacritics must be that word
   ("đăng tải" is not "đang", "chia sẻ" is not "sẽ"); a few ("tắc", "kẹt") only with diacritics
@@ -48,31 +48,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from domain import reply_patterns as rp
 from domain import reply_words as vocab
 from domain.reply_dates import new_due
 from domain.reply_normalise import normalise
-from domain.reply_patterns import (
-    ASKED_AFTER,
-    CLAUSE_FINAL_NOT_YET,
-    CLAUSE_PUNCTUATION,
-    CONCLUSION,
-    COUNT_AFTER,
-    DENIED_AFTER,
-    ITEM_CODE,
-    LIST_GLUE,
-    NOT_SAID_AFTER,
-    ONLY_AFTER,
-    PARTIAL,
-    PERCENT,
-    PERCENT_AFTER,
-    QUESTION,
-    TRAILING_ABILITY,
-    TRAILING_CONDITION,
-    TRAILING_NEGATOR,
-    UNABLE_AFTER,
-    document_spans,
-    issue_dates,
-)
 from domain.reply_text import Pattern, Span, Text, aligned_views, mask, pattern
 from domain.text import tidy
 
@@ -136,24 +115,24 @@ def _clause_text(text: Text, span: Span) -> str:
 
 def _read(note: str) -> _Reading:
     lower, key = aligned_views(note)
-    documents = document_spans(note, key)
-    questions = [found.span() for found in QUESTION.finditer(key)]
+    documents = rp.document_spans(note, key)
+    questions = [found.span() for found in rp.QUESTION.finditer(key)]
     unasked = mask(key, questions)
     plain = Text.of(note, lower, unasked,
-                    [m.end() for m in CLAUSE_PUNCTUATION.finditer(unasked)])
+                    [m.end() for m in rp.CLAUSE_PUNCTUATION.finditer(unasked)])
     proofs = [span for span in plain.find(_DOCUMENT_PROOF)
               if not plain.nearest_negator(plain.words_before(span[0], 3))
-              and not TRAILING_NEGATOR.match(unasked, span[1])]
+              and not rp.TRAILING_NEGATOR.match(unasked, span[1])]
     evidence = list(dict.fromkeys(note[start:end] for start, end in documents))
     if proofs and not evidence:
         evidence.append(_clause_text(plain, proofs[0]))
-    masked = mask(key, documents + issue_dates(key, documents))
-    codes = list(ITEM_CODE.finditer(masked))  # "NV12 xong chưa?" still names NV12
+    masked = mask(key, documents + rp.issue_dates(key, documents))
+    codes = list(rp.ITEM_CODE.finditer(masked))  # "NV12 xong chưa?" still names NV12
     masked = mask(masked, [found.span() for found in codes] + questions)
     away = Text.of(note, lower, masked, ()).find(_AWAY)
     masked = mask(masked, away)
     labels = (f"{found.group(1).upper()}{found.group(2)}" for found in codes)
-    starts = [m.end() for m in CLAUSE_PUNCTUATION.finditer(masked)]
+    starts = [m.end() for m in rp.CLAUSE_PUNCTUATION.finditer(masked)]
     starts += [end for _, end in Text.of(note, lower, masked, ()).find(_CONNECTIVES)]
     return _Reading(Text.of(note, lower, masked, starts), tuple(dict.fromkeys(labels)),
                     tuple(evidence), proofs, bool(questions), bool(away))
@@ -172,6 +151,7 @@ class _Signals:
     disputed: bool = False
     concluded: bool = False
     unsure: bool = False
+    stated: bool = False  # a completion said as past: "đã xong", "xong rồi", a signed document
     target_met: bool = False
     why: list[str] = field(default_factory=list)
 
@@ -185,9 +165,9 @@ def _affirmed(text: Text, table: Pattern) -> list[Span]:
     kept: list[Span] = []
     negated_end: int | None = None
     for start, end in text.find(table):
-        listed = negated_end is not None and LIST_GLUE.fullmatch(text.key, negated_end, start)
+        listed = negated_end is not None and rp.LIST_GLUE.fullmatch(text.key, negated_end, start)
         before = text.words_before(start, _NEGATION_REACH)
-        if listed or TRAILING_NEGATOR.match(text.key, end) or text.nearest_negator(before):
+        if listed or rp.TRAILING_NEGATOR.match(text.key, end) or text.nearest_negator(before):
             negated_end = end
             continue
         kept.append((start, end))
@@ -197,14 +177,14 @@ def _affirmed(text: Text, table: Pattern) -> list[Span]:
 def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> None:
     """Sort one completion word into done, not yet (progress), cannot (obstacle) or nothing."""
     key = text.key
-    if TRAILING_NEGATOR.match(key, end) or ASKED_AFTER.match(key, end):
+    if rp.TRAILING_NEGATOR.match(key, end) or rp.ASKED_AFTER.match(key, end):
         signals.note("completion asked about or denied")  # "xong chưa", "xong rồi chưa ạ"
         return
     words = text.words_before(start, _NEGATION_REACH)
     stated = key.startswith(("da ", "duoc "), start)  # "Kế hoạch đã được phê duyệt"
     if not stated and text.ends_with(words, vocab.NEUTRAL_BEFORE_COMPLETION):
         return
-    if UNABLE_AFTER.match(key, end):
+    if rp.UNABLE_AFTER.match(key, end):
         signals.obstacle = True
         signals.note("completion not possible")  # "hoàn thành chưa được"
         return
@@ -214,13 +194,13 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
     if after and any(text.is_word(after[0], w) for w in ("hết", "được", "xong")):
         after = after[1:]  # "xong hết phần A"
     part_after = text.has_phrase(after, vocab.PARTS_AFTER)  # "hoàn thành nhiệm vụ bước 1"
-    only_match = ONLY_AFTER.match(key, end)  # "… thôi", not "thời hạn"
+    only_match = rp.ONLY_AFTER.match(key, end)  # "… thôi", not "thời hạn"
     only = only_match is not None and text.lower[only_match.end() - 4:only_match.end()] in (
         "thôi", "thoi")
     target = key.startswith(("dat ", "vuot "), start)  # "vượt chỉ tiêu 50%": the target
-    amount = PERCENT_AFTER.match(key, end) or COUNT_AFTER.match(key, end)
+    amount = rp.PERCENT_AFTER.match(key, end) or rp.COUNT_AFTER.match(key, end)
     below_100 = amount is not None and int(amount.group(1)) < 100 and not target
-    if (text.has_phrase(clause, vocab.HEDGES) or DENIED_AFTER.match(key, end)
+    if (text.has_phrase(clause, vocab.HEDGES) or rp.DENIED_AFTER.match(key, end)
             or part_after or only or below_100):
         signals.partial = True
         signals.note("completion hedged, denied or of a part only")
@@ -230,7 +210,7 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
         not_yet = text.is_word(negator, vocab.NOT_YET) and not text.has_phrase(
             words, vocab.INABILITY
         )
-        if not_yet and not TRAILING_ABILITY.match(key, end):
+        if not_yet and not rp.TRAILING_ABILITY.match(key, end):
             signals.partial = True
             signals.note("completion negated with 'chưa'")
         else:
@@ -239,13 +219,14 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
         return
     already = key.startswith("da ", start) or text.ends_with(
         text.last_words(text.clause_start(start), start, 1), ["đã"])
-    conditional = not already and TRAILING_CONDITION.match(key, end)
+    conditional = not already and rp.TRAILING_CONDITION.match(key, end)
     if text.has_phrase(words, vocab.PROSPECTIVE) or conditional:
         signals.partial = True
         signals.note("completion expected, not reached")
     else:
         signals.completion = True
         signals.target_met |= key.startswith(("dat", "vuot"), start)
+        signals.stated |= bool(already) or key.startswith(" roi", end)
 
 
 def _negated_amount(text: Text, words: list[Span]) -> bool:
@@ -267,12 +248,12 @@ class _Amount:
 def _read_amounts(text: Text, signals: _Signals) -> list[_Amount]:
     """Percentages reached (0-100); records the signals negated or over-100 ones give."""
     amounts = []
-    for found in PERCENT.finditer(text.key):
+    for found in rp.PERCENT.finditer(text.key):
         value = int(found.group(1))
         words = text.words_before(found.start(), _NEGATION_REACH)
         if text.has_phrase(words, vocab.PROSPECTIVE) or text.ends_with(words, vocab.TARGET_WORDS):
             continue
-        if any(rule.match(text.key, found.end()) for rule in NOT_SAID_AFTER):
+        if any(rule.match(text.key, found.end()) for rule in rp.NOT_SAID_AFTER):
             signals.note("percent asked about or denied")  # "hoàn thành 100% chưa", "… đâu"
             continue
         if _negated_amount(text, words):
@@ -288,7 +269,7 @@ def _read_amounts(text: Text, signals: _Signals) -> list[_Amount]:
                         or text.has_phrase(text.last_words(text.clause_start(found.start()),
                                                            found.start(), 12), vocab.RATE_WORDS))
             amounts.append(_Amount(value, measured, governed, found.span()))
-    for found in PARTIAL.finditer(text.key):
+    for found in rp.PARTIAL.finditer(text.key):
         if int(found.group(1)) < int(found.group(2)):
             signals.partial = True
             signals.note("a share of the work")
@@ -316,7 +297,7 @@ def _weigh_amounts(text: Text, amounts: list[_Amount], signals: _Signals) -> tup
 
 def _clause_final_not_yet(text: Text, signals: _Signals) -> None:
     """ "phần B chưa", "còn lại thì chưa": a part not yet done; a bare "Chưa" says nothing."""
-    for found in CLAUSE_FINAL_NOT_YET.finditer(text.key):
+    for found in rp.CLAUSE_FINAL_NOT_YET.finditer(text.key):
         clause = text.words_in(text.clause_start(found.start()), found.start())
         said = [w for w in clause if not any(text.is_word(w, c) for c in vocab.COURTESY)]
         if said and not text.find_in(clause, _COMPLETIONS):
@@ -332,13 +313,13 @@ def _read_signals(reading: _Reading) -> tuple[_Signals, list[int], tuple[str, ..
         progress=bool(_affirmed(text, _PROGRESS)),
         not_started=bool(text.find(_NOT_STARTED)),
         disputed=bool(text.find(_DISPUTED)),
-        concluded=CONCLUSION.search(text.key) is not None,
+        concluded=rp.CONCLUSION.search(text.key) is not None,
     )
     amounts = _read_amounts(text, signals)
     for start, end in text.find(_COMPLETIONS):
         _read_completion(text, start, end, signals)
     if reading.proofs:
-        signals.completion = True
+        signals.completion = signals.stated = True
         signals.note("an official document as proof")
     _clause_final_not_yet(text, signals)
     if signals.completion and signals.not_started:  # "đã xây dựng xong kế hoạch, chưa triển khai"
@@ -385,11 +366,13 @@ def parse_reply(text: str, today: date) -> Reply:
         why = ("a question" if reading.asked else "an away message" if reading.away
                else "; ".join(signals.why) or why)
     due = None
+    if status == "done" and not signals.stated:  # "Hoàn thành trước 30/11": a promise
+        ahead = new_due(reading.text, today, for_extension=False)
+        if ahead is not None and ahead > today:
+            status, why = "in_progress", "a completion dated ahead, not said as done"
     if status in ("extension", "in_progress", "blocked", "not_started"):
         due = new_due(reading.text, today, for_extension=status == "extension")
     percent = min(percents, default=None)
-    if status == "done" and percent is not None and percent < 100:
-        status, why = "in_progress", "percent below 100"  # never reached: kept as a guard
     return Reply(status, percent, due, note, reading.evidence, reading.codes, why,
                  values if status == "done" else ())
 

@@ -50,6 +50,8 @@ _DONE: list[tuple[str, str, int | None, date | None]] = [
     ("Đã hoàn thành ngày 20/11", "done", None, None),
     ("Tất cả đã hoàn thành", "done", None, None),
     ("Xong xuôi cả rồi", "done", None, None),
+    ("Đã hoàn thành trước ngày 30/11", "done", None, None),
+    ("Xong rồi, gửi báo cáo trước 30/11", "done", None, None),
 ]
 _DONE_EVIDENCE = [
     ("Đã có QĐ phê duyệt số 1520/QĐ-UBND", "done", None, None),
@@ -98,6 +100,9 @@ _IN_PROGRESS = [
     ("dang hoan thien du thao", "in_progress", None, None),
     ("Em đang làm, tuần sau báo lại tiến độ", "in_progress", None, None),
     ("Đã gửi xin ý kiến các sở, chưa tổng hợp xong", "in_progress", None, None),
+    # a completion not said as past, with a date still ahead: a promise
+    ("Hoàn thành trước ngày 30/11 ạ", "in_progress", None, D(2025, 11, 30)),
+    ("Xong trong tháng 12", "in_progress", None, D(2025, 12, 31)),
 ]
 _PERCENT = [
     ("đang triển khai 60%", "in_progress", 60, None),

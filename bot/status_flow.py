@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
 from typing import Any, cast
 
 from bot import texts
@@ -12,7 +14,9 @@ from bot.messenger import Button
 from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.indicator_values import declines_value, parse_indicator_value
 from domain.permissions import may_administer, may_update
-from domain.replies import Reply, find_item_codes, parse_reply
+from domain.replies import MAX_REPLY_CHARS, Reply, find_item_codes, parse_reply
+from domain.reply_answers import percent_answer, requested_date
+from domain.text import tidy
 from storage.chat import AssignmentCard, cards, reminded_in, save_state
 from storage.models import FocalPerson
 from storage.people import secretariat_people
@@ -31,6 +35,8 @@ from storage.status import (
 )
 
 log = logging.getLogger(__name__)
+# A link is evidence as it stands; other text is kept as evidence only when the person agrees.
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
 def _actor(turn: Turn) -> Actor:
@@ -79,7 +85,8 @@ async def record(config: ConversationConfig, turn: Turn, card: AssignmentCard, s
         percent=percent, note=note, source=_source(turn, reply_to),
         evidence=[EvidenceIn(reference=ref) for ref in evidence])
     if status == "done":
-        await _remember(config, turn, {"await": "evidence", "change": change.id})
+        await _remember(config, turn, {"await": "evidence", "change": change.id,
+                                       "assignment": card.assignment_id})
     else:
         await _forget(turn)
     return turn.say(texts.confirm_status(card, status, change.percent, note, turn.today))
@@ -107,6 +114,8 @@ async def extension(turn: Turn, card: AssignmentCard, reply: Reply) -> list[Outg
 async def apply_reply(config: ConversationConfig, turn: Turn, card: AssignmentCard,
                       reply: Reply, reply_to: int | None = None) -> list[Outgoing]:
     """Act on a parsed free-text reply for one item; never "done" on a guess."""
+    log.info("reply for assignment %s read as %s: %s", card.assignment_id, reply.status,
+             reply.why)
     if card.kind == "indicator":
         await _remember(config, turn, {"await": "indicator_value", "value": reply.note})
         return turn.say(texts.unclear(card), item_buttons([(card.assignment_id, card.kind,
@@ -116,11 +125,62 @@ async def apply_reply(config: ConversationConfig, turn: Turn, card: AssignmentCa
                                                             card.code)]))
     if reply.status == "extension":
         return await extension(turn, card, reply)
+    if reply.status == "disputed":
+        return await _disputed(config, turn, card, reply, reply_to)
     note = reply.note
     if reply.status == "in_progress" and reply.new_due:
         note = f"{note} (dự kiến hoàn thành {reply.new_due:%d/%m/%Y})"
     return await record(config, turn, card, cast(Status, reply.status), percent=reply.percent,
                         note=note, evidence=reply.evidence, reply_to=reply_to)
+
+
+async def _disputed(config: ConversationConfig, turn: Turn, card: AssignmentCard, reply: Reply,
+                    reply_to: int | None) -> list[Outgoing]:
+    """The item is not this agency's, says the person: blocked, and the secretariat is told."""
+    await record_status(card.assignment_id, "blocked", turn.now, turn.today, _actor(turn),
+                        session=turn.session, note=reply.note, source=_source(turn, reply_to))
+    await _forget(turn)
+    text = texts.disputed_notice(card, turn.actor_name, reply.note)
+    ref = f"{turn.incoming.channel}:{turn.incoming.chat_id}:{turn.incoming.update_id}"
+    for person in await secretariat_people(session=turn.session):
+        await notify(turn.session, person, f"disputed:{ref}:{person.id}", text, turn.now)
+    return turn.say(texts.disputed_forwarded(card))
+
+
+async def _evidence_or_status(config: ConversationConfig, turn: Turn,
+                              state: dict[str, Any]) -> list[Outgoing]:
+    """The message after "done": evidence, a new status for the item, or a question first."""
+    text = turn.incoming.text
+    reply = parse_reply(text, turn.today)
+    references = reply.evidence or ((text.strip(),) if _LINK.search(text) else ())
+    if references:
+        await attach_evidence(state["change"], [EvidenceIn(reference=r) for r in references],
+                              session=turn.session)
+        await _forget(turn)
+        return turn.say(f"Đã đính kèm minh chứng: {'; '.join(references)}.")
+    card = await _card(turn, int(state["assignment"])) if state.get("assignment") else None
+    if card is None or reply.codes:
+        await _forget(turn)
+        return await _status_reply(config, turn, reply)
+    if reply.status != "unclear":  # "đang triển khai 60%": a new status, not proof
+        await _forget(turn)
+        return await apply_reply(config, turn, card, reply)
+    await _remember(config, turn, {**state, "await": "evidence_confirm", "text": text.strip()})
+    buttons = ((Button("📎 Lưu làm minh chứng", encode(Choice("evidence", state["change"], "y"))),
+                Button("Không lưu", encode(Choice("evidence", state["change"], "n")))),)
+    return turn.say(texts.confirm_evidence(card.code, text), buttons)
+
+
+async def _confirm_evidence(turn: Turn, choice: Choice) -> list[Outgoing]:
+    state = turn.state
+    if state.get("await") != "evidence_confirm" or state.get("change") != choice.target:
+        return turn.say("Nút này không còn hiệu lực. Gõ /nhiemvu để xem danh sách.")
+    await _forget(turn)
+    if choice.value != "y":
+        return turn.say("Đã bỏ qua, không lưu làm minh chứng.")
+    await attach_evidence(choice.target, [EvidenceIn(reference=state["text"])],
+                          session=turn.session)
+    return turn.say(f"Đã đính kèm minh chứng: {state['text']}.")
 
 
 async def _pick(config: ConversationConfig, turn: Turn, options: list[AssignmentCard],
@@ -137,12 +197,8 @@ async def _answer_awaited(config: ConversationConfig, turn: Turn,
     """Free text that answers the question the bot asked last; None if it asked nothing."""
     awaiting = state.get("await")
     text = turn.incoming.text
-    if awaiting == "evidence":
-        references = parse_reply(text, turn.today).evidence or (text.strip(),)
-        await attach_evidence(state["change"], [EvidenceIn(reference=r) for r in references],
-                              session=turn.session)
-        await _forget(turn)
-        return turn.say(f"Đã đính kèm minh chứng: {'; '.join(references)}.")
+    if awaiting in ("evidence", "evidence_confirm"):
+        return await _evidence_or_status(config, turn, state)
     if awaiting not in ("in_progress", "blocked", "extension", "indicator"):
         return None
     card = await _card(turn, int(state["assignment"]))
@@ -150,15 +206,17 @@ async def _answer_awaited(config: ConversationConfig, turn: Turn,
         await _forget(turn)
         return _refusal(turn)
     reply = parse_reply(text, turn.today)
-    if awaiting == "in_progress":
-        return await record(config, turn, card, "in_progress", percent=reply.percent,
+    if awaiting == "in_progress":  # "45" answers "how many percent?"
+        percent = reply.percent if reply.percent is not None else percent_answer(text)
+        return await record(config, turn, card, "in_progress", percent=percent,
                             note=reply.note, evidence=reply.evidence)
     if awaiting == "blocked":
         return await record(config, turn, card, "blocked", note=reply.note)
-    if awaiting == "extension":
-        if reply.new_due is None:
-            return turn.say("Chưa đọc được ngày đề nghị. Đồng chí gõ lại, ví dụ: 30/11/2025.")
-        return await extension(turn, card, reply)
+    if awaiting == "extension":  # "30/11/2025", "đến 15/01/2026" answer "until when?"
+        due = reply.new_due or requested_date(text, turn.today)
+        if due is None:
+            return turn.say(texts.ASK_DATE_AGAIN)
+        return await extension(turn, card, replace(reply, new_due=due))
     value_text = None if declines_value(text) else text.strip()
     return await _indicator(turn, card, state["assessment"], value_text)
 
@@ -174,12 +232,19 @@ async def _indicator(turn: Turn, card: AssignmentCard, assessment: str,
 
 async def handle_text(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     """A typed message: the answer to a question, or a status reply in the person's own words."""
+    length = len(tidy(turn.incoming.text))
+    if length > MAX_REPLY_CHARS:
+        return turn.say(texts.too_long(length, MAX_REPLY_CHARS))
     answered = await _answer_awaited(config, turn, turn.state)
     if answered is not None:
         return answered
+    return await _status_reply(config, turn, parse_reply(turn.incoming.text, turn.today))
+
+
+async def _status_reply(config: ConversationConfig, turn: Turn, reply: Reply) -> list[Outgoing]:
+    """A status reply in the person's own words: for the item it names, answers or is about."""
     if turn.person.role == "leader":
         return turn.say(texts.LEADER_READ_ONLY)
-    reply = parse_reply(turn.incoming.text, turn.today)
     scope = None if may_administer(turn.person.role) else turn.person.agency_id
     reply_to, options = None, []
     if reply.codes:
@@ -210,6 +275,8 @@ async def handle_button(config: ConversationConfig, turn: Turn) -> list[Outgoing
         return turn.say("Nút này không còn hiệu lực. Gõ /nhiemvu để xem danh sách.")
     if choice.action == "extension_decision":
         return await _decide(turn, choice)
+    if choice.action == "evidence":
+        return await _confirm_evidence(turn, choice)
     if turn.person.role == "leader":
         return turn.say(texts.LEADER_READ_ONLY)
     card = await _card(turn, choice.target)

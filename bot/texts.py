@@ -181,3 +181,36 @@ def invite_created(code: str, agency: str | None, role: str, expires: date,
     else:
         lines.append(f"Người được mời gõ cho bot: /start {code}")
     return "\n".join(lines)
+
+
+TOO_LONG = ("Tin nhắn quá dài ({length} ký tự; tối đa {limit}) nên hệ thống không đọc được. "
+            "Đồng chí gửi ngắn gọn tình trạng, ví dụ: “NV12 đã hoàn thành”, “NV12 đang thực hiện "
+            "60%” hoặc “NV12 xin gia hạn đến 30/11/2025”; báo cáo dài xin gửi dạng tệp ngay sau "
+            "khi báo hoàn thành.")
+ASK_DATE_AGAIN = "Chưa đọc được ngày đề nghị. Đồng chí gõ lại, ví dụ: 30/11/2025."
+
+
+def too_long(length: int, limit: int) -> str:
+    """Told when a message is too long to read."""
+    return TOO_LONG.format(length=f"{length:,}".replace(",", "."), limit=f"{limit:,}".replace(
+        ",", "."))
+
+
+def confirm_evidence(card_code: str, text: str) -> str:
+    """Asked before keeping a message that names no document as evidence."""
+    return (f"Đồng chí muốn lưu nội dung “{shorten(text, 120)}” làm minh chứng cho {card_code}? "
+            "(Minh chứng thường là số văn bản, đường dẫn, tệp hoặc ảnh.)")
+
+
+def disputed_notice(card: AssignmentCard, requester: str, words: str) -> str:
+    """Told to the secretariat: a focal person says the item is not their agency's."""
+    return "\n".join([f"❗ Ý kiến về phân công từ {requester} ({card.agency_name}):",
+                      f"{card.code} – {shorten(card.text)}",
+                      f"Nội dung: “{shorten(words, 300)}”",
+                      "Đề nghị Cơ quan thường trực xem xét lại đơn vị chủ trì của nhiệm vụ."])
+
+
+def disputed_forwarded(card: AssignmentCard) -> str:
+    """Told to the person whose dispute was forwarded."""
+    return (f"Đã chuyển ý kiến của đồng chí về phân công {card.code} tới Cơ quan thường trực "
+            "để xem xét. Trong khi chờ, nhiệm vụ được ghi nhận là “Vướng mắc”.")

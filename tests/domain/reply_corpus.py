@@ -10,6 +10,7 @@ Dates are read against TODAY, a Friday.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 TODAY = date(2025, 11, 21)
@@ -437,7 +438,7 @@ _UNSURE = [
     ("Em không nhớ đã hoàn thành chưa", "unclear", None, None),
     ("Đã hoàn thành hay không thì em phải hỏi lại", "unclear", None, None),
 ]
-_GROUPS: dict[str, list[tuple[str, str, int | None, date | None]]] = {
+_GROUPS: dict[str, Sequence[tuple[str, str, int | None, date | None]]] = {
     "done": _DONE, "done-evidence": _DONE_EVIDENCE, "in-progress": _IN_PROGRESS,
     "percent": _PERCENT, "blocked": _BLOCKED, "extension": _EXTENSION,
     "not-started": _NOT_STARTED, "disputed": _DISPUTED, "question": _QUESTION,

@@ -26,7 +26,7 @@ LABEL_WIDTH = 34
 # Green for done, blue for on track, red for overdue, grey for not started: the usual reading.
 COLOURS = {
     "done_on_time": "#2e7d32", "done_late": "#9ccc65", "in_progress_on_time": "#1e88e5",
-    "in_progress_overdue": "#e53935", "not_started": "#bdbdbd", "recurring": "#8e24aa",
+    "overdue": "#e53935", "not_due": "#bdbdbd", "recurring": "#8e24aa",
 }
 # DejaVu Sans ships with matplotlib and has every Vietnamese glyph.
 FONT = "DejaVu Sans"

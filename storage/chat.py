@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.item_lookup import resolve_codes
 from storage.models import (
     Agency,
     Assignment,
@@ -147,7 +148,7 @@ def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool)
     if by_ids:
         query = query.where(col(Assignment.id).in_(_param("ids", expanding=True)))
     if by_codes:
-        query = query.where(col(Item.code).in_(_param("codes", expanding=True)))
+        query = query.where(col(Item.id).in_(_param("item_ids", expanding=True)))
     if open_only:
         query = query.where(col(Assignment.status) != "done")
     return query
@@ -159,7 +160,9 @@ async def cards(*, session: AsyncSession, agency_id: int | None = None,
     """Assignments as cards, filtered, most urgent (earliest deadline) first."""
     query = _cards_query(agency_id is not None, assignment_ids is not None, codes is not None,
                          open_only)
-    params = {"agency_id": agency_id, "ids": assignment_ids, "codes": codes}
+    item_ids = (list((await resolve_codes(codes, session=session)).values())
+                if codes is not None else None)
+    params = {"agency_id": agency_id, "ids": assignment_ids, "item_ids": item_ids}
     rows = (await session.exec(query, params={k: v for k, v in params.items()
                                               if v is not None})).all()
     found = [AssignmentCard(**{**row._mapping, "code": row.code or ""}) for row in rows]

@@ -132,7 +132,7 @@ def tasks_command(
         for item in items:
             table.add_row(item.code, item.number, item.text[:160], "; ".join(item.lead_agencies),
                           item.deadline_raw, item.due.strftime("%d/%m/%Y") if item.due else "",
-                          ", ".join(sorted({a.status for a in item.assignments})))
+                          ", ".join(sorted({a.status_label for a in item.assignments})))
         console.print(table)
         console.print(f"{len(items)} mục.", markup=False)
 

@@ -27,6 +27,15 @@ ROLE_LABELS = {"focal": "cán bộ đầu mối", "leader": "lãnh đạo"}
 UNREACHABLE_LABELS = {"blocked": "đã chặn bot", "chat_not_found": "không tìm thấy cuộc trò chuyện",
                       "deactivated": "tài khoản đã bị khóa hoặc xóa"}
 BULLET = "•"
+STATUS_LABELS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện",
+                 "blocked": "Vướng mắc", "done": "Hoàn thành"}
+
+
+def status_label(status: str, reported: bool) -> str:
+    """An agency's status as people read it: "Chưa báo cáo" until anyone reported."""
+    if not reported and status == "not_started":
+        return "Chưa báo cáo"
+    return STATUS_LABELS.get(status, status)
 
 
 def percent(part: int, whole: int) -> str:

@@ -2,16 +2,17 @@
 
 Section II row 47 (a task) is NV47, section I row 5 (an indicator) is CT5: a leader holding the
 paper finds the row. The shape stays letters+digits (NV/CT and at most four digits) because the
-reply parser recognises exactly that. When the code is taken — another section of the same
-appendix numbered from 1 again, or another appendix — the item takes the next thousand: NV1047,
-NV2047, … (the code still ends in its row number). A row number that is not a plain number
-(rare: "1a") gets the first free code from NV9001 up.
+reply parser recognises exactly that. When the codes are taken — another section of the same
+appendix numbered from 1 again, or another appendix — the whole section takes the first
+thousand where all its rows are free: NV1047, NV2047, … (the code still ends in its row
+number, and a section's rows share one series). A row number that is not a plain number (rare:
+"1a") gets the first free code from NV9001 up.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Callable, Container, Iterable
 
 PREFIXES = {"task": "NV", "indicator": "CT"}
 SERIES = 1000
@@ -28,13 +29,24 @@ def row_number(number: str) -> int | None:
     return int(found.group(1))
 
 
-def item_code(kind: str, number: str, taken: Container[str]) -> str:
-    """The first free code for a row: NV47, else NV1047, NV2047, …; NV9001 up for odd numbers."""
+def section_series(kind: str, numbers: Iterable[str], free: Callable[[str], bool]) -> int:
+    """The first series (0: NV47, 1: NV1047, …) in which every row of a section is free."""
+    prefix = PREFIXES.get(kind, "NV")
+    rows = [row for row in map(row_number, numbers) if row is not None]
+    for series in range(SERIES_COUNT):
+        if all(free(f"{prefix}{series * SERIES + row}") for row in rows):
+            return series
+    return 0
+
+
+def item_code(kind: str, number: str, taken: Container[str], series: int = 0) -> str:
+    """The row's code in its section's series if free, else the next free series; NV9001 up
+    for odd numbers."""
     prefix = PREFIXES.get(kind, "NV")
     row = row_number(number)
     if row is not None:
-        for series in range(SERIES_COUNT):
-            code = f"{prefix}{series * SERIES + row}"
+        for step in range(series, SERIES_COUNT):
+            code = f"{prefix}{step * SERIES + row}"
             if code not in taken:
                 return code
     value = _FALLBACK_FROM

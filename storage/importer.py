@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import SequenceMatcher
+from functools import partial
 from pathlib import Path
 
 from sqlmodel import select
@@ -15,7 +16,7 @@ from domain.agencies import canonical_name
 from domain.appendix import AppendixError, AppendixItem, parse_appendix
 from domain.appendix_heading import AppendixHeading, appendix_heading
 from domain.import_report import ImportReport, UnknownDeadline
-from domain.item_codes import item_code
+from domain.item_codes import item_code, section_series
 from domain.text import fold
 from storage.agencies import AgencyBook, load_agency_book, resolve_agency, sync_assignments
 from storage.models import Document, ImportRun, Item
@@ -106,6 +107,11 @@ async def _existing_item(identity: str, text: str, document_id: int | None,
     return best
 
 
+def _free_for(held: dict[str, tuple[str, str]], mine: tuple[str, str], code: str) -> bool:
+    """A code is free for a section if nobody holds it, or this section of this file does."""
+    return held.get(code, mine) == mine
+
+
 def _describe_change(code: str, field: str, old: object, new: object) -> str:
     label = _LABELS.get(field, field)
     if field in ("text",):
@@ -119,7 +125,10 @@ async def import_items(
 ) -> ImportReport:
     """Upsert parsed items; the caller owns the transaction (and rolls back a dry run)."""
     report = ImportReport(source=source, dry_run=dry_run)
-    taken = {code for code in (await session.exec(select(Item.code))).all() if code}
+    held = {code: (held_source, section) for code, held_source, section in (await session.exec(
+        select(Item.code, Item.source, Item.section))).all() if code}
+    taken = set(held)
+    series: dict[tuple[str, str], int] = {}
     book: AgencyBook = await load_agency_book(session=session)
     documents: dict[str, Document] = {}
     lead_names: set[str] = set()
@@ -147,8 +156,17 @@ async def import_items(
         if row is None:
             row = Item(identity=identity, source=source, created_at=now, updated_at=now,
                        **vars(fields))
-            row.code = item_code(parsed.kind, parsed.number, taken)
+            block = (parsed.section, parsed.kind)
+            if block not in series:
+                # A section's rows share one series: the first where none of them collides
+                # with another section's or appendix's code.
+                mine = (source, parsed.section)
+                series[block] = section_series(parsed.kind, (
+                    other.number for other in items if (other.section, other.kind) == block),
+                    partial(_free_for, held, mine))
+            row.code = item_code(parsed.kind, parsed.number, taken, series[block])
             taken.add(row.code)
+            held[row.code] = (source, parsed.section)
             session.add(row)
             await session.flush()
             report.created += 1

@@ -20,6 +20,7 @@ from domain.digest_inputs import (
 from domain.digest_text_groups import (
     approved_extension_lines,
     documents_section,
+    not_due_lines,
     overdue_group_lines,
     ranking_section,
 )
@@ -114,8 +115,12 @@ def _tasks(digest: Digest) -> str:
                           _sources(figures, name, attached_to)) for name in TASK_CLASSES]
     overdue = figures.tasks["overdue"]
     silent = figures.unreported_total
-    lines.append(f"Chưa có cơ quan nào báo cáo: {silent}/{total} nhiệm vụ ({UNREPORTED})."
-                 if silent else "Mọi nhiệm vụ đều đã có báo cáo.")
+    written = sum(figures.from_document.values())
+    lines.append(f"Chưa có báo cáo nào: {silent}/{total} nhiệm vụ ({UNREPORTED})"
+                 if silent else "Mọi nhiệm vụ đều đã có báo cáo")
+    lines[-1] += (f"; {written} nhiệm vụ chỉ có đánh giá {according_to(attached_to)}."
+                  if written else ".")
+    lines += not_due_lines(digest)
     summary = (f"Đã hoàn thành {share(figures.done, total)} nhiệm vụ; quá hạn chưa hoàn thành"
                f" {overdue} nhiệm vụ")
     if before is None:

@@ -13,7 +13,7 @@ from domain.digest_words import (
     deadline_text,
     percent,
 )
-from domain.reminder_text import shorten
+from domain.reminder_text import format_date, shorten
 
 
 def documents_section(digest: Digest) -> str:
@@ -105,3 +105,20 @@ def approved_extension_lines(digest: Digest) -> list[str]:
     head = f"Đã duyệt gia hạn ({len(lines)} lượt phân công, đánh giá theo hạn đã điều chỉnh):"
     return [head, *lines[:MAX_LINES]]
 
+
+
+def not_due_lines(digest: Digest) -> list[str]:
+    """The items not yet due, by deadline, as codes: which ones they are, not just how many."""
+    by_due: dict[str, list[str]] = {}
+    for status in digest.items:
+        if status.item.kind == "task" and status.cls == "not_due":
+            due = status.extended_due or status.item.due
+            key = f"hạn {format_date(due)}" if due else "không ghi thời hạn"
+            by_due.setdefault(key, []).append(status.item.code)
+    if not by_due:
+        return []
+    count = sum(len(codes) for codes in by_due.values())
+    lines = [f"Nhiệm vụ chưa đến hạn ({count}), theo thời hạn:"]
+    lines += [f"{BULLET} {key} ({len(codes)}): {', '.join(codes)}"
+              for key, codes in list(by_due.items())[:MAX_LINES]]
+    return lines

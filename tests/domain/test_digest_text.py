@@ -73,7 +73,9 @@ def test_task_and_indicator_sections():
         "- Quá hạn chưa hoàn thành: 2/5 (40%) – chưa báo cáo: 1",
         "- Chưa đến hạn: 1/5 (20%) – chưa báo cáo: 1",
         "- Thường xuyên / theo tiến độ TW: 1/5 (20%)",
-        "Chưa có cơ quan nào báo cáo: 2/5 nhiệm vụ (chưa báo cáo).",
+        "Chưa có báo cáo nào: 2/5 nhiệm vụ (chưa báo cáo).",
+        "Nhiệm vụ chưa đến hạn (1), theo thời hạn:",
+        "• hạn 31/12/2025 (1): NV4",
         "Đã hoàn thành 0/5 (0%) nhiệm vụ; quá hạn chưa hoàn thành 2 nhiệm vụ. Chưa có báo cáo"
         " kỳ trước để so sánh.",
         "",

@@ -53,6 +53,11 @@ def appendix_heading(rows: Iterable[SourceRow]) -> AppendixHeading:
         text = tidy(" ".join(cell for cell in row.cells if cell.strip()))
         if text:
             lines.append(text.strip("*").strip())
+    # A covering letter may stand above the appendix: its title starts at "PHỤ LỤC".
+    starts = [n for n, line in enumerate(lines)
+              if strip_diacritics(fold(line)).startswith("phu luc")]
+    if starts:
+        lines = lines[starts[-1]:]
     # A title ends where the section headings start ("I- Danh sách …").
     title = []
     for line in lines:

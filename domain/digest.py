@@ -181,6 +181,7 @@ class Digest:
     without_focal: tuple[str, ...]
     agencies: tuple[AgencyRow, ...]
     assignment_classes: dict[str, int] = field(default_factory=dict)
+    heading: str = ""
 
     @property
     def overdue_items(self) -> int:
@@ -350,7 +351,7 @@ def build_digest(inputs: DigestInputs) -> Digest:
         overdue=_overdue(statuses), due_soon=_due_soon(statuses, today),
         blocked=tuple(blocked), extensions=tuple(extensions), silent=_silent(inputs, by_id),
         unreachable=tuple(unreachable), without_focal=tuple(without_focal), agencies=agencies,
-        assignment_classes=assignment_classes,
+        assignment_classes=assignment_classes, heading=inputs.heading,
     )
 
 

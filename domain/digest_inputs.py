@@ -236,3 +236,5 @@ class DigestInputs:
     reminders: Sequence[ReminderIn] = ()
     people: Sequence[PersonIn] = ()
     previous: PreviousDigest | None = None
+    # The appendix's title lines as it wrote them (the latest import's), for the workbook.
+    heading: str = ""

@@ -171,6 +171,13 @@ async def _people(session: AsyncSession) -> list[PersonIn]:
                      p.reachable, p.unreachable_reason) for p, agency_name in rows.all()]
 
 
+async def _heading(session: AsyncSession) -> str:
+    row = (await session.exec(select(ImportRun.title).where(col(ImportRun.title).is_not(None))
+                              .order_by(col(ImportRun.at).desc(), col(ImportRun.id).desc())
+                              .limit(1))).first()
+    return row or ""
+
+
 async def previous_digest(period: Period, *, session: AsyncSession) -> PreviousDigest | None:
     """The latest digest of a period that ended before this one began."""
     row = (await session.exec(select(DigestRun).where(col(DigestRun.period_end) < period.start)
@@ -187,6 +194,7 @@ async def load_digest_inputs(period: Period, tz: tzinfo, *,
         period=period, items=await _items(session), assignments=await _assignments(tz, session),
         extensions=await _extensions(tz, session), reminders=await _reminders(period, session),
         people=await _people(session), previous=await previous_digest(period, session=session),
+        heading=await _heading(session),
     )
 
 

@@ -203,20 +203,31 @@ async def test_digest_is_queued_to_each_secretariat_chat_with_chart_and_workbook
     image = Image.open(io.BytesIO(chart))
     assert image.format == "PNG" and image.width >= 800 and image.height >= 800
     sheets = load_workbook(io.BytesIO(workbook), read_only=True)
-    listed = {row[1]: row[6] for row in sheets["Nhiệm vụ"].iter_rows(min_row=2,
-                                                                       values_only=True)}
+    assert sheets.sheetnames[:3] == ["Phụ lục", "Tổng hợp", "Theo cơ quan"]
+    rows = list(sheets["Phụ lục"].iter_rows(values_only=True))
+    # The appendix itself: its title and "kèm theo" line, then the header, then the sections.
+    assert rows[0][0] == "PHỤ LỤC"
+    assert any(str(row[0]).startswith("(kèm theo Công văn số 4362-CV/TU") for row in rows[:6])
+    header = next(index for index, row in enumerate(rows) if row[0] == "STT")
+    assert rows[header][:3] == ("STT", "Mã", "Nhiệm vụ")
+    assert str(rows[header + 1][0]).startswith("I- Danh sách")
+    listed = {row[1]: row for row in rows[header + 1:] if len(row) > 1 and row[1]}
     assert set(listed) == set(items)
-    assert (listed["NV47"], listed["NV10"], listed["NV9"], listed["NV7"], listed["NV11"],
-            listed["NV4"], listed["NV73"], listed["CT4"], listed["CT15"], listed["CT16"]) == (
+    # Original numbering: NV47 is row 47 of section II, with its deadline as a real date.
+    assert listed["NV47"][0] == 47 and listed["NV47"][6].date() == D("2025-09-30")
+    assert (listed["NV47"][9], listed["NV10"][9], listed["NV9"][9], listed["NV7"][9],
+            listed["NV11"][9], listed["NV4"][9], listed["NV73"][9], listed["CT4"][9],
+            listed["CT15"][9], listed["CT16"][9]) == (
         "Hoàn thành quá hạn", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
-        "Quá hạn chưa hoàn thành", "Đang thực hiện trong hạn", "Thường xuyên / theo tiến độ TW",
-        "Chưa đến hạn",
-        "Đạt/vượt", "Chưa đạt", "Chưa đánh giá được")
-    detail = list(sheets["Theo cơ quan"].iter_rows(min_row=2, values_only=True))
+        "Quá hạn chưa hoàn thành", "Đang thực hiện trong hạn",
+        "Thường xuyên / theo tiến độ TW – chưa báo cáo", "Chưa đến hạn – chưa báo cáo",
+        "Đạt/vượt", "Chưa đạt", "Chưa đánh giá được (theo Công văn 4362-CV/TU)")
+    detail = [row for row in sheets["Theo cơ quan"].iter_rows(min_row=3, values_only=True)]
     assert len(detail) == assignments
     evidence = [row for row in detail if row[1] == "NV47"]
-    assert [(row[4], row[7], row[10]) for row in evidence] == [
+    assert [(row[4], row[9], row[11]) for row in evidence] == [
         (HEALTH, 100, "Báo cáo số 123/BC-SYT")]
+    assert HEALTH in sheets.sheetnames
 
 
 async def test_a_second_run_in_the_same_period_queues_nothing(week):

@@ -15,8 +15,8 @@ from scheduler.digest_job import build_for
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-async def test_nothing_reported_nothing_invented(seeded):
-    async with seeded() as session:
+async def test_nothing_reported_nothing_invented(example):
+    async with example() as session:
         digest = await build_for(digest_period(date(2025, 10, 3)), TZ, session=session)
     figures = digest.figures
     assert figures.tasks == {"done_on_time": 0, "done_late": 0, "in_progress_on_time": 0,

@@ -11,7 +11,7 @@ from bot.keyboards import Choice, decode, encode, item_buttons
 from bot.messenger import Button
 from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.indicator_values import declines_value, parse_indicator_value
-from domain.permissions import may_administer, may_update
+from domain.permissions import READ_ONLY, may_administer, may_update
 from domain.replies import Reply, find_item_codes, parse_reply
 from storage.chat import AssignmentCard, cards, reminded_in, save_state
 from storage.models import FocalPerson
@@ -66,7 +66,7 @@ async def _forget(turn: Turn) -> None:
 
 
 def _refusal(turn: Turn) -> list[Outgoing]:
-    return turn.say(texts.LEADER_READ_ONLY if turn.person.role == "leader"
+    return turn.say(texts.LEADER_READ_ONLY if turn.person.role in READ_ONLY
                     else texts.NOT_ALLOWED)
 
 
@@ -177,7 +177,7 @@ async def handle_text(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     answered = await _answer_awaited(config, turn, turn.state)
     if answered is not None:
         return answered
-    if turn.person.role == "leader":
+    if turn.person.role in READ_ONLY:
         return turn.say(texts.LEADER_READ_ONLY)
     reply = parse_reply(turn.incoming.text, turn.today)
     scope = None if may_administer(turn.person.role) else turn.person.agency_id
@@ -210,7 +210,7 @@ async def handle_button(config: ConversationConfig, turn: Turn) -> list[Outgoing
         return turn.say("Nút này không còn hiệu lực. Gõ /nhiemvu để xem danh sách.")
     if choice.action == "extension_decision":
         return await _decide(turn, choice)
-    if turn.person.role == "leader":
+    if turn.person.role in READ_ONLY:
         return turn.say(texts.LEADER_READ_ONLY)
     card = await _card(turn, choice.target)
     if card is None:

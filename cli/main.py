@@ -196,6 +196,14 @@ def invite_command(
     run(print_invite(settings, agency, role))
 
 
+@admin_app.command("committee")
+def admin_committee() -> None:
+    """Print an invite code for a committee leader (Trưởng/Phó Trưởng ban): read-only, gets
+    the one-screen summary with each digest."""
+    settings = settings_or_exit()
+    run(print_invite(settings, None, "committee"))
+
+
 @admin_app.command("bootstrap")
 def admin_bootstrap() -> None:
     """Print a one-time code that makes the chat that sends it a secretariat account."""

@@ -182,6 +182,7 @@ class Digest:
     agencies: tuple[AgencyRow, ...]
     assignment_classes: dict[str, int] = field(default_factory=dict)
     heading: str = ""
+    history: tuple[PreviousDigest, ...] = ()
 
     @property
     def overdue_items(self) -> int:
@@ -352,6 +353,7 @@ def build_digest(inputs: DigestInputs) -> Digest:
         blocked=tuple(blocked), extensions=tuple(extensions), silent=_silent(inputs, by_id),
         unreachable=tuple(unreachable), without_focal=tuple(without_focal), agencies=agencies,
         assignment_classes=assignment_classes, heading=inputs.heading,
+        history=tuple(inputs.history),
     )
 
 

@@ -238,3 +238,5 @@ class DigestInputs:
     previous: PreviousDigest | None = None
     # The appendix's title lines as it wrote them (the latest import's), for the workbook.
     heading: str = ""
+    # Earlier digests' figures, oldest first (the chart's trend).
+    history: Sequence[PreviousDigest] = ()

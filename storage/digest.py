@@ -187,6 +187,15 @@ async def previous_digest(period: Period, *, session: AsyncSession) -> PreviousD
     return PreviousDigest(row.period_start, row.period_end, Figures.from_json(row.figures))
 
 
+async def recent_digests(period: Period, weeks: int = 7, *,
+                         session: AsyncSession) -> list[PreviousDigest]:
+    """The figures of the digests of up to `weeks` periods before this one, oldest first."""
+    rows = (await session.exec(select(DigestRun).where(col(DigestRun.period_end) < period.start)
+                               .order_by(col(DigestRun.period_end).desc()).limit(weeks))).all()
+    return [PreviousDigest(r.period_start, r.period_end, Figures.from_json(r.figures))
+            for r in reversed(rows) if r.figures]
+
+
 async def load_digest_inputs(period: Period, tz: tzinfo, *,
                              session: AsyncSession) -> DigestInputs:
     """Everything the digest of `period` needs, as of `period.today`, dates in `tz`."""
@@ -194,7 +203,7 @@ async def load_digest_inputs(period: Period, tz: tzinfo, *,
         period=period, items=await _items(session), assignments=await _assignments(tz, session),
         extensions=await _extensions(tz, session), reminders=await _reminders(period, session),
         people=await _people(session), previous=await previous_digest(period, session=session),
-        heading=await _heading(session),
+        heading=await _heading(session), history=await recent_digests(period, session=session),
     )
 
 

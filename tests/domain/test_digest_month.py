@@ -69,12 +69,8 @@ class Part:
 
     def on(self, day: date) -> AssignmentIn:
         seen = [(D(d), s, p) for d, s, p in self.events if D(d) <= day]
-        status, percent, last = ("not_started", None, None)
-        done_on = None
-        for when, status, percent in seen:
-            last = when
-            if status == "done":
-                done_on = when
+        last, status, percent = seen[-1] if seen else (None, "not_started", None)
+        done_on = next((when for when, said, _ in seen if said == "done"), None)
         extended = (D(self.extension[1]) if self.extension and D(self.extension[0]) <= day
                     else None)
         indicator = (IndicatorIn("achieved", datetime(2025, 10, 8, 9, tzinfo=UTC), self.value[1])

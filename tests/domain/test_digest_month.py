@@ -73,10 +73,11 @@ class Part:
         done_on = next((when for when, said, _ in seen if said == "done"), None)
         extended = (D(self.extension[1]) if self.extension and D(self.extension[0]) <= day
                     else None)
-        indicator = (IndicatorIn("achieved", datetime(2025, 10, 8, 9, tzinfo=UTC), self.value[1])
-                     if self.value and D(self.value[0]) <= day else None)
-        if indicator is not None:
-            last = max(last or D(self.value[0]), D(self.value[0]))
+        indicator = None
+        if self.value is not None and D(self.value[0]) <= day:
+            reported_on, value = D(self.value[0]), self.value[1]
+            indicator = IndicatorIn("achieved", datetime(2025, 10, 8, 9, tzinfo=UTC), value)
+            last = max(last or reported_on, reported_on)
         return AssignmentIn(self.assignment_id, self.item_id, AGENCY_IDS[self.agency],
                             self.agency, status, percent, None, done_on if status == "done"
                             else None, extended, None, last, indicator, via_group=self.via_group)

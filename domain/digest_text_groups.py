@@ -15,6 +15,9 @@ from domain.digest_words import (
 )
 from domain.reminder_text import format_date, shorten
 
+# Codes listed per deadline before "và N nhiệm vụ khác": a line stays readable in chat.
+CODES_IN_LINE = 60
+
 
 def documents_section(digest: Digest) -> str:
     """Tasks by assigning document: total, done, overdue, not yet due."""
@@ -57,9 +60,11 @@ def overdue_group_lines(digest: Digest) -> list[str]:
         return []
     lines = [f"Nhiệm vụ giao chung cho nhiều cơ quan ({len(tasks)} nhiệm vụ, mỗi nhiệm vụ nêu"
              " một lần):"]
-    for task in tasks:
+    for task in tasks[:MAX_LINES]:
         days = max((p.days_overdue for p in task.status.assignments), default=0)
         lines.append(group_line(task, days))
+    if len(tasks) > MAX_LINES:
+        lines.append(f"… và {len(tasks) - MAX_LINES} nhiệm vụ giao chung khác: xem tệp Excel.")
     return lines
 
 
@@ -119,6 +124,10 @@ def not_due_lines(digest: Digest) -> list[str]:
         return []
     count = sum(len(codes) for codes in by_due.values())
     lines = [f"Nhiệm vụ chưa đến hạn ({count}), theo thời hạn:"]
-    lines += [f"{BULLET} {key} ({len(codes)}): {', '.join(codes)}"
+    lines += [f"{BULLET} {key} ({len(codes)}): {', '.join(codes[:CODES_IN_LINE])}"
+              + (f" và {len(codes) - CODES_IN_LINE} nhiệm vụ khác (xem tệp Excel)"
+                 if len(codes) > CODES_IN_LINE else "")
               for key, codes in list(by_due.items())[:MAX_LINES]]
+    if len(by_due) > MAX_LINES:
+        lines.append(f"… và {len(by_due) - MAX_LINES} thời hạn khác: xem tệp Excel kèm theo.")
     return lines

@@ -119,8 +119,9 @@ def adjusted(item: ItemIn, assignments: Sequence[AssignmentIn]) -> bool:
 
 def report_source(item: ItemIn, assignments: Sequence[AssignmentIn]) -> ReportSource:
     """Whether anyone reported on the item, or only the appendix did, or nobody."""
+    # An approved extension was asked for by the agency: that is a report too.
     if any(a.last_update is not None or a.indicator is not None or a.status != "not_started"
-           for a in assignments):
+           or a.extended_due is not None for a in assignments):
         return "reported"
     if item.kind == "indicator":
         return "document" if item.assessment else "none"

@@ -55,7 +55,8 @@ def according_to(attached_to: str) -> str:
 
 def state_text(item: ItemIn, assignment: AssignmentIn) -> str:
     """What is known of one part, never more: "chưa báo cáo" when nobody said anything."""
-    if assignment.last_update is None and assignment.indicator is None:
+    if (assignment.last_update is None and assignment.indicator is None
+            and assignment.extended_due is None):
         written = document_status(item.assessment) if item.kind == "task" else None
         if written is not None and assignment.status == "not_started":
             written_text = tidy(item.assessment or "")

@@ -27,8 +27,8 @@ from domain.item_codes import row_number
 from storage.digest_summary_sheet import summary_sheet
 from storage.workbook_style import (
     SECTION_FILL,
+    Boxes,
     a4_landscape,
-    boxed,
     date_cell,
     fit_height,
     merge,
@@ -86,10 +86,10 @@ def _note(status: ItemStatus) -> str:
     return "\n".join(parts)
 
 
-def _appendix_row(sheet: WriteOnlyWorksheet, status: ItemStatus) -> list[Any]:
-    item = status.item
+def _appendix_row(boxes: Boxes, status: ItemStatus) -> list[Any]:
+    item, sheet = status.item, boxes.sheet
     proofs = dict.fromkeys(p for part in status.assignments for p in part.assignment.evidence)
-    return boxed(sheet, [
+    return boxes.row([
         row_number(item.number) or item.number, item.code, item.text, item.document or None,
         "; ".join(item.lead_agencies) or None, item.deadline_raw or None,
         date_cell(sheet, item.due), date_cell(sheet, status.extended_due),
@@ -141,7 +141,7 @@ def _appendix_sheet(workbook: Workbook, digest: Digest) -> None:
     lines = [*heading, f"Tình hình thực hiện đến ngày {digest.period.today:%d/%m/%Y}"
              f" – {title(digest.period)}"]
     header = _title_block(sheet, lines, len(COLUMNS))
-    rows = _Rows(sheet, WIDTHS, header - 1)
+    rows, boxes = _Rows(sheet, WIDTHS, header - 1), Boxes(sheet)
     rows.add(styled(sheet, COLUMNS))
     for section, statuses in _sections(digest):
         if section:
@@ -151,16 +151,16 @@ def _appendix_sheet(workbook: Workbook, digest: Digest) -> None:
             rows.sizes = WIDTHS
             merge(sheet, rows.row, len(COLUMNS))
         for status in statuses:
-            rows.add(_appendix_row(sheet, status))
+            rows.add(_appendix_row(boxes, status))
 
 
-def _detail_row(sheet: WriteOnlyWorksheet, number: int, status: ItemStatus,
+def _detail_row(boxes: Boxes, number: int, status: ItemStatus,
                 part: AssignmentStatus) -> list[Any]:
-    item, a = status.item, part.assignment
+    item, a, sheet = status.item, part.assignment, boxes.sheet
     progress = 100 if a.status == "done" else a.percent
     label = _LABELS[part.cls]
     known = state_text(item, a)
-    return boxed(sheet, [
+    return boxes.row([
         number, item.code, item.text, item.document or None, a.agency_name,
         item.deadline_raw or None, date_cell(sheet, item.due), date_cell(sheet, a.extended_due),
         f"{label} – {known}" if known != label.lower() else label,
@@ -173,10 +173,10 @@ def _detail_sheet(workbook: Workbook, name: str, heading: str,
     sheet = workbook.create_sheet(name)
     widths(sheet, DETAIL_WIDTHS)
     header = _title_block(sheet, [heading], len(DETAIL))
-    rows = _Rows(sheet, DETAIL_WIDTHS, header - 1)
+    rows, boxes = _Rows(sheet, DETAIL_WIDTHS, header - 1), Boxes(sheet)
     rows.add(styled(sheet, DETAIL))
     for number, (status, part) in enumerate(parts, start=1):
-        rows.add(_detail_row(sheet, number, status, part))
+        rows.add(_detail_row(boxes, number, status, part))
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

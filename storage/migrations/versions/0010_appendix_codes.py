@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from domain.item_codes import item_code
+from domain.item_codes import item_code, section_series
 
 revision: str = '0010'
 down_revision: str | None = '0008'
@@ -29,17 +29,24 @@ def upgrade() -> None:
                                     nullable=True))
     op.add_column('import_run', sa.Column('title', sqlmodel.sql.sqltypes.AutoString(),
                                           nullable=True))
-    op.add_column('import_run', sa.Column('attached_to', sqlmodel.sql.sqltypes.AutoString(length=200),
-                                          nullable=True))
+    op.add_column('import_run', sa.Column(
+        'attached_to', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
     bind = op.get_bind()
-    rows = bind.execute(sa.text("SELECT id, kind, number, code FROM item ORDER BY id")).all()
+    rows = bind.execute(sa.text(
+        "SELECT id, kind, number, code, source, section FROM item ORDER BY id")).all()
     # Two passes: codes move between items (NV47 was id 47, is now row 47), and code is unique.
-    for item_id, _, _, code in rows:
+    for item_id, _, _, code, _, _ in rows:
         bind.execute(sa.text("UPDATE item SET legacy_code = :code, code = :temp WHERE id = :id"),
                      {"code": code, "temp": f"~{item_id}", "id": item_id})
     taken: set[str] = set()
-    for item_id, kind, number, _ in rows:
-        code = item_code(kind, number, taken)
+    series: dict[tuple[str, str, str], int] = {}
+    for item_id, kind, number, _, source, section in rows:
+        block = (source, section, kind)
+        if block not in series:
+            # As the importer does: a section's rows share the first series free for all.
+            series[block] = section_series(kind, (
+                r[2] for r in rows if (r[4], r[5], r[1]) == block), lambda c: c not in taken)
+        code = item_code(kind, number, taken, series[block])
         taken.add(code)
         bind.execute(sa.text("UPDATE item SET code = :code WHERE id = :id"),
                      {"code": code, "id": item_id})

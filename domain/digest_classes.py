@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import Literal
 
 from domain.digest_inputs import AssignmentIn, IndicatorClass, ItemIn, TaskClass
@@ -55,6 +56,7 @@ _ASSESSMENT_CLASSES: dict[str, IndicatorClass] = {
     "achieved": "achieved", "not_achieved": "not_achieved", "not_assessable": "not_assessable"}
 
 
+@cache  # pure, and called per assignment: at 100,000 of them the folding dominated
 def document_status(text: str | None) -> Status | None:
     """A task's state as the appendix wrote it ("Đã hoàn thành", "Quá hạn (…)"), if it did."""
     key = strip_diacritics(fold(text or ""))
@@ -128,6 +130,7 @@ def report_source(item: ItemIn, assignments: Sequence[AssignmentIn]) -> ReportSo
     return "document" if document_status(item.assessment) is not None else "none"
 
 
+@cache
 def written_assessment(text: str | None) -> IndicatorClass:
     """The class of an assessment as the appendix wrote it."""
     key = strip_diacritics(fold(text or ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from domain.digest_words import status_label
 from domain.reminder_text import days_phrase, format_date, shorten
 from storage.chat import AssignmentCard
 
@@ -38,7 +39,7 @@ def card_line(card: AssignmentCard, today: date) -> str:
              else f"thời hạn: {card.deadline_raw or 'không ghi'}"]
     if card.extended_due:
         parts.append(f"đã gia hạn từ {format_date(card.due)}" if card.due else "đã gia hạn")
-    status = STATUS_LABELS.get(card.status, card.status)
+    status = status_label(card.status, card.reported)
     if card.status == "in_progress" and card.percent is not None:
         status += f" {card.percent}%"
     parts.append(status)

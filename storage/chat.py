@@ -42,6 +42,8 @@ class AssignmentCard:
     status: str
     percent: int | None
     note: str | None
+    # Someone has recorded a status (or an extension was approved): else "chưa báo cáo".
+    reported: bool = True
 
     @property
     def deadline(self) -> date | None:
@@ -138,7 +140,9 @@ def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool)
         col(Assignment.id).label("assignment_id"), col(Assignment.agency_id),
         col(Agency.name).label("agency_name"), col(Item.code), col(Item.kind), col(Item.text),
         col(Item.deadline_raw), col(Item.due), col(Assignment.extended_due),
-        col(Assignment.status), col(Assignment.percent), col(Assignment.note))
+        col(Assignment.status), col(Assignment.percent), col(Assignment.note),
+        sa.or_(col(Assignment.status_changed_at).is_not(None),
+               col(Assignment.extended_due).is_not(None)).label("reported"))
     query: Any = (sa.select(*columns)
                   .join(Item, col(Item.id) == col(Assignment.item_id))
                   .join(Agency, col(Agency.id) == col(Assignment.agency_id))

@@ -83,8 +83,7 @@ class Item(SQLModel, table=True):
     """A task (nhiệm vụ) or indicator (chỉ tiêu) of an appendix, with its parsed deadline."""
 
     id: int | None = Field(default=None, primary_key=True)
-    # The appendix's row number with a kind prefix (domain.item_codes); legacy_code is the
-    # id-based code items had before 0010, read during the transition (storage.item_lookup).
+    # Row number + kind prefix (domain.item_codes); legacy_code: the pre-0010 id-based code.
     code: str | None = Field(default=None, max_length=20, unique=True)
     legacy_code: str | None = Field(default=None, max_length=20)
     identity: str = Field(max_length=64, unique=True)

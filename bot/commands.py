@@ -17,7 +17,7 @@ from domain.digest import build_digest
 from domain.digest_inputs import digest_period
 from domain.digest_text import render_digest
 from domain.import_report import render_import_summary
-from domain.permissions import may_administer
+from domain.permissions import READ_ONLY, may_administer, may_read_all
 from domain.replies import find_item_codes
 from storage import deadlines
 from storage.chat import AssignmentCard, cards
@@ -36,10 +36,16 @@ async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoin
     command = turn.incoming.command or ""
     common = {"nhiemvu": _my_items, "capnhat": _update_one, "huongdan": _help, "help": _help,
               "lienket": link_code, "kenh": choose_channel}
-    admin = {"tongquan": _overview, "quahan": _overdue, "coquan": _agency, "moi": _invite,
-             "duyet": _pending, "minhchung": send_evidence, "thoihan": _set_deadline}
+    reading = {"tongquan": _overview, "quahan": _overdue, "coquan": _agency}
+    admin = {"moi": _invite, "duyet": _pending, "minhchung": send_evidence,
+             "thoihan": _set_deadline}
     if command in common:
         return await common[command](config, turn)
+    if command in reading:
+        if not may_read_all(turn.person.role):
+            log.info("person %s refused /%s", turn.person.id, command)
+            return turn.say(texts.NOT_ALLOWED)
+        return await reading[command](config, turn)
     if command in admin:
         if not may_administer(turn.person.role):
             log.info("person %s refused /%s", turn.person.id, command)
@@ -54,7 +60,7 @@ async def _help(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
 
 async def _my_items(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     if turn.person.agency_id is None:
-        return turn.say("Tài khoản Cơ quan thường trực theo dõi mọi cơ quan: dùng /quahan, "
+        return turn.say("Tài khoản này theo dõi mọi cơ quan: dùng /quahan, "
                         "/coquan <tên> hoặc /tongquan.")
     found = await cards(session=turn.session, agency_id=turn.person.agency_id, open_only=True)
     if not found:
@@ -67,7 +73,7 @@ async def _update_one(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     codes = find_item_codes(turn.incoming.args)
     if not codes:
         return turn.say("Gõ kèm mã nhiệm vụ, ví dụ: /capnhat NV12")
-    if turn.person.role == "leader":
+    if turn.person.role in READ_ONLY:
         return turn.say(texts.LEADER_READ_ONLY)
     scope = None if may_administer(turn.person.role) else turn.person.agency_id
     found = await cards(session=turn.session, agency_id=scope, codes=list(codes))

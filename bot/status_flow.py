@@ -13,7 +13,7 @@ from bot.keyboards import Choice, decode, encode, item_buttons
 from bot.messenger import Button
 from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.indicator_values import declines_value, parse_indicator_value
-from domain.permissions import may_administer, may_update
+from domain.permissions import READ_ONLY, may_administer, may_update
 from domain.replies import MAX_REPLY_CHARS, Reply, find_item_codes, parse_reply
 from domain.reply_answers import percent_answer, requested_date
 from domain.text import tidy
@@ -72,7 +72,7 @@ async def _forget(turn: Turn) -> None:
 
 
 def _refusal(turn: Turn) -> list[Outgoing]:
-    return turn.say(texts.LEADER_READ_ONLY if turn.person.role == "leader"
+    return turn.say(texts.LEADER_READ_ONLY if turn.person.role in READ_ONLY
                     else texts.NOT_ALLOWED)
 
 
@@ -243,7 +243,7 @@ async def handle_text(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
 
 async def _status_reply(config: ConversationConfig, turn: Turn, reply: Reply) -> list[Outgoing]:
     """A status reply in the person's own words: for the item it names, answers or is about."""
-    if turn.person.role == "leader":
+    if turn.person.role in READ_ONLY:
         return turn.say(texts.LEADER_READ_ONLY)
     scope = None if may_administer(turn.person.role) else turn.person.agency_id
     reply_to, options = None, []
@@ -277,7 +277,7 @@ async def handle_button(config: ConversationConfig, turn: Turn) -> list[Outgoing
         return await _decide(turn, choice)
     if choice.action == "evidence":
         return await _confirm_evidence(turn, choice)
-    if turn.person.role == "leader":
+    if turn.person.role in READ_ONLY:
         return turn.say(texts.LEADER_READ_ONLY)
     card = await _card(turn, choice.target)
     if card is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from domain.digest_words import status_label
 from domain.reminder_text import days_phrase, format_date, shorten
 from storage.chat import AssignmentCard
 
@@ -13,13 +14,13 @@ STATUS_LABELS = {"not_started": "Chưa thực hiện", "in_progress": "Đang th�
 ASSESSMENT_LABELS = {"achieved": "Đạt/vượt", "not_achieved": "Chưa đạt",
                      "not_assessable": "Chưa đánh giá được"}
 ROLE_LABELS = {"focal": "cán bộ đầu mối", "leader": "lãnh đạo", "secretariat":
-               "Cơ quan thường trực"}
+               "Cơ quan thường trực", "committee": "lãnh đạo Ban Chỉ đạo"}
 
 STRANGER = ("Xin chào! Tài khoản này chưa được đăng ký với hệ thống đôn đốc nhiệm vụ của Ban "
             "Chỉ đạo. Vui lòng liên hệ Cơ quan thường trực để nhận mã mời, rồi gửi: /start <mã>")
 NOT_ALLOWED = "Xin lỗi, đồng chí không có quyền dùng chức năng này."
-LEADER_READ_ONLY = ("Tài khoản lãnh đạo chỉ nhận thông báo; việc cập nhật tiến độ do cán bộ đầu "
-                    "mối của đơn vị thực hiện.")
+LEADER_READ_ONLY = ("Tài khoản lãnh đạo chỉ xem và nhận thông báo; việc cập nhật tiến độ do cán"
+                    " bộ đầu mối của đơn vị thực hiện.")
 THROTTLED = "Đồng chí đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau 1 giờ."
 NO_OPEN_ITEMS = "Đơn vị hiện không có nhiệm vụ nào đang mở. Cảm ơn đồng chí!"
 ASK_CODE = ("Đồng chí muốn cập nhật nhiệm vụ nào? Hãy gõ mã nhiệm vụ kèm tình trạng, ví dụ: "
@@ -38,7 +39,7 @@ def card_line(card: AssignmentCard, today: date) -> str:
              else f"thời hạn: {card.deadline_raw or 'không ghi'}"]
     if card.extended_due:
         parts.append(f"đã gia hạn từ {format_date(card.due)}" if card.due else "đã gia hạn")
-    status = STATUS_LABELS.get(card.status, card.status)
+    status = status_label(card.status, card.reported)
     if card.status == "in_progress" and card.percent is not None:
         status += f" {card.percent}%"
     parts.append(status)
@@ -55,6 +56,9 @@ def welcome(role: str, agency: str | None) -> str:
                      "vụ của đơn vị, /huongdan để xem cách trả lời.")
     elif role == "leader":
         lines.append("Đồng chí sẽ nhận thông báo khi nhiệm vụ của đơn vị quá hạn lâu.")
+    elif role == "committee":
+        lines.append("Mỗi kỳ báo cáo, đồng chí nhận bản tóm tắt một màn hình kèm biểu đồ và tệp "
+                     "Excel. Xem thêm: /tongquan, /quahan, /coquan <tên cơ quan>.")
     else:
         lines.append("Gõ /huongdan để xem các lệnh dành cho Cơ quan thường trực.")
     return "\n".join(lines)
@@ -75,6 +79,10 @@ def help_text(role: str) -> str:
         "Dùng cả Zalo và Telegram: /lienket – lấy mã để liên kết kênh còn lại · /kenh – chọn "
         "kênh nhận nhắc việc (mỗi lần chỉ gửi tới một kênh)",
     ]
+    if role == "committee":
+        lines = ["Lãnh đạo Ban Chỉ đạo (chỉ xem): /tongquan – toàn văn báo cáo tiến độ · "
+                 "/quahan – nhiệm vụ quá hạn · /coquan <tên> – nhiệm vụ của một cơ quan. "
+                 "Bản tóm tắt kèm biểu đồ và tệp Excel được gửi mỗi kỳ báo cáo."]
     if role == "secretariat":
         lines.append("Cơ quan thường trực: /tongquan – số liệu tổng hợp · /quahan – nhiệm vụ quá "
                      "hạn · /coquan <tên> – một cơ quan · /moi <cơ quan> [lanhdao] – tạo mã mời · "

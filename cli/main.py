@@ -213,7 +213,6 @@ def tasks_command(
     from rich.table import Table
 
     from cli.database import open_database
-    from storage.export import STATUS_LABELS
     from storage.queries import find_agency, list_items
 
     async def go() -> None:
@@ -232,7 +231,7 @@ def tasks_command(
                       show_lines=True)
         for item in items:
             # One agency's listing shows its own status, not its co-assignees'.
-            statuses = {STATUS_LABELS.get(a.status, a.status) for a in item.assignments
+            statuses = {a.status_label for a in item.assignments
                         if agency_name is None or a.agency == agency_name}
             table.add_row(item.code, item.number, item.text[:160], "; ".join(item.lead_agencies),
                           item.deadline_raw, item.due.strftime("%d/%m/%Y") if item.due else "",
@@ -347,6 +346,16 @@ def invite_command(
     from cli.invites import print_invite
 
     run(print_invite(settings, agency, role), settings)
+
+
+@admin_app.command("committee")
+def admin_committee() -> None:
+    """Print an invite code for a committee leader (Trưởng/Phó Trưởng ban): read-only, gets
+    the one-screen summary with each digest."""
+    settings = settings_or_exit()
+    from cli.invites import print_invite
+
+    run(print_invite(settings, None, "committee"), settings)
 
 
 @admin_app.command("bootstrap")

@@ -1,9 +1,10 @@
 """The weekly digest's figures: task and indicator classes, the lists, the per-agency table.
 
-How items and assignments are classed is in domain.digest_classes. Besides:
+How items and assignments are classed is in domain.digest_classes; grouping (by document,
+ranking, group tasks) in domain.digest_groups. Besides:
 - The per-agency table and the chart count task assignments (one item x one lead agency), with
-  the same rules applied to each agency's own part; their totals are therefore "lượt giao", and
-  an item led by three agencies appears in each agency's row.
+  the same rules applied to each agency's own part; their totals are therefore "lượt phân
+  công", never "nhiệm vụ", and an item led by three agencies appears in each agency's row.
 - Blocked assignments are listed with their obstacle (they count as in progress).
 - Silent agencies: an agency with a reminder sent this period, before the digest's day, that
   no update of that assignment has answered since.
@@ -20,10 +21,15 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from domain.digest_classes import (
+    ReportSource,
+    adjusted,
     assignment_indicator,
     classify_assignment,
     classify_indicator,
     classify_task,
+    effective_status,
+    judged_due,
+    report_source,
 )
 from domain.digest_inputs import (
     INDICATOR_CLASSES,
@@ -63,11 +69,20 @@ class ItemStatus:
     done_on: date | None = None
     percent: int | None = None
     last_update: date | None = None
+    source: ReportSource = "none"
+    adjusted: bool = False
+    # The latest approved extension of any of its parts, shown beside the original deadline.
+    extended_due: date | None = None
+
+    @property
+    def unreported(self) -> bool:
+        """Nobody has reported on it and the appendix carries no assessment: chưa báo cáo."""
+        return self.source == "none"
 
 
 @dataclass(frozen=True, slots=True)
 class OverdueLine:
-    """One agency's unfinished part of an item past its original deadline."""
+    """One agency's unfinished part of an item past the deadline it is judged by."""
 
     item: ItemIn
     assignment: AssignmentIn
@@ -140,8 +155,13 @@ class AgencyRow:
 
     @property
     def overdue(self) -> int:
-        """Unfinished task assignments past their original deadline."""
-        return self.classes["in_progress_overdue"]
+        """Unfinished task assignments past the deadline they are judged by."""
+        return self.classes["overdue"]
+
+    @property
+    def rate(self) -> float:
+        """Share of its task assignments finished (0 with none)."""
+        return self.done / self.assigned if self.assigned else 0.0
 
 
 @dataclass(frozen=True)
@@ -161,6 +181,8 @@ class Digest:
     without_focal: tuple[str, ...]
     agencies: tuple[AgencyRow, ...]
     assignment_classes: dict[str, int] = field(default_factory=dict)
+    heading: str = ""
+    history: tuple[PreviousDigest, ...] = ()
 
     @property
     def overdue_items(self) -> int:
@@ -173,10 +195,11 @@ def name_key(name: str) -> tuple[str, str]:
     return strip_diacritics(name).casefold(), name
 
 
-def _progress(assignments: Sequence[AssignmentIn]) -> int | None:
+def _progress(item: ItemIn, assignments: Sequence[AssignmentIn]) -> int | None:
     # Done is 100%, not started 0%; an update without a percent tells nothing about progress.
-    known = [100 if a.status == "done" else 0 if a.status == "not_started" else a.percent
-             for a in assignments]
+    statuses = [effective_status(item, a) for a in assignments]
+    known = [100 if status == "done" else 0 if status == "not_started" else a.percent
+             for a, status in zip(assignments, statuses, strict=True)]
     values = [value for value in known if value is not None]
     return round(sum(values) / len(values)) if values else None
 
@@ -191,23 +214,30 @@ def _item_status(item: ItemIn, assignments: Sequence[AssignmentIn], today: date)
         cls: str = classify_indicator(item, assignments)
         done_on = None
     else:
-        overdue_days = (today - item.due).days if item.due is not None else 0
-        classes = [classify_assignment(item, a, today) for a in assignments]
-        parts = tuple(AssignmentStatus(a, kind, overdue_days if kind == "in_progress_overdue"
-                                       else 0) for a, kind in zip(assignments, classes,
-                                                                  strict=True))
+        parts = tuple(_part(item, a, today) for a in assignments)
         cls = classify_task(item, assignments, today)
         done_on = _latest(a.done_on for a in assignments) if cls in _DONE else None
-    progress = _progress(assignments) if item.kind == "task" else None
+    progress = _progress(item, assignments) if item.kind == "task" else None
     return ItemStatus(item, cls, parts, done_on, progress,
-                      _latest(a.last_update for a in assignments))
+                      _latest(a.last_update for a in assignments),
+                      report_source(item, assignments),
+                      cls == "done_on_time" and adjusted(item, assignments),
+                      _latest(a.extended_due for a in assignments))
+
+
+def _part(item: ItemIn, assignment: AssignmentIn, today: date) -> AssignmentStatus:
+    kind = classify_assignment(item, assignment, today)
+    if kind != "overdue":
+        return AssignmentStatus(assignment, kind)
+    due = judged_due(item, assignment)
+    return AssignmentStatus(assignment, kind, (today - due).days if due else 0)
 
 
 def _overdue(statuses: Sequence[ItemStatus]) -> tuple[AgencyOverdue, ...]:
     by_agency: dict[int, list[OverdueLine]] = defaultdict(list)
     for status in statuses:
         for part in status.assignments:
-            if part.cls == "in_progress_overdue":
+            if part.cls == "overdue":
                 by_agency[part.assignment.agency_id].append(
                     OverdueLine(status.item, part.assignment, part.days_overdue))
     groups = [
@@ -219,15 +249,23 @@ def _overdue(statuses: Sequence[ItemStatus]) -> tuple[AgencyOverdue, ...]:
                                                name_key(g.agency_name))))
 
 
+def _open_due(status: ItemStatus) -> date | None:
+    """The earliest deadline an unfinished part of the item is judged by."""
+    dues = [judged_due(status.item, part.assignment) for part in status.assignments
+            if effective_status(status.item, part.assignment) != "done"]
+    known = [due for due in dues if due is not None]
+    return min(known) if known else None if status.assignments else status.item.due
+
+
 def _due_soon(statuses: Sequence[ItemStatus], today: date) -> tuple[DueSoon, ...]:
     horizon = today + timedelta(days=DUE_SOON_DAYS)
     soon = [
-        DueSoon(status.item, (status.item.due - today).days,
+        DueSoon(status.item, (due - today).days,
                 tuple(part.assignment.agency_name for part in status.assignments
-                      if part.assignment.status != "done"))
+                      if effective_status(status.item, part.assignment) != "done"))
         for status in statuses
-        if status.item.kind == "task" and status.cls in ("in_progress_on_time", "not_started")
-        and status.item.due is not None and today <= status.item.due <= horizon
+        if status.item.kind == "task" and status.cls in ("in_progress_on_time", "not_due")
+        and (due := _open_due(status)) is not None and today <= due <= horizon
     ]
     return tuple(sorted(soon, key=lambda line: (line.days_left, line.item.item_id)))
 
@@ -280,10 +318,11 @@ def build_digest(inputs: DigestInputs) -> Digest:
         by_item[assignment.item_id].append(assignment)
     statuses = tuple(_item_status(item, by_item.get(item.item_id, []), today)
                      for item in inputs.items)
-    tasks = Counter(s.cls for s in statuses if s.item.kind == "task")
+    task_rows = [s for s in statuses if s.item.kind == "task"]
+    tasks = Counter(s.cls for s in task_rows)
     indicators = Counter(s.cls for s in statuses if s.item.kind == "indicator")
-    figures = Figures({name: tasks[name] for name in TASK_CLASSES},
-                      {name: indicators[name] for name in INDICATOR_CLASSES})
+    unreported = Counter(s.cls for s in task_rows if s.source == "none")
+    from_document = Counter(s.cls for s in task_rows if s.source == "document")
     items = {item.item_id: item for item in inputs.items}
     by_id = {a.assignment_id: a for a in inputs.assignments if a.item_id in items}
     blocked = sorted(
@@ -302,12 +341,19 @@ def build_digest(inputs: DigestInputs) -> Digest:
     agencies = _agency_rows(statuses, list(by_id.values()))
     assignment_classes: dict[str, int] = {name: sum(row.classes[name] for row in agencies)
                                           for name in TASK_CLASSES}
+    figures = Figures({name: tasks[name] for name in TASK_CLASSES},
+                      {name: indicators[name] for name in INDICATOR_CLASSES},
+                      {name: unreported[name] for name in TASK_CLASSES},
+                      {name: from_document[name] for name in TASK_CLASSES},
+                      sum(1 for s in task_rows if s.adjusted),
+                      {row.agency_name: (row.done, row.assigned) for row in agencies})
     return Digest(
         period=inputs.period, figures=figures, previous=inputs.previous, items=statuses,
         overdue=_overdue(statuses), due_soon=_due_soon(statuses, today),
         blocked=tuple(blocked), extensions=tuple(extensions), silent=_silent(inputs, by_id),
         unreachable=tuple(unreachable), without_focal=tuple(without_focal), agencies=agencies,
-        assignment_classes=assignment_classes,
+        assignment_classes=assignment_classes, heading=inputs.heading,
+        history=tuple(inputs.history),
     )
 
 
@@ -319,6 +365,11 @@ def reconcile(digest: Digest) -> list[str]:
     indicators = [s for s in digest.items if s.item.kind == "indicator"]
     if figures.task_total != len(tasks):
         problems.append(f"task classes add up to {figures.task_total}, {len(tasks)} tasks")
+    if figures.unreported_total > figures.task_total:
+        problems.append(f"{figures.unreported_total} unreported of {figures.task_total} tasks")
+    for name in TASK_CLASSES:
+        if figures.unreported[name] + figures.from_document[name] > figures.tasks[name]:
+            problems.append(f"{name}: more unreported or document-assessed than counted")
     if figures.indicator_total != len(indicators):
         problems.append(f"indicator classes add up to {figures.indicator_total}, "
                         f"{len(indicators)} indicators")
@@ -332,7 +383,7 @@ def reconcile(digest: Digest) -> list[str]:
         problems.append(f"{lines} overdue lines, per-agency table says "
                         f"{sum(row.overdue for row in digest.agencies)}")
     # An item no agency leads is overdue all the same, but has no agency to be listed under.
-    listable = sum(1 for s in tasks if s.cls == "in_progress_overdue" and s.assignments)
+    listable = sum(1 for s in tasks if s.cls == "overdue" and s.assignments)
     if digest.overdue_items != listable:
         problems.append(f"{digest.overdue_items} items in the overdue list, {listable} overdue "
                         "items have an agency")

@@ -65,6 +65,11 @@ class ItemIn:
     deadline_kind: DeadlineKind
     due: date | None
     assessment: str | None = None
+    document_code: str = ""
+    section: str = ""
+    # The document the appendix is attached to ("Công văn 4362-CV/TU"): the source of the
+    # appendix's own assessments, named beside them until someone reports.
+    attached_to: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,8 @@ class AssignmentIn:
     last_update: date | None = None
     indicator: IndicatorIn | None = None
     evidence: tuple[str, ...] = ()
+    # The group the agency has this item through ("Các sở, ban, ngành"), if any.
+    via_group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,17 +134,31 @@ class PersonIn:
     reason: str | None = None
 
 
-TaskClass = Literal["done_on_time", "done_late", "in_progress_on_time", "in_progress_overdue",
-                    "not_started", "recurring"]
+TaskClass = Literal["done_on_time", "done_late", "in_progress_on_time", "overdue", "not_due",
+                    "recurring"]
 TASK_CLASSES: tuple[TaskClass, ...] = ("done_on_time", "done_late", "in_progress_on_time",
-                                       "in_progress_overdue", "not_started", "recurring")
+                                       "overdue", "not_due", "recurring")
+# Stored figures of digests before the honest classes (digest_run.figures) used these names.
+LEGACY_CLASSES = {"in_progress_overdue": "overdue", "not_started": "not_due"}
 IndicatorClass = Literal["achieved", "not_achieved", "not_assessable"]
 INDICATOR_CLASSES: tuple[IndicatorClass, ...] = ("achieved", "not_achieved", "not_assessable")
 
 
 def _counts(data: Any, classes: Sequence[str]) -> dict[str, int]:
-    source: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
+    source: dict[str, Any] = dict(data) if isinstance(data, Mapping) else {}
+    for old, new in LEGACY_CLASSES.items():
+        if old in source and new not in source:
+            source[new] = source[old]
     return {name: int(source.get(name, 0) or 0) for name in classes}
+
+
+def _agency_counts(data: Any) -> dict[str, tuple[int, int]]:
+    source: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
+    found: dict[str, tuple[int, int]] = {}
+    for name, pair in source.items():
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            found[str(name)] = (int(pair[0]), int(pair[1]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -147,6 +168,15 @@ class Figures:
     tasks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TASK_CLASSES, 0))
     indicators: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(INDICATOR_CLASSES, 0))
+    # Items of each task class nobody has reported on (chưa báo cáo).
+    unreported: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TASK_CLASSES, 0))
+    # Items of each task class whose only assessment is the appendix's own.
+    from_document: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(TASK_CLASSES, 0))
+    # Done on time only thanks to an approved extension (part of done_on_time).
+    adjusted: int = 0
+    # Per agency: (task assignments done, task assignments), for next week's change.
+    agencies: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def task_total(self) -> int:
@@ -163,16 +193,27 @@ class Figures:
         """Tasks finished, on time or late."""
         return self.tasks["done_on_time"] + self.tasks["done_late"]
 
-    def as_json(self) -> dict[str, dict[str, int]]:
+    @property
+    def unreported_total(self) -> int:
+        """Tasks nobody has reported on."""
+        return sum(self.unreported.values())
+
+    def as_json(self) -> dict[str, Any]:
         """The figures as a JSON object."""
-        return {"tasks": dict(self.tasks), "indicators": dict(self.indicators)}
+        return {"tasks": dict(self.tasks), "indicators": dict(self.indicators),
+                "unreported": dict(self.unreported), "from_document": dict(self.from_document),
+                "adjusted": self.adjusted,
+                "agencies": {name: list(pair) for name, pair in self.agencies.items()}}
 
     @classmethod
     def from_json(cls, data: Any) -> Figures:
         """Figures from `as_json` output; missing classes count 0 (an older digest's row)."""
         source: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
         return cls(_counts(source.get("tasks"), TASK_CLASSES),
-                   _counts(source.get("indicators"), INDICATOR_CLASSES))
+                   _counts(source.get("indicators"), INDICATOR_CLASSES),
+                   _counts(source.get("unreported"), TASK_CLASSES),
+                   _counts(source.get("from_document"), TASK_CLASSES),
+                   int(source.get("adjusted", 0) or 0), _agency_counts(source.get("agencies")))
 
 
 @dataclass(frozen=True)
@@ -195,3 +236,7 @@ class DigestInputs:
     reminders: Sequence[ReminderIn] = ()
     people: Sequence[PersonIn] = ()
     previous: PreviousDigest | None = None
+    # The appendix's title lines as it wrote them (the latest import's), for the workbook.
+    heading: str = ""
+    # Earlier digests' figures, oldest first (the chart's trend).
+    history: Sequence[PreviousDigest] = ()

@@ -8,45 +8,42 @@ MAX_LINES lines; every heading still carries the full count. The per-agency tabl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from domain.digest import DUE_SOON_DAYS, AgencyOverdue, Digest, OverdueLine
 from domain.digest_inputs import (
     INDICATOR_CLASSES,
     TASK_CLASSES,
-    AssignmentIn,
     Figures,
     Period,
 )
+from domain.digest_text_groups import (
+    approved_extension_lines,
+    documents_section,
+    not_due_lines,
+    overdue_group_lines,
+    ranking_section,
+)
+from domain.digest_words import (
+    BULLET,
+    INDICATOR_LABELS,
+    MAX_LINES,
+    MAX_PER_AGENCY,
+    NAMES_IN_LINE,
+    ROLE_LABELS,
+    SUBJECT,
+    TASK_LABELS,
+    TEXT_IN_LIST,
+    UNREACHABLE_LABELS,
+    UNREPORTED,
+    according_to,
+    deadline_text,
+    percent,
+    share,
+    state_text,
+)
 from domain.reminder_text import TELEGRAM_LIMIT, format_date, shorten, split_message
 from domain.text import tidy
-
-SUBJECT = "Nghị quyết 57-NQ/TW"
-MAX_PER_AGENCY = 3
-MAX_LINES = 40
-TEXT_IN_LIST = 90
-NAMES_IN_LINE = 3
-TASK_LABELS = {
-    "done_on_time": "Hoàn thành đúng hạn", "done_late": "Hoàn thành quá hạn",
-    "in_progress_on_time": "Đang thực hiện trong hạn",
-    "in_progress_overdue": "Đang thực hiện quá hạn", "not_started": "Chưa thực hiện",
-    "recurring": "Thường xuyên",
-}
-INDICATOR_LABELS = {"achieved": "Đạt/vượt", "not_achieved": "Chưa đạt",
-                    "not_assessable": "Chưa đánh giá được"}
-ROLE_LABELS = {"focal": "cán bộ đầu mối", "leader": "lãnh đạo"}
-UNREACHABLE_LABELS = {"blocked": "đã chặn bot", "chat_not_found": "không tìm thấy cuộc trò chuyện",
-                      "deactivated": "tài khoản đã bị khóa hoặc xóa"}
-_BULLET = "•"
-
-
-def percent(part: int, whole: int) -> str:
-    """A whole percentage, halves rounded up ("0%" of nothing)."""
-    return f"{(200 * part + whole) // (2 * whole) if whole else 0}%"
-
-
-def share(part: int, whole: int) -> str:
-    """"x/y (z%)", the way the committee's reports count."""
-    return f"{part}/{whole} ({percent(part, whole)})"
 
 
 def period_range(period: Period) -> str:
@@ -77,9 +74,25 @@ def _compared_with(digest: Digest) -> str:
     return f"so với báo cáo kỳ đến ngày {format_date(previous.end)}"
 
 
-def _class_line(label: str, count: int, total: int, before: int | None) -> str:
+def _class_line(label: str, count: int, total: int, before: int | None, extra: str = "") -> str:
     change = f", {_signed(count - before)}" if before is not None and count != before else ""
-    return f"- {label}: {count}/{total} ({percent(count, total)}{change})"
+    return f"- {label}: {count}/{total} ({percent(count, total)}{change}){extra}"
+
+
+def _sources(figures: Figures, name: str, attached_to: str) -> str:
+    """" – chưa báo cáo: 17; theo Công văn 4362-CV/TU: 2" for a class, or nothing."""
+    parts = []
+    if figures.unreported[name]:
+        parts.append(f"{UNREPORTED}: {figures.unreported[name]}")
+    if figures.from_document[name]:
+        parts.append(f"{according_to(attached_to)}: {figures.from_document[name]}")
+    if name == "done_on_time" and figures.adjusted:
+        parts.append(f"đúng hạn (đã điều chỉnh): {figures.adjusted}")
+    return f" – {'; '.join(parts)}" if parts else ""
+
+
+def _attached_to(digest: Digest) -> str:
+    return next((s.item.attached_to for s in digest.items if s.item.attached_to), "")
 
 
 def _header(digest: Digest) -> str:
@@ -95,17 +108,27 @@ def _tasks(digest: Digest) -> str:
     figures, previous = digest.figures, digest.previous
     before: Figures | None = previous.figures if previous else None
     total = figures.task_total
+    attached_to = _attached_to(digest)
     lines = [f"I. NHIỆM VỤ: {total} nhiệm vụ"]
     lines += [_class_line(TASK_LABELS[name], figures.tasks[name], total,
-                          before.tasks[name] if before else None) for name in TASK_CLASSES]
-    overdue = figures.tasks["in_progress_overdue"]
-    summary = f"Đã hoàn thành {share(figures.done, total)}; quá hạn {overdue} nhiệm vụ"
+                          before.tasks[name] if before else None,
+                          _sources(figures, name, attached_to)) for name in TASK_CLASSES]
+    overdue = figures.tasks["overdue"]
+    silent = figures.unreported_total
+    written = sum(figures.from_document.values())
+    lines.append(f"Chưa có báo cáo nào: {silent}/{total} nhiệm vụ ({UNREPORTED})"
+                 if silent else "Mọi nhiệm vụ đều đã có báo cáo")
+    lines[-1] += (f"; {written} nhiệm vụ chỉ có đánh giá {according_to(attached_to)}."
+                  if written else ".")
+    lines += not_due_lines(digest)
+    summary = (f"Đã hoàn thành {share(figures.done, total)} nhiệm vụ; quá hạn chưa hoàn thành"
+               f" {overdue} nhiệm vụ")
     if before is None:
         lines.append(f"{summary}. Chưa có báo cáo kỳ trước để so sánh.")
     else:
         compared = _compared_with(digest)
         done = figures.done - before.done
-        more = overdue - before.tasks["in_progress_overdue"]
+        more = overdue - before.tasks["overdue"]
         done_change = (f"{_signed(done)} hoàn thành {compared}" if done
                        else f"Không có thêm nhiệm vụ hoàn thành {compared}")
         overdue_change = ("số nhiệm vụ quá hạn không đổi" if not more else
@@ -122,38 +145,41 @@ def _indicators(digest: Digest) -> str:
     lines += [_class_line(INDICATOR_LABELS[name], figures.indicators[name], total,
                           before.indicators[name] if before else None)
               for name in INDICATOR_CLASSES]
+    reported = [(s.item, p.assignment) for s in digest.items if s.item.kind == "indicator"
+                for p in s.assignments if p.assignment.indicator is not None]
+    if reported:
+        lines.append("Giá trị báo cáo mới nhất (mục tiêu: theo văn bản giao ghi trong phụ lục):")
+    for item, part in reported[:MAX_LINES]:
+        report = part.indicator
+        assert report is not None
+        value = tidy(report.value_text or "") or "chưa nêu giá trị"
+        lines.append(f"{BULLET} {item.code} – {shorten(item.text, TEXT_IN_LIST)} –"
+                     f" {part.agency_name}: {INDICATOR_LABELS[report.assessment]}, {value}")
     return "\n".join(lines)
-
-
-def _state(assignment: AssignmentIn) -> str:
-    if assignment.status == "not_started":
-        return "chưa thực hiện"
-    if assignment.status == "blocked":
-        return "vướng mắc"
-    if assignment.percent is not None:
-        return f"đang thực hiện {assignment.percent}%"
-    return "đang thực hiện"
 
 
 def _overdue_line(line: OverdueLine) -> str:
     text = shorten(line.item.text, TEXT_IN_LIST)
-    due = line.item.due
-    assert due is not None
-    extra = ""
-    if line.assignment.extended_due is not None:
-        extra = f"; đã gia hạn đến {format_date(line.assignment.extended_due)}"
-    return (f"{_BULLET} {line.item.code} – {text} – hạn {format_date(due)}, quá hạn {line.days}"
-            f" ngày; {_state(line.assignment)}{extra}")
+    deadline = deadline_text(line.item.due, line.assignment.extended_due)
+    return (f"{BULLET} {line.item.code} – {text} – {deadline}, quá hạn {line.days}"
+            f" ngày; {state_text(line.item, line.assignment)}")
 
 
 def _overdue(digest: Digest) -> str:
-    groups = digest.overdue
-    count = sum(len(group.lines) for group in groups)
-    heading = "III. NHIỆM VỤ QUÁ HẠN"
-    if not groups:
+    count = sum(len(group.lines) for group in digest.overdue)
+    heading = "IV. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH"
+    if not digest.overdue:
         return f"{heading}: không có."
-    lines = [f"{heading}: {digest.overdue_items} nhiệm vụ, {count} lượt cơ quan (quá hạn lâu"
-             " nhất trước)"]
+    shared = overdue_group_lines(digest)
+    lines = [f"{heading}: {digest.overdue_items} nhiệm vụ, {count} lượt phân công (quá hạn lâu"
+             " nhất trước; số ngày là ngày theo lịch)", *shared]
+    # Group tasks are listed once above; under each agency only what it leads itself.
+    groups = [AgencyOverdue(g.agency_id, g.agency_name,
+                            tuple(line for line in g.lines if not line.assignment.via_group))
+              for g in digest.overdue]
+    groups = [g for g in groups if g.lines]
+    if groups and shared:
+        lines.append("Nhiệm vụ từng cơ quan chủ trì:")
     for index, group in enumerate(groups):
         if len(lines) + min(len(group.lines), MAX_PER_AGENCY) + 1 > MAX_LINES:
             lines.append(_more_agencies(groups[index:]))
@@ -161,13 +187,14 @@ def _overdue(digest: Digest) -> str:
         lines.append(f"{group.agency_name} ({len(group.lines)}):")
         lines += [_overdue_line(line) for line in group.lines[:MAX_PER_AGENCY]]
         if len(group.lines) > MAX_PER_AGENCY:
-            lines.append(f"  … và {len(group.lines) - MAX_PER_AGENCY} nhiệm vụ khác")
+            lines.append(f"  … và {len(group.lines) - MAX_PER_AGENCY} lượt phân công khác")
     return "\n".join(lines)
 
 
 def _more_agencies(rest: Sequence[AgencyOverdue]) -> str:
     count = sum(len(group.lines) for group in rest)
-    return f"… và {len(rest)} cơ quan khác ({count} lượt quá hạn): xem tệp Excel kèm theo."
+    return (f"… và {len(rest)} cơ quan khác ({count} lượt phân công quá hạn): xem tệp Excel kèm"
+            " theo.")
 
 
 def _capped(heading: str, lines: list[str]) -> str:
@@ -184,38 +211,40 @@ def _names(names: Sequence[str]) -> str:
 
 
 def _days_left(days: int) -> str:
-    return "đến hạn hôm nay" if days == 0 else f"còn {days} ngày"
+    return "đến hạn hôm nay" if days == 0 else f"còn {days} ngày theo lịch"
 
 
 def _due_soon(digest: Digest) -> str:
-    heading = f"IV. NHIỆM VỤ ĐẾN HẠN TRONG {DUE_SOON_DAYS} NGÀY TỚI"
+    heading = f"V. NHIỆM VỤ ĐẾN HẠN TRONG {DUE_SOON_DAYS} NGÀY TỚI"
     if not digest.due_soon:
         return f"{heading}: không có."
     heading += f": {len(digest.due_soon)} nhiệm vụ"
-    lines = [f"{_BULLET} {line.item.code} – {shorten(line.item.text, TEXT_IN_LIST)} – hạn"
-             f" {format_date(line.item.due or digest.period.today)} ({_days_left(line.days_left)})"
+    lines = [f"{BULLET} {line.item.code} – {shorten(line.item.text, TEXT_IN_LIST)} – hạn"
+             f" {format_date(digest.period.today + timedelta(days=line.days_left))}"
+             f" ({_days_left(line.days_left)})"
              f" – {_names(line.agencies)}" for line in digest.due_soon]
     return _capped(heading, lines)
 
 
 def _blocked(digest: Digest) -> str:
-    heading = "V. NHIỆM VỤ GẶP VƯỚNG MẮC"
+    heading = "VI. VƯỚNG MẮC CHƯA ĐƯỢC GIẢI QUYẾT"
     if not digest.blocked:
         return f"{heading}: không có."
-    heading += f": {len(digest.blocked)} lượt cơ quan báo vướng mắc"
+    heading += f": {len(digest.blocked)} lượt phân công báo vướng mắc"
     lines = []
     for entry in digest.blocked:
         assignment = entry.assignment
         since = (f" (báo ngày {format_date(assignment.status_since)})"
                  if assignment.status_since else "")
         obstacle = tidy(assignment.note or "") or "chưa nêu cụ thể"
-        lines.append(f"{_BULLET} {entry.item.code} – {assignment.agency_name} –"
+        lines.append(f"{BULLET} {entry.item.code} – {assignment.agency_name} –"
                      f" {shorten(entry.item.text, TEXT_IN_LIST)}: {obstacle}{since}")
     return _capped(heading, lines)
 
 
 def _extensions(digest: Digest) -> str:
-    heading = "VI. ĐỀ NGHỊ GIA HẠN CHỜ DUYỆT"
+    approved = approved_extension_lines(digest)
+    heading = "VII. GIA HẠN\n" + "\n".join(approved) + "\nĐề nghị gia hạn chờ duyệt"
     if not digest.extensions:
         return f"{heading}: không có."
     heading += f": {len(digest.extensions)} đề nghị"
@@ -225,18 +254,18 @@ def _extensions(digest: Digest) -> str:
         to = f"đến {format_date(request.new_due)}" if request.new_due else "(chưa nêu ngày)"
         reason = f"; lý do: {tidy(request.reason)}" if request.reason else ""
         due = f" (hạn {format_date(entry.item.due)})" if entry.item.due else ""
-        lines.append(f"{_BULLET} {entry.item.code}{due} – {entry.assignment.agency_name}:"
+        lines.append(f"{BULLET} {entry.item.code}{due} – {entry.assignment.agency_name}:"
                      f" đề nghị gia hạn {to}{reason}; gửi ngày"
                      f" {format_date(request.requested_on)}")
     return _capped(heading, lines)
 
 
 def _silence(digest: Digest) -> str:
-    lines = ["VII. ĐƠN VỊ CHƯA PHẢN HỒI, KHÔNG LIÊN LẠC ĐƯỢC"]
+    lines = ["VIII. ĐƠN VỊ CHƯA PHẢN HỒI, KHÔNG LIÊN LẠC ĐƯỢC"]
     if digest.silent:
         lines.append(f"Chưa phản hồi nhắc việc trong kỳ ({len(digest.silent)} cơ quan):")
-        lines += [f"{_BULLET} {row.agency_name}: {row.unanswered}/{row.reminded} nhiệm vụ được"
-                  " nhắc chưa có phản hồi" for row in digest.silent[:MAX_LINES]]
+        lines += [f"{BULLET} {row.agency_name}: {row.unanswered}/{row.reminded} lượt phân công"
+                  " được nhắc chưa có phản hồi" for row in digest.silent[:MAX_LINES]]
     else:
         lines.append("Chưa phản hồi nhắc việc trong kỳ: không có.")
     if digest.unreachable:
@@ -244,7 +273,7 @@ def _silence(digest: Digest) -> str:
         for person in digest.unreachable[:MAX_LINES]:
             name = tidy(person.name) or "(chưa ghi tên)"
             reason = UNREACHABLE_LABELS.get(person.reason or "", person.reason or "không rõ lý do")
-            lines.append(f"{_BULLET} {name} – {ROLE_LABELS.get(person.role, person.role)},"
+            lines.append(f"{BULLET} {name} – {ROLE_LABELS.get(person.role, person.role)},"
                          f" {person.agency_name}: {reason}")
     else:
         lines.append("Không liên lạc được qua hệ thống: không có.")
@@ -256,27 +285,11 @@ def _silence(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-def _agencies(digest: Digest) -> str:
-    rows = digest.agencies
-    lines = ["VIII. TỔNG HỢP THEO CƠ QUAN (nhiệm vụ được giao / hoàn thành / quá hạn / cập nhật"
-             " lần cuối)"]
-    for row in rows:
-        updated = format_date(row.last_update) if row.last_update else "chưa cập nhật"
-        lines.append(f"{_BULLET} {row.agency_name}: {row.assigned} / {row.done} / {row.overdue}"
-                     f" / {updated}")
-    assigned = sum(row.assigned for row in rows)
-    done = sum(row.done for row in rows)
-    overdue = sum(row.overdue for row in rows)
-    lines.append(f"Cộng: {assigned} / {done} / {overdue} lượt giao cho {len(rows)} cơ quan"
-                 " (nhiệm vụ có nhiều cơ quan chủ trì được tính cho từng cơ quan).")
-    return "\n".join(lines)
-
-
 def digest_sections(digest: Digest) -> list[str]:
     """The digest's sections in order; each is kept whole in one message when it fits."""
-    return [_header(digest), _tasks(digest), _indicators(digest), _overdue(digest),
-            _due_soon(digest), _blocked(digest), _extensions(digest), _silence(digest),
-            _agencies(digest)]
+    return [_header(digest), _tasks(digest), _indicators(digest), documents_section(digest),
+            _overdue(digest), _due_soon(digest), _blocked(digest), _extensions(digest),
+            _silence(digest), ranking_section(digest)]
 
 
 def render_digest(digest: Digest) -> str:

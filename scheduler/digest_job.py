@@ -23,7 +23,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from config import Settings
 from domain.digest import Digest, build_digest
 from domain.digest_inputs import Period, digest_period
-from domain.digest_text import period_range, split_digest
+from domain.digest_leader import leader_summary
+from domain.digest_text import period_range, split_digest, split_sections
+from domain.permissions import COMMITTEE
 from scheduler.charts import render_chart
 from scheduler.scan import TEXT_LIMITS
 from scheduler.ticks import Ticker
@@ -36,7 +38,7 @@ from storage.digest import (
 )
 from storage.digest_workbook import build_workbook
 from storage.outbox import NewMessage, enqueue
-from storage.people import secretariat_chats
+from storage.people import reachable_chats, secretariat_chats
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +91,13 @@ async def build_for(period: Period, tz: tzinfo, *, session: AsyncSession) -> Dig
     return build_digest(await load_digest_inputs(period, tz, session=session))
 
 
-def _messages(files: DigestFiles, channel: str, chat_id: str,
-              person_id: int) -> list[NewMessage]:
+def _messages(files: DigestFiles, channel: str, chat_id: str, person_id: int,
+              role: str = "secretariat") -> list[NewMessage]:
     period = files.digest.period
     limit = TEXT_LIMITS.get(channel, min(TEXT_LIMITS.values()))
-    texts = split_digest(files.digest, limit)
+    # A committee leader gets one screen; the secretariat the whole digest.
+    texts = (split_sections([leader_summary(files.digest)], limit) if role == COMMITTEE
+             else split_digest(files.digest, limit))
     caption = f"tuần {'–'.join(str(w) for w in period.weeks)} ({period_range(period)})"
     messages = [NewMessage(key=digest_key(period, channel, chat_id, str(number)), kind=KIND,
                            channel=channel, chat_id=chat_id, text=text,
@@ -101,7 +105,8 @@ def _messages(files: DigestFiles, channel: str, chat_id: str,
                 for number, text in enumerate(texts, start=1)]
     messages.append(NewMessage(
         key=digest_key(period, channel, chat_id, "chart"), kind=KIND, channel=channel,
-        chat_id=chat_id, text=f"Biểu đồ tiến độ theo cơ quan, {caption}",
+        chat_id=chat_id,
+        text=f"Biểu đồ tiến độ: toàn tỉnh, các tuần gần nhất, theo cơ quan, {caption}",
         focal_person_id=person_id, attachment_name=files.chart_name, attachment=files.chart))
     messages.append(NewMessage(
         key=digest_key(period, channel, chat_id, "xlsx"), kind=KIND, channel=channel,
@@ -126,9 +131,11 @@ async def send_digest(sessions: async_sessionmaker[AsyncSession], now: datetime,
         return report
     async with transaction(sessions) as session:
         created = await claim_digest_run(period, now, session=session)
-        chats = await secretariat_chats(session=session)
+        chats = [(*chat, "secretariat") for chat in await secretariat_chats(session=session)]
+        chats += [(p.channel, p.chat_id, p.id or 0, COMMITTEE)
+                  for p in await reachable_chats(session=session, role=COMMITTEE)]
         served = await queued_keys([digest_key(period, channel, chat_id, "1")
-                                    for channel, chat_id, _ in chats], session=session)
+                                    for channel, chat_id, _, _ in chats], session=session)
         waiting = [chat for chat in chats if digest_key(period, chat[0], chat[1], "1")
                    not in served]
         if not created and not waiting:
@@ -143,8 +150,8 @@ async def send_digest(sessions: async_sessionmaker[AsyncSession], now: datetime,
         return report
     files = await render_files(digest)
     async with transaction(sessions) as session:
-        for channel, chat_id, person_id in waiting:
-            messages = _messages(files, channel, chat_id, person_id)
+        for channel, chat_id, person_id, role in waiting:
+            messages = _messages(files, channel, chat_id, person_id, role)
             # The first part is the gate: if another run queued it, that run queues the rest.
             if await enqueue(messages[0], now, session=session) is None:
                 continue

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.item_lookup import resolve_codes
 from storage.models import (
     Agency,
     Assignment,
@@ -41,6 +42,8 @@ class AssignmentCard:
     status: str
     percent: int | None
     note: str | None
+    # Someone has recorded a status (or an extension was approved): else "chưa báo cáo".
+    reported: bool = True
 
     @property
     def deadline(self) -> date | None:
@@ -137,7 +140,9 @@ def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool)
         col(Assignment.id).label("assignment_id"), col(Assignment.agency_id),
         col(Agency.name).label("agency_name"), col(Item.code), col(Item.kind), col(Item.text),
         col(Item.deadline_raw), col(Item.due), col(Assignment.extended_due),
-        col(Assignment.status), col(Assignment.percent), col(Assignment.note))
+        col(Assignment.status), col(Assignment.percent), col(Assignment.note),
+        sa.or_(col(Assignment.status_changed_at).is_not(None),
+               col(Assignment.extended_due).is_not(None)).label("reported"))
     query: Any = (sa.select(*columns)
                   .join(Item, col(Item.id) == col(Assignment.item_id))
                   .join(Agency, col(Agency.id) == col(Assignment.agency_id))
@@ -147,7 +152,7 @@ def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool)
     if by_ids:
         query = query.where(col(Assignment.id).in_(_param("ids", expanding=True)))
     if by_codes:
-        query = query.where(col(Item.code).in_(_param("codes", expanding=True)))
+        query = query.where(col(Item.id).in_(_param("item_ids", expanding=True)))
     if open_only:
         query = query.where(col(Assignment.status) != "done")
     return query
@@ -159,7 +164,9 @@ async def cards(*, session: AsyncSession, agency_id: int | None = None,
     """Assignments as cards, filtered, most urgent (earliest deadline) first."""
     query = _cards_query(agency_id is not None, assignment_ids is not None, codes is not None,
                          open_only)
-    params = {"agency_id": agency_id, "ids": assignment_ids, "codes": codes}
+    item_ids = (list((await resolve_codes(codes, session=session)).values())
+                if codes is not None else None)
+    params = {"agency_id": agency_id, "ids": assignment_ids, "item_ids": item_ids}
     rows = (await session.exec(query, params={k: v for k, v in params.items()
                                               if v is not None})).all()
     found = [AssignmentCard(**{**row._mapping, "code": row.code or ""}) for row in rows]

@@ -36,6 +36,7 @@ from storage.models import (
     Evidence,
     ExtensionRequest,
     FocalPerson,
+    ImportRun,
     IndicatorReport,
     Item,
     Outbox,
@@ -55,12 +56,20 @@ def _local(moment: datetime | str | None, tz: tzinfo) -> date | None:
     return aware.astimezone(tz).date()
 
 
+async def attached_documents(*, session: AsyncSession) -> dict[str, str]:
+    """Per appendix file, the document its latest import said it is attached to."""
+    rows = await session.exec(select(ImportRun.source, ImportRun.attached_to)
+                              .order_by(col(ImportRun.at), col(ImportRun.id)))
+    return {source: attached for source, attached in rows.all() if attached}
+
+
 async def _items(session: AsyncSession) -> list[ItemIn]:
+    attached = await attached_documents(session=session)
     query = (
         sa.select(col(Item.id), col(Item.code), col(Item.number), col(Item.kind),
                   col(Item.text), col(Document.title), col(Item.lead_agencies),
                   col(Item.deadline_raw), col(Item.deadline_kind), col(Item.due),
-                  col(Item.assessment))
+                  col(Item.assessment), col(Document.code), col(Item.section), col(Item.source))
         .join(Document, col(Document.id) == col(Item.document_id), isouter=True)
         .order_by(col(Item.id)))
     rows = await session.exec(query)  # type: ignore[call-overload]
@@ -68,9 +77,11 @@ async def _items(session: AsyncSession) -> list[ItemIn]:
         ItemIn(item_id=item_id or 0, code=code or number, number=number,
                kind=cast(ItemKind, kind), text=text, document=title or "",
                lead_agencies=tuple(leads or ()), deadline_raw=raw,
-               deadline_kind=cast(DeadlineKind, deadline_kind), due=due, assessment=assessment)
+               deadline_kind=cast(DeadlineKind, deadline_kind), due=due, assessment=assessment,
+               document_code=document_code or title or "", section=section or "",
+               attached_to=attached.get(source, ""))
         for (item_id, code, number, kind, text, title, leads, raw, deadline_kind, due,
-             assessment) in rows.all()
+             assessment, document_code, section, source) in rows.all()
     ]
 
 
@@ -108,12 +119,16 @@ async def _assignments(tz: tzinfo, session: AsyncSession) -> list[AssignmentIn]:
     )
     indicators = await _indicator_reports(session)
     evidence = await _evidence(session)
+    groups = {agency_id: name for agency_id, name in (await session.exec(
+        select(Agency.id, Agency.name).where(col(Agency.id).in_(
+            select(Assignment.via_group_id).distinct())))).all()}
     # Plain columns, not ORM objects: this reads every assignment, 100,000 of them at scale.
     query = (
         sa.select(col(Assignment.id), col(Assignment.item_id), col(Assignment.agency_id),
                   col(Agency.name), col(Assignment.status), col(Assignment.percent),
                   col(Assignment.note), col(Assignment.done_on), col(Assignment.extended_due),
-                  col(Assignment.status_changed_at), last_update.c.at)
+                  col(Assignment.status_changed_at), last_update.c.at,
+                  col(Assignment.via_group_id))
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
         .join(last_update, last_update.c.assignment_id == col(Assignment.id), isouter=True)
         .where(col(Assignment.active).is_(True)).order_by(col(Assignment.id)))
@@ -125,9 +140,10 @@ async def _assignments(tz: tzinfo, session: AsyncSession) -> list[AssignmentIn]:
             done_on=done_on, extended_due=extended_due, status_since=_local(changed_at, tz),
             last_update=_local(updated_at, tz), indicator=indicators.get(assignment_id),
             evidence=evidence.get(assignment_id, ()),
+            via_group=groups.get(via_group_id) if via_group_id is not None else None,
         )
         for (assignment_id, item_id, agency_id, agency_name, status, percent, note, done_on,
-             extended_due, changed_at, updated_at) in rows.all()
+             extended_due, changed_at, updated_at, via_group_id) in rows.all()
     ]
 
 
@@ -155,6 +171,13 @@ async def _people(session: AsyncSession) -> list[PersonIn]:
                      p.reachable, p.unreachable_reason) for p, agency_name in rows.all()]
 
 
+async def _heading(session: AsyncSession) -> str:
+    row = (await session.exec(select(ImportRun.title).where(col(ImportRun.title).is_not(None))
+                              .order_by(col(ImportRun.at).desc(), col(ImportRun.id).desc())
+                              .limit(1))).first()
+    return row or ""
+
+
 async def previous_digest(period: Period, *, session: AsyncSession) -> PreviousDigest | None:
     """The latest digest of a period that ended before this one began."""
     row = (await session.exec(select(DigestRun).where(col(DigestRun.period_end) < period.start)
@@ -164,6 +187,15 @@ async def previous_digest(period: Period, *, session: AsyncSession) -> PreviousD
     return PreviousDigest(row.period_start, row.period_end, Figures.from_json(row.figures))
 
 
+async def recent_digests(period: Period, weeks: int = 7, *,
+                         session: AsyncSession) -> list[PreviousDigest]:
+    """The figures of the digests of up to `weeks` periods before this one, oldest first."""
+    rows = (await session.exec(select(DigestRun).where(col(DigestRun.period_end) < period.start)
+                               .order_by(col(DigestRun.period_end).desc()).limit(weeks))).all()
+    return [PreviousDigest(r.period_start, r.period_end, Figures.from_json(r.figures))
+            for r in reversed(rows) if r.figures]
+
+
 async def load_digest_inputs(period: Period, tz: tzinfo, *,
                              session: AsyncSession) -> DigestInputs:
     """Everything the digest of `period` needs, as of `period.today`, dates in `tz`."""
@@ -171,6 +203,7 @@ async def load_digest_inputs(period: Period, tz: tzinfo, *,
         period=period, items=await _items(session), assignments=await _assignments(tz, session),
         extensions=await _extensions(tz, session), reminders=await _reminders(period, session),
         people=await _people(session), previous=await previous_digest(period, session=session),
+        heading=await _heading(session), history=await recent_digests(period, session=session),
     )
 
 

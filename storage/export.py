@@ -9,8 +9,6 @@ from collections.abc import Sequence
 
 from storage.queries import ItemView
 
-STATUS_LABELS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện",
-                 "blocked": "Vướng mắc", "done": "Hoàn thành"}
 KIND_LABELS = {"task": "Nhiệm vụ", "indicator": "Chỉ tiêu"}
 COLUMNS = ("Mã", "STT", "Loại", "Mục", "Nhiệm vụ", "Văn bản giao nhiệm vụ", "Cơ quan chủ trì",
            "Cơ quan phối hợp", "Thời hạn", "Hạn (dd/mm/yyyy)", "Đánh giá", "Tình trạng")
@@ -18,7 +16,7 @@ COLUMNS = ("Mã", "STT", "Loại", "Mục", "Nhiệm vụ", "Văn bản giao nhi
 
 def _row(item: ItemView) -> list[str]:
     statuses = "; ".join(
-        f"{a.agency}: {STATUS_LABELS.get(a.status, a.status)}"
+        f"{a.agency}: {a.status_label}"
         + (f" {a.percent}%" if a.percent is not None else "")
         for a in item.assignments
     )

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
+from functools import partial
 from pathlib import Path
 
 from sqlmodel import select
@@ -13,7 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.agencies import canonical_name
 from domain.appendix import AppendixError, AppendixItem, parse_appendix
+from domain.appendix_heading import AppendixHeading, appendix_heading
 from domain.import_report import ImportReport, UnknownDeadline
+from domain.item_codes import item_code, section_series
 from domain.text import fold
 from storage.agencies import AgencyBook, load_agency_book, resolve_agency, sync_assignments
 from storage.models import Document, ImportRun, Item
@@ -53,10 +56,11 @@ _LABELS = {"kind": "loại", "number": "STT", "section": "mục", "text": "nội
            "assessment": "đánh giá", "note": "ghi chú"}
 
 
-def read_appendix(path: Path, fallback_year: int) -> list[AppendixItem]:
-    """Parse a file into items, or raise ImportFailed naming the file, the row and the reason."""
+def read_appendix(path: Path, fallback_year: int) -> tuple[list[AppendixItem], AppendixHeading]:
+    """Parse a file into items and its heading, or raise ImportFailed naming the row and why."""
     try:
-        return parse_appendix(read_source_rows(path), fallback_year)
+        rows = read_source_rows(path)
+        return parse_appendix(rows, fallback_year), appendix_heading(rows)
     except AppendixError as exc:
         raise ImportFailed(f"{path.name}: {exc}") from exc
 
@@ -117,6 +121,11 @@ def _with_stored_deadline(fields: _Fields, row: Item | None) -> _Fields:
                    due=row.due, every=row.every, period_day=row.period_day)
 
 
+def _free_for(held: dict[str, tuple[str, str]], mine: tuple[str, str], code: str) -> bool:
+    """A code is free for a section if nobody holds it, or this section of this file does."""
+    return held.get(code, mine) == mine
+
+
 def _describe_change(code: str, field: str, old: object, new: object) -> str:
     label = _LABELS.get(field, field)
     if field in ("text",):
@@ -126,10 +135,14 @@ def _describe_change(code: str, field: str, old: object, new: object) -> str:
 
 async def import_items(
     items: list[AppendixItem], source: str, sha256: str, now: datetime, *,
-    session: AsyncSession, dry_run: bool = False,
+    session: AsyncSession, dry_run: bool = False, heading: AppendixHeading | None = None,
 ) -> ImportReport:
     """Upsert parsed items; the caller owns the transaction (and rolls back a dry run)."""
     report = ImportReport(source=source, dry_run=dry_run)
+    held = {code: (held_source, section) for code, held_source, section in (await session.exec(
+        select(Item.code, Item.source, Item.section))).all() if code}
+    taken = set(held)
+    series: dict[tuple[str, str], int] = {}
     book: AgencyBook = await load_agency_book(session=session)
     documents: dict[str, Document] = {}
     lead_names: set[str] = set()
@@ -161,9 +174,19 @@ async def import_items(
         if row is None:
             row = Item(identity=identity, source=source, created_at=now, updated_at=now,
                        **vars(fields))
+            block = (parsed.section, parsed.kind)
+            if block not in series:
+                # A section's rows share one series: the first where none of them collides
+                # with another section's or appendix's code.
+                mine = (source, parsed.section)
+                series[block] = section_series(parsed.kind, (
+                    other.number for other in items if (other.section, other.kind) == block),
+                    partial(_free_for, held, mine))
+            row.code = item_code(parsed.kind, parsed.number, taken, series[block])
+            taken.add(row.code)
+            held[row.code] = (source, parsed.section)
             session.add(row)
             await session.flush()
-            row.code = f"{'NV' if parsed.kind == 'task' else 'CT'}{row.id}"
             report.created += 1
         else:
             changed = [name for name, value in vars(fields).items()
@@ -203,7 +226,9 @@ async def import_items(
     report.new_agencies = [agency.name for agency in book.created]
     if not dry_run:
         session.add(ImportRun(at=now, source=source, sha256=sha256, items_created=report.created,
-                              items_updated=report.updated, items_unchanged=report.unchanged))
+                              items_updated=report.updated, items_unchanged=report.unchanged,
+                              title=heading.title if heading else None,
+                              attached_to=(heading.attached_to or None) if heading else None))
     await session.flush()
     return report
 
@@ -211,6 +236,7 @@ async def import_items(
 async def import_appendix(path: Path, fallback_year: int, now: datetime, *,
                           session: AsyncSession, dry_run: bool = False) -> ImportReport:
     """Read and import one appendix file inside the caller's transaction."""
-    items = read_appendix(path, fallback_year)
+    items, heading = read_appendix(path, fallback_year)
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    return await import_items(items, path.name, sha256, now, session=session, dry_run=dry_run)
+    return await import_items(items, path.name, sha256, now, session=session, dry_run=dry_run,
+                              heading=heading)

@@ -16,7 +16,9 @@ from storage.models import Agency, FocalPerson, Invite, InviteFailure
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed on small keyboards.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
-ROLES = ("focal", "leader", "secretariat")
+ROLES = ("focal", "leader", "secretariat", "committee")
+# Roles of the whole committee, not of one agency.
+WITHOUT_AGENCY = ("secretariat", "committee")
 
 
 class InviteError(Exception):
@@ -44,8 +46,8 @@ async def create_invite(agency: Agency | None, role: str, now: datetime, valid_f
     """Make a single-use code for an agency (None for the secretariat) and a role."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    if (role == "secretariat") != (agency is None):
-        raise ValueError("secretariat invites have no agency; other roles need one")
+    if (role in WITHOUT_AGENCY) != (agency is None):
+        raise ValueError("secretariat and committee invites have no agency; others need one")
     code = _new_code()
     session.add(Invite(code_hash=hash_code(code), agency_id=agency.id if agency else None,
                        role=role, created_by=created_by, created_at=now,

@@ -83,7 +83,9 @@ class Item(SQLModel, table=True):
     """A task (nhiệm vụ) or indicator (chỉ tiêu) of an appendix, with its parsed deadline."""
 
     id: int | None = Field(default=None, primary_key=True)
+    # Row number + kind prefix (domain.item_codes); legacy_code: the pre-0010 id-based code.
     code: str | None = Field(default=None, max_length=20, unique=True)
+    legacy_code: str | None = Field(default=None, max_length=20)
     identity: str = Field(max_length=64, unique=True)
     kind: str = Field(max_length=20)
     number: str = Field(max_length=20)
@@ -193,6 +195,9 @@ class ImportRun(SQLModel, table=True):
     items_created: int = 0
     items_updated: int = 0
     items_unchanged: int = 0
+    # The appendix's title lines and the document it is attached to ("Công văn 4362-CV/TU").
+    title: str | None = None
+    attached_to: str | None = Field(default=None, max_length=200)
 
 
 class Outbox(SQLModel, table=True):

@@ -9,8 +9,18 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.agencies import agency_key
+from domain.digest_words import status_label
+from domain.item_codes import appendix_number
 from domain.text import strip_diacritics
-from storage.models import Agency, AgencyAlias, Assignment, Document, Item
+from storage.models import (
+    Agency,
+    AgencyAlias,
+    Assignment,
+    Document,
+    IndicatorReport,
+    Item,
+    StatusChange,
+)
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,9 @@ class AssignmentView:
     agency: str
     status: str
     percent: int | None
+    # Someone reported on it (a status change or an indicator value): else "chưa báo cáo".
+    reported: bool = False
+    status_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,7 @@ class ItemView:
         """The export's JSON object for this item."""
         return {
             "code": self.code, "number": self.number, "kind": self.kind,
+            "appendix_number": appendix_number(self.code),
             "section": self.section, "text": self.text, "document": self.document,
             "lead_agencies": self.lead_agencies, "support_agencies": self.support_agencies,
             "deadline": {"raw": self.deadline_raw, "kind": self.deadline_kind,
@@ -90,9 +104,13 @@ async def list_items(*, session: AsyncSession, agency_id: int | None = None) -> 
     by_item: dict[int, list[AssignmentView]] = {}
     assignments = await session.exec(
         select(Assignment).where(col(Assignment.active).is_(True)).order_by(col(Assignment.id)))
+    reported = set((await session.exec(select(StatusChange.assignment_id).distinct())).all())
+    reported |= set((await session.exec(select(IndicatorReport.assignment_id).distinct())).all())
     for assignment in assignments.all():
-        by_item.setdefault(assignment.item_id, []).append(
-            AssignmentView(names[assignment.agency_id], assignment.status, assignment.percent))
+        was_reported = assignment.id in reported or assignment.status != "not_started"
+        by_item.setdefault(assignment.item_id, []).append(AssignmentView(
+            names[assignment.agency_id], assignment.status, assignment.percent, was_reported,
+            status_label(assignment.status, was_reported)))
     return [
         ItemView(
             code=item.code or "", number=item.number, kind=item.kind, section=item.section,

@@ -38,8 +38,10 @@ def test_digest_writes_three_files_and_sends_nothing(database, tmp_path):
     assert "I. NHIỆM VỤ: 73 nhiệm vụ" in text and "II. CHỈ TIÊU: 20 chỉ tiêu" in text
     with Image.open(out / f"bieu-do-tien-do-{KEY}.png") as image:
         assert image.format == "PNG"
-    sheet = load_workbook(out / f"tien-do-nhiem-vu-{KEY}.xlsx", read_only=True)["Nhiệm vụ"]
-    assert len(list(sheet.iter_rows(min_row=2))) == 93
+    sheet = load_workbook(out / f"tien-do-nhiem-vu-{KEY}.xlsx", read_only=True)["Phụ lục"]
+    codes = [row[1] for row in sheet.iter_rows(values_only=True)
+             if len(row) > 1 and row[1] and row[1] != "Mã"]
+    assert len(codes) == 93
     assert str(out / f"tien-do-nhiem-vu-{KEY}.xlsx") in result.output
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT count(*) FROM outbox").fetchone() == (0,)

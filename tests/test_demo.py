@@ -23,18 +23,18 @@ LAST_DAY = date(2025, 10, 17)
 TASK_LABELS = {
     "done_on_time": "Hoàn thành đúng hạn", "done_late": "Hoàn thành quá hạn",
     "in_progress_on_time": "Đang thực hiện trong hạn",
-    "in_progress_overdue": "Đang thực hiện quá hạn", "not_started": "Chưa thực hiện",
-    "recurring": "Thường xuyên",
+    "overdue": "Quá hạn chưa hoàn thành", "not_due": "Chưa đến hạn",
+    "recurring": "Thường xuyên / theo tiến độ TW",
 }
 
 
 # What differs by channel: a press (Telegram's button, Zalo's typed number) and the evidence
 # (Telegram takes the PDF; a Zalo user can send only a photo, so sends one of the paper).
 CHANNEL_LINES = {
-    "telegram": ("bấm nút [🔄 NV67]", "bấm nút [✅ Đồng ý]",
+    "telegram": ("bấm nút [🔄 NV47]", "bấm nút [✅ Đồng ý]",
                  "Đã đính kèm minh chứng: QD-2345-SYT.pdf."),
-    "zalo": ("chọn [🔄 NV67] bằng cách gõ số (Zalo không có nút)\n"
-             "  09:10  Hoa (Sở Y tế): NV67 2",
+    "zalo": ("chọn [🔄 NV47] bằng cách gõ số (Zalo không có nút)\n"
+             "  09:10  Hoa (Sở Y tế): NV47 2",
              "chọn [✅ Đồng ý] bằng cách gõ số (Zalo không có nút)",
              "Hoa (Sở Y tế): 📎 ảnh chụp QD-2345-SYT.pdf"),
 }
@@ -60,29 +60,31 @@ def _final_digest(transcript: str) -> str:
 
 
 def _classes_from_database(path: Path, today: date) -> dict[str, int]:
-    """Task classes straight from the tables, by the digest's stated rules."""
+    """Task classes straight from the tables, by the digest's stated rules: a part is judged by
+    its approved extension if any; the appendix's "Quá hạn (…)" is a not-done starting state."""
     counted = dict.fromkeys(TASK_LABELS, 0)
     with sqlite3.connect(path) as db:
         rows = db.execute(
             "SELECT i.deadline_kind, i.due, COUNT(a.id), "
-            "       COALESCE(SUM(a.status = 'done'), 0), MAX(a.done_on), "
+            "       COALESCE(SUM(a.status = 'done'), 0), "
+            "       COALESCE(SUM(a.status = 'done' AND a.done_on > "
+            "                    COALESCE(a.extended_due, i.due)), 0), "
+            "       COALESCE(SUM(a.status != 'done' AND "
+            "                    COALESCE(a.extended_due, i.due) < :today), 0), "
             "       COALESCE(SUM(a.status != 'not_started'), 0) "
             "FROM item i LEFT JOIN assignment a ON a.item_id = i.id AND a.active "
-            "WHERE i.kind = 'task' GROUP BY i.id").fetchall()
-    for kind, due, parts, done, last_done, started in rows:
-        due = date.fromisoformat(due) if due else None
+            "WHERE i.kind = 'task' GROUP BY i.id", {"today": today.isoformat()}).fetchall()
+    for kind, due, parts, done, late, overdue, started in rows:
         if kind in ("recurring", "dependent"):
             counted["recurring"] += 1
         elif parts and done == parts:
-            late = due is not None and last_done is not None and \
-                date.fromisoformat(last_done) > due
             counted["done_late" if late else "done_on_time"] += 1
-        elif due is not None and due < today:
-            counted["in_progress_overdue"] += 1
+        elif overdue or (not parts and due is not None and date.fromisoformat(due) < today):
+            counted["overdue"] += 1
         elif started:
             counted["in_progress_on_time"] += 1
         else:
-            counted["not_started"] += 1
+            counted["not_due"] += 1
     return counted
 
 
@@ -105,18 +107,18 @@ def test_the_transcript_shows_the_cycle(run):
     assert "🤖 → Khánh (lãnh đạo Sở Tài chính): Ban Chỉ đạo thông báo" in transcript
     # Replies by button and by free text (one without diacritics), recorded; evidence.
     assert pressed in transcript
-    assert "Đã ghi nhận NV67: Đang thực hiện 70% (17/09/2025)." in transcript
-    assert "Lan (Sở Nội vụ): NV41 dang thuc hien, duoc khoang 60%" in transcript
-    assert "Đã ghi nhận NV41: Đang thực hiện 60% (22/09/2025)." in transcript
+    assert "Đã ghi nhận NV47: Đang thực hiện 70% (17/09/2025)." in transcript
+    assert "Lan (Sở Nội vụ): NV21 dang thuc hien, duoc khoang 60%" in transcript
+    assert "Đã ghi nhận NV21: Đang thực hiện 60% (22/09/2025)." in transcript
     assert evidence in transcript
     assert "Đã đính kèm minh chứng: " in transcript
     # The extension: asked, put before the secretariat, approved by its button, told back.
     assert "📅 Đề nghị gia hạn từ Trần Văn Dũng (Sở Nông nghiệp và Môi trường)" in transcript
     assert approved in transcript
-    assert "Đã đồng ý đề nghị gia hạn NV37 của Sở Nông nghiệp và Môi trường." in transcript
-    assert "✅ Cơ quan thường trực đã đồng ý gia hạn NV37 đến 31/12/2025" in transcript
-    # Reminders follow the extension: on 30/09 the other two items are due, NV37 is not.
-    assert "NV35, NV38: đến hạn hôm nay" in transcript
+    assert "Đã đồng ý đề nghị gia hạn NV17 của Sở Nông nghiệp và Môi trường." in transcript
+    assert "✅ Cơ quan thường trực đã đồng ý gia hạn NV17 đến 31/12/2025" in transcript
+    # Reminders follow the extension: on 30/09 the other two items are due, NV17 is not.
+    assert "NV15, NV18: đến hạn hôm nay" in transcript
     # Five Fridays, five digests.
     assert transcript.count("⏰ Báo cáo tuần:") == 5
     assert "Khớp: số liệu của báo cáo đúng với cơ sở dữ liệu." in transcript
@@ -126,10 +128,11 @@ def test_the_digest_figures_are_the_databases(run):
     result, out, _, _ = run
     digest = _final_digest(result.stdout)
     assert "Báo cáo tiến độ thực hiện Nghị quyết 57-NQ/TW tuần 42 (13/10–19/10/2025)" in digest
-    stated = {name: int(re.search(rf"^- {label}: (\d+)/73 ", digest, re.MULTILINE).group(1))
+    stated = {name: int(re.search(rf"^- {re.escape(label)}: (\d+)/73 ", digest,
+                                  re.MULTILINE).group(1))
               for name, label in TASK_LABELS.items()}
     assert stated == _classes_from_database(out / "dondoc-demo.db", LAST_DAY)
-    # The replies are what moved them: NV67 on time, NV27 and NV35 late, NV37 extended.
+    # The replies are what moved them: NV47 on time, NV7 and NV15 late, NV17 extended.
     with sqlite3.connect(out / "dondoc-demo.db") as db:
         done = dict(db.execute(
             "SELECT i.code, a.done_on FROM assignment a JOIN item i ON i.id = a.item_id "
@@ -139,9 +142,9 @@ def test_the_digest_figures_are_the_databases(run):
             "JOIN assignment a ON a.id = e.assignment_id JOIN item i ON i.id = a.item_id"
         ).fetchall()
         evidence = db.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
-    assert done == {"NV67": "2025-09-29", "NV27": "2025-10-03", "NV41": "2025-10-06",
-                    "NV35": "2025-10-14"}
-    assert (stated["done_on_time"], stated["done_late"]) == (1, 2)  # NV41 waits for KH&CN
+    assert done == {"NV47": "2025-09-29", "NV7": "2025-10-03", "NV21": "2025-10-06",
+                    "NV15": "2025-10-14"}
+    assert (stated["done_on_time"], stated["done_late"]) == (1, 2)  # NV21 waits for KH&CN
     assert extension == [("approved", "2025-12-31", "2025-12-31", "2025-09-30")]
     assert evidence == 4
 

@@ -1,7 +1,7 @@
 """Who takes part in the demo, and what each of them does on which simulated day.
 
 The people are invented; the agencies and items are the sample appendix's. Items are named by
-the start of their wording, and their codes (NV67, CT1, …) are looked up after the import, so
+the start of their wording, and their codes (NV47, CT1, …) are looked up after the import, so
 the script never assumes an id. `{code}` in a message stands for that item's code.
 """
 

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.keyboards import decode
 from bot.texts import STATUS_LABELS
+from domain.digest_classes import document_status
 from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
 from domain.reminder_text import shorten
@@ -62,23 +63,39 @@ async def task_classes(sessions: async_sessionmaker[AsyncSession],
     by_item: dict[int, list[Assignment]] = {}
     for row in rows:
         by_item.setdefault(row.item_id, []).append(row)
+    reported = set(await _reported(sessions))
     classed: dict[str, list[str]] = {name: [] for name in TASK_CLASSES}
     for item in items:
         parts = by_item.get(item.id or 0, [])
+        # The appendix's own assessment is the starting state of a part nobody reported on.
+        written = document_status(item.assessment)
+        statuses = [part.status if part.id in reported or part.status != "not_started"
+                    else written or "not_started" for part in parts]
+        # An approved extension is the deadline a part is judged by.
+        dues = [part.extended_due or item.due for part in parts]
         if item.deadline_kind in _ONGOING:
             name = "recurring"
-        elif parts and all(part.status == "done" for part in parts):
-            finished = [part.done_on for part in parts if part.done_on is not None]
-            late = item.due is not None and bool(finished) and max(finished) > item.due
+        elif parts and all(status == "done" for status in statuses):
+            late = any(part.done_on is not None and due is not None and part.done_on > due
+                       for part, due in zip(parts, dues, strict=True))
             name = "done_late" if late else "done_on_time"
-        elif item.due is not None and item.due < today:
-            name = "in_progress_overdue"
-        elif any(part.status != "not_started" for part in parts):
+        elif any(status != "done" and due is not None and due < today
+                 for status, due in zip(statuses, dues, strict=True)) or (
+                not parts and item.due is not None and item.due < today):
+            name = "overdue"
+        elif any(status != "not_started" for status in statuses):
             name = "in_progress_on_time"
         else:
-            name = "not_started"
+            name = "not_due"
         classed[name].append(item.code or "")
     return classed
+
+
+async def _reported(sessions: async_sessionmaker[AsyncSession]) -> list[int]:
+    async with sessions() as session:
+        changed = (await session.exec(select(StatusChange.assignment_id))).all()
+        valued = (await session.exec(select(IndicatorReport.assignment_id))).all()
+    return [*changed, *valued]
 
 
 def digest_task_figures(text: str) -> dict[str, int]:

@@ -41,7 +41,7 @@ def timing(text: str) -> str:
 
 
 def item_codes(lines: Sequence[str]) -> list[str]:
-    """Listed items as codes grouped by timing: "NV22, NV47: quá hạn 79 ngày · NV67: còn 9 ngày"."""
+    """Listed items as codes grouped by timing: "NV2, NV27: quá hạn 79 ngày · NV47: còn 9 ngày"."""
     groups: dict[str, list[str]] = {}
     for line in lines:
         match = _ITEM.match(line)

@@ -272,6 +272,29 @@ async def test_a_leader_reads_but_does_not_update(world: World):
         assert (await session.exec(select(StatusChange))).all() == []
 
 
+async def test_a_committee_leader_reads_everything_and_changes_nothing(world: World):
+    chief = await link(world, 250, "Trưởng ban", None, role="committee")
+    last = chief.messages()[-1]
+    chief.say("/tongquan")
+    first = await chief.next(after=last)
+    assert first.text.startswith("Báo cáo tiến độ thực hiện Nghị quyết 57-NQ/TW")
+    # The whole digest comes in several messages; the ranking closes it.
+    await world.on().wait_until(lambda: any("IX. XẾP HẠNG CƠ QUAN" in m.text
+                                            for m in chief.messages()))
+    overview = chief.messages()[-1]
+    chief.say("/coquan Sở Y tế")
+    agency = await message_starting(world, chief, "Nhiệm vụ của Sở Y tế:", after=overview)
+    chief.say("/quahan")
+    overdue = await message_starting(world, chief, "Nhiệm vụ quá hạn", after=agency)
+    code = await item_code(world, "Triển khai bệnh án điện tử")
+    chief.say(f"{code} đã hoàn thành")
+    refused = await message_starting(world, chief, texts.LEADER_READ_ONLY, after=overdue)
+    chief.say("/moi Sở Y tế")
+    await message_starting(world, chief, texts.NOT_ALLOWED, after=refused)
+    async with world.sessions() as session:
+        assert (await session.exec(select(StatusChange))).all() == []
+
+
 async def test_the_bot_registers_its_commands(telegram_world: World):
     sandbox = telegram_world.telegram.sandbox
     await sandbox.wait_until(lambda: bool(sandbox.commands()))

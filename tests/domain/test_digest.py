@@ -9,9 +9,12 @@ import pytest
 
 from domain.digest import build_digest, reconcile
 from domain.digest_classes import (
+    adjusted,
     classify_assignment,
     classify_indicator,
     classify_task,
+    document_status,
+    report_source,
     written_assessment,
 )
 from domain.digest_inputs import (
@@ -74,12 +77,12 @@ def test_period_refuses_nonsense():
     ("date", "2025-09-30", "done", "2025-10-01", "done_late"),
     ("date", "2025-09-30", "done", None, "done_on_time"),
     ("date", "2025-11-21", "in_progress", None, "in_progress_on_time"),
-    ("date", "2025-11-20", "in_progress", None, "in_progress_overdue"),
-    ("date", "2025-11-20", "not_started", None, "in_progress_overdue"),
-    ("date", "2025-11-20", "blocked", None, "in_progress_overdue"),
+    ("date", "2025-11-20", "in_progress", None, "overdue"),
+    ("date", "2025-11-20", "not_started", None, "overdue"),
+    ("date", "2025-11-20", "blocked", None, "overdue"),
     ("date", "2025-12-31", "blocked", None, "in_progress_on_time"),
-    ("date", "2025-12-31", "not_started", None, "not_started"),
-    ("unknown", None, "not_started", None, "not_started"),
+    ("date", "2025-12-31", "not_started", None, "not_due"),
+    ("unknown", None, "not_started", None, "not_due"),
     ("unknown", None, "in_progress", None, "in_progress_on_time"),
     ("recurring", None, "done", "2025-01-01", "recurring"),
     ("dependent", None, "not_started", None, "recurring"),
@@ -92,9 +95,9 @@ def test_one_agency_part(deadline_kind, due, status, done_on, expected):
 @pytest.mark.parametrize(("parts", "expected"), [
     ([("done", "2025-09-01"), ("done", "2025-09-30")], "done_on_time"),
     ([("done", "2025-09-01"), ("done", "2025-10-02")], "done_late"),
-    ([("done", "2025-09-01"), ("in_progress", None)], "in_progress_overdue"),
-    ([("done", "2025-09-01"), ("not_started", None)], "in_progress_overdue"),
-    ([], "in_progress_overdue"),
+    ([("done", "2025-09-01"), ("in_progress", None)], "overdue"),
+    ([("done", "2025-09-01"), ("not_started", None)], "overdue"),
+    ([], "overdue"),
 ])
 def test_an_item_is_done_when_every_agency_is_done_and_late_by_the_last(parts, expected):
     task = item(due="2025-09-30")
@@ -103,10 +106,10 @@ def test_an_item_is_done_when_every_agency_is_done_and_late_by_the_last(parts, e
 
 
 @pytest.mark.parametrize(("statuses", "expected"), [
-    (("not_started", "not_started"), "not_started"),
+    (("not_started", "not_started"), "not_due"),
     (("not_started", "blocked"), "in_progress_on_time"),
     (("done", "not_started"), "in_progress_on_time"),
-    ((), "not_started"),
+    ((), "not_due"),
 ])
 def test_an_item_in_time_is_started_when_any_agency_started(statuses, expected):
     task = item(due="2025-12-31")
@@ -114,12 +117,49 @@ def test_an_item_in_time_is_started_when_any_agency_started(statuses, expected):
     assert classify_task(task, rows, TODAY) == expected
 
 
-def test_an_approved_extension_does_not_make_late_work_on_time():
+def test_an_approved_extension_moves_the_deadline_the_item_is_judged_by():
     task = item(due="2025-09-30")
     extended = part(status="done", done_on="2025-10-15", extended_due=D("2025-10-31"))
-    assert classify_task(task, [extended], TODAY) == "done_late"
+    assert classify_task(task, [extended], TODAY) == "done_on_time"
+    assert adjusted(task, [extended])  # đúng hạn (đã điều chỉnh)
+    assert not adjusted(task, [part(status="done", done_on="2025-09-29",
+                                    extended_due=D("2025-10-31"))])
+    after_it = part(status="done", done_on="2025-11-03", extended_due=D("2025-10-31"))
+    assert classify_task(task, [after_it], TODAY) == "done_late"
     waiting = part(status="in_progress", extended_due=D("2025-12-31"))
-    assert classify_task(task, [waiting], TODAY) == "in_progress_overdue"
+    assert classify_task(task, [waiting], TODAY) == "in_progress_on_time"
+    assert classify_assignment(task, waiting, TODAY) == "in_progress_on_time"
+    lapsed = part(status="in_progress", extended_due=D("2025-11-20"))
+    assert classify_task(task, [lapsed], TODAY) == "overdue"
+
+
+@pytest.mark.parametrize(("due", "expected"), [
+    ("2025-11-20", "overdue"), ("2025-11-21", "not_due"), ("2025-11-22", "not_due")])
+def test_a_task_due_today_is_not_overdue(due, expected):
+    # `<` against today, not `<=`: overdue starts the day after the deadline.
+    task = item(due=due)
+    assert classify_task(task, [part()], TODAY) == expected
+    assert classify_assignment(task, part(), TODAY) == expected
+    assert classify_task(task, [], TODAY) == expected
+
+
+@pytest.mark.parametrize(("written", "status", "source"), [
+    ("Quá hạn (Thời gian hoàn thành: Quý II)", "not_started", "document"),
+    ("Đã hoàn thành", "done", "document"), ("Đang triển khai", "in_progress", "document"),
+    ("Chưa hoàn thành", "not_started", "document"), (None, None, "none"), ("", None, "none"),
+])
+def test_the_appendix_assessment_is_the_starting_state(written, status, source):
+    task = item(due="2025-12-31", assessment=written)
+    assert document_status(written) == status
+    assert report_source(task, [part()]) == source
+    assert report_source(task, [part(last_update="2025-11-20")]) == "reported"
+    if status == "in_progress":
+        assert classify_task(task, [part()], TODAY) == "in_progress_on_time"
+        # Someone's report replaces the appendix's state.
+        reported = part(status="not_started", last_update="2025-11-20")
+        assert classify_task(task, [reported], TODAY) == "not_due"
+    if status == "done":
+        assert classify_task(task, [part()], TODAY) == "done_on_time"
 
 
 @pytest.mark.parametrize(("written", "expected"), [
@@ -179,8 +219,8 @@ def scenario(**changes) -> DigestInputs:
 def test_figures_of_the_scenario():
     digest = build_digest(scenario())
     assert digest.figures.tasks == {"done_on_time": 0, "done_late": 0,
-                                    "in_progress_on_time": 1, "in_progress_overdue": 2,
-                                    "not_started": 1, "recurring": 1}
+                                    "in_progress_on_time": 1, "overdue": 2,
+                                    "not_due": 1, "recurring": 1}
     assert digest.figures.indicators == {"achieved": 0, "not_achieved": 1, "not_assessable": 0}
     assert reconcile(digest) == []
 
@@ -229,7 +269,7 @@ def test_per_agency_table_counts_each_agency_part():
 def test_reconcile_catches_numbers_that_disagree():
     digest = build_digest(scenario())
     tasks = digest.figures.tasks
-    one_more = {**tasks, "not_started": tasks["not_started"] + 1}
+    one_more = {**tasks, "not_due": tasks["not_due"] + 1}
     wrong_total = replace(digest, figures=Figures(one_more, digest.figures.indicators))
     assert reconcile(wrong_total)
     wrong_table = replace(digest, assignment_classes={**digest.assignment_classes,

@@ -70,10 +70,14 @@ def test_task_and_indicator_sections():
         "- Hoàn thành đúng hạn: 0/5 (0%)",
         "- Hoàn thành quá hạn: 0/5 (0%)",
         "- Đang thực hiện trong hạn: 1/5 (20%)",
-        "- Đang thực hiện quá hạn: 2/5 (40%)",
-        "- Chưa thực hiện: 1/5 (20%)",
-        "- Thường xuyên: 1/5 (20%)",
-        "Đã hoàn thành 0/5 (0%); quá hạn 2 nhiệm vụ. Chưa có báo cáo kỳ trước để so sánh.",
+        "- Quá hạn chưa hoàn thành: 2/5 (40%) – chưa báo cáo: 1",
+        "- Chưa đến hạn: 1/5 (20%) – chưa báo cáo: 1",
+        "- Thường xuyên / theo tiến độ TW: 1/5 (20%)",
+        "Chưa có báo cáo nào: 2/5 nhiệm vụ (chưa báo cáo).",
+        "Nhiệm vụ chưa đến hạn (1), theo thời hạn:",
+        "• hạn 31/12/2025 (1): NV4",
+        "Đã hoàn thành 0/5 (0%) nhiệm vụ; quá hạn chưa hoàn thành 2 nhiệm vụ. Chưa có báo cáo"
+        " kỳ trước để so sánh.",
         "",
         "II. CHỈ TIÊU: 1 chỉ tiêu",
         "- Đạt/vượt: 0/1 (0%)",
@@ -88,59 +92,63 @@ def test_task_and_indicator_sections():
     ("2025-10-27", "2025-11-02", "so với báo cáo kỳ đến ngày 02/11/2025"),
 ])
 def test_change_since_the_previous_digest(start, end, phrase):
-    previous = with_previous(start, end, {"in_progress_overdue": 3, "not_started": 2})
+    previous = with_previous(start, end, {"overdue": 3, "not_due": 2})
     text = render_digest(build_digest(previous))
-    assert "- Đang thực hiện quá hạn: 2/5 (40%, -1)" in text
-    assert "- Chưa thực hiện: 1/5 (20%, -1)" in text
-    assert "- Thường xuyên: 1/5 (20%, +1)" in text
+    assert "- Quá hạn chưa hoàn thành: 2/5 (40%, -1) – chưa báo cáo: 1" in text
+    assert "- Chưa đến hạn: 1/5 (20%, -1) – chưa báo cáo: 1" in text
+    assert "- Thường xuyên / theo tiến độ TW: 1/5 (20%, +1)" in text
     assert "- Hoàn thành đúng hạn: 0/5 (0%)\n" in text
-    assert (f"quá hạn 2 nhiệm vụ. Không có thêm nhiệm vụ hoàn thành {phrase}; số nhiệm vụ quá"
-            " hạn giảm 1.") in text
+    assert (f"quá hạn chưa hoàn thành 2 nhiệm vụ. Không có thêm nhiệm vụ hoàn thành {phrase};"
+            " số nhiệm vụ quá hạn giảm 1.") in text
 
 
 def test_more_done_than_last_week():
-    inputs = with_previous("2025-11-10", "2025-11-16", {"in_progress_overdue": 2,
-                                                        "not_started": 2, "recurring": 1})
+    inputs = with_previous("2025-11-10", "2025-11-16", {"overdue": 2,
+                                                        "not_due": 2, "recurring": 1})
     done = [replace(a, status="done", done_on=D("2025-11-20")) if a.assignment_id == 6 else a
             for a in inputs.assignments]
     text = render_digest(build_digest(replace(inputs, assignments=done)))
     assert "- Hoàn thành đúng hạn: 1/5 (20%, +1)" in text
-    assert ("Đã hoàn thành 1/5 (20%); quá hạn 2 nhiệm vụ. +1 hoàn thành so với tuần trước; số"
-            " nhiệm vụ quá hạn không đổi.") in text
+    assert ("Đã hoàn thành 1/5 (20%) nhiệm vụ; quá hạn chưa hoàn thành 2 nhiệm vụ. +1 hoàn"
+            " thành so với tuần trước; số nhiệm vụ quá hạn không đổi.") in text
 
 
 def test_lists_say_what_they_hold():
     text = render_digest(build_digest(scenario()))
-    assert ("III. NHIỆM VỤ QUÁ HẠN: 2 nhiệm vụ, 2 lượt cơ quan (quá hạn lâu nhất trước)\n"
+    assert ("IV. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH: 2 nhiệm vụ, 2 lượt phân công (quá hạn lâu"
+            " nhất trước; số ngày là ngày theo lịch)\n"
             "Công an tỉnh (1):\n"
             "• NV1 – Nhiệm vụ số 1 – hạn 31/07/2025, quá hạn 113 ngày; vướng mắc\n"
             "Sở Nông nghiệp và Môi trường (1):\n"
-            "• NV2 – Nhiệm vụ số 2 – hạn 30/09/2025, quá hạn 52 ngày; chưa thực hiện") in text
-    assert ("IV. NHIỆM VỤ ĐẾN HẠN TRONG 14 NGÀY TỚI: 1 nhiệm vụ\n"
-            "• NV3 – Nhiệm vụ số 3 – hạn 05/12/2025 (còn 14 ngày) – Sở Y tế;"
+            "• NV2 – Nhiệm vụ số 2 – hạn 30/09/2025, quá hạn 52 ngày; chưa báo cáo") in text
+    assert "chưa thực hiện" not in text.lower()
+    assert ("V. NHIỆM VỤ ĐẾN HẠN TRONG 14 NGÀY TỚI: 1 nhiệm vụ\n"
+            "• NV3 – Nhiệm vụ số 3 – hạn 05/12/2025 (còn 14 ngày theo lịch) – Sở Y tế;"
             " Sở Nông nghiệp và Môi trường") in text
-    assert ("V. NHIỆM VỤ GẶP VƯỚNG MẮC: 1 lượt cơ quan báo vướng mắc\n"
+    assert ("VI. VƯỚNG MẮC CHƯA ĐƯỢC GIẢI QUYẾT: 1 lượt phân công báo vướng mắc\n"
             "• NV1 – Công an tỉnh – Nhiệm vụ số 1: Chờ hướng dẫn của Bộ (báo ngày 19/11/2025)"
             ) in text
-    assert ("VI. ĐỀ NGHỊ GIA HẠN CHỜ DUYỆT: 1 đề nghị\n"
+    assert ("VII. GIA HẠN\nĐã duyệt gia hạn: không có.\nĐề nghị gia hạn chờ duyệt: 1 đề nghị\n"
             "• NV3 (hạn 05/12/2025) – Sở Y tế: đề nghị gia hạn đến 31/01/2026; lý do: Chờ"
             " kinh phí; gửi ngày 19/11/2025") in text
     assert ("Chưa phản hồi nhắc việc trong kỳ (1 cơ quan):\n"
-            "• Sở Nông nghiệp và Môi trường: 2/2 nhiệm vụ được nhắc chưa có phản hồi\n"
+            "• Sở Nông nghiệp và Môi trường: 2/2 lượt phân công được nhắc chưa có phản hồi\n"
             "Không liên lạc được qua hệ thống (1 người):\n"
             "• Trần Văn Nam – cán bộ đầu mối, Công an tỉnh: đã chặn bot\n"
             "Chưa đăng ký cán bộ đầu mối (1 cơ quan): Sở Nông nghiệp và Môi trường.") in text
-    assert ("• Công an tỉnh: 2 / 0 / 1 / 19/11/2025\n"
-            "• Sở Nông nghiệp và Môi trường: 2 / 0 / 1 / chưa cập nhật\n"
-            "• Sở Y tế: 3 / 1 / 0 / 18/11/2025\n"
-            "Cộng: 7 / 1 / 2 lượt giao cho 3 cơ quan") in text
+    assert ("1. Sở Y tế: 1/3 (33%), quá hạn 0; chưa có số liệu tuần trước\n"
+            "2. Công an tỉnh: 0/2 (0%), quá hạn 1; chưa có số liệu tuần trước\n"
+            "3. Sở Nông nghiệp và Môi trường: 0/2 (0%), quá hạn 1; chưa có số liệu tuần trước\n"
+            "Cộng: 1/7 lượt phân công hoàn thành (14%), 2 lượt quá hạn, 3 cơ quan") in text
+    assert ("• (không ghi văn bản giao): 5 / 0 (0%) / 2 / 1 / 1 / 1") in text
 
 
 def test_empty_lists_say_so():
     quiet = scenario(assignments=[], extensions=[], reminders=[], people=[])
     text = render_digest(build_digest(quiet))
-    for heading in ("III. NHIỆM VỤ QUÁ HẠN", "V. NHIỆM VỤ GẶP VƯỚNG MẮC",
-                    "VI. ĐỀ NGHỊ GIA HẠN CHỜ DUYỆT", "Chưa phản hồi nhắc việc trong kỳ",
+    for heading in ("IV. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH", "VI. VƯỚNG MẮC CHƯA ĐƯỢC GIẢI QUYẾT",
+                    "Đề nghị gia hạn chờ duyệt", "Đã duyệt gia hạn",
+                    "Chưa phản hồi nhắc việc trong kỳ",
                     "Không liên lạc được qua hệ thống", "Chưa đăng ký cán bộ đầu mối"):
         assert f"{heading}: không có." in text
 
@@ -155,16 +163,16 @@ def many_overdue(agencies: int, per_agency: int) -> DigestInputs:
 
 def test_long_overdue_list_is_capped_with_the_rest_counted():
     digest = build_digest(many_overdue(agencies=30, per_agency=MAX_PER_AGENCY + 2))
-    section = digest_sections(digest)[3]
+    section = digest_sections(digest)[4]
     lines = section.split("\n")
     assert len(lines) <= MAX_LINES + 2
-    assert "  … và 2 nhiệm vụ khác" in lines
+    assert "  … và 2 lượt phân công khác" in lines
     shown = sum(1 for line in lines if line.endswith(f"({MAX_PER_AGENCY + 2}):"))
     hidden = 30 - shown
-    assert lines[-1] == (f"… và {hidden} cơ quan khác ({hidden * (MAX_PER_AGENCY + 2)} lượt quá"
-                         " hạn): xem tệp Excel kèm theo.")
-    assert lines[0].startswith(f"III. NHIỆM VỤ QUÁ HẠN: {MAX_PER_AGENCY + 2} nhiệm vụ, "
-                               f"{30 * (MAX_PER_AGENCY + 2)} lượt cơ quan")
+    assert lines[-1] == (f"… và {hidden} cơ quan khác ({hidden * (MAX_PER_AGENCY + 2)} lượt"
+                         " phân công quá hạn): xem tệp Excel kèm theo.")
+    assert lines[0].startswith(f"IV. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH: {MAX_PER_AGENCY + 2}"
+                               f" nhiệm vụ, {30 * (MAX_PER_AGENCY + 2)} lượt phân công")
 
 
 def test_split_keeps_sections_whole_when_they_fit():

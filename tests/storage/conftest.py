@@ -11,7 +11,7 @@ from storage.agencies import import_registry, read_registry
 from storage.db import transaction
 from storage.importer import import_appendix
 from storage.models import Agency, FocalPerson
-from tests.conftest import EXAMPLE_REGISTRY
+from tests.conftest import EXAMPLE_APPENDIX, EXAMPLE_REGISTRY
 
 
 async def agency_id(session, name: str) -> int:
@@ -40,4 +40,14 @@ async def seeded(sessions, seed_path):
                         name="Văn phòng BCĐ", linked_at=linked),
         ]
         session.add_all(people)
+    return sessions
+
+
+@pytest.fixture
+async def example(sessions):
+    """The repository's copy of the appendix (examples/) with the sample registry, no people."""
+    async with transaction(sessions) as session:
+        await import_registry(read_registry(EXAMPLE_REGISTRY), session=session)
+        await import_appendix(EXAMPLE_APPENDIX, 2025, datetime(2025, 9, 17, tzinfo=UTC),
+                              session=session)
     return sessions

@@ -96,19 +96,19 @@ async def seeded(sessions, seed_path):
 async def week(seeded):
     """Week 46 (digest sent on Friday 14/11), then the replies of week 47 (17/11–23/11/2025)."""
     sessions = seeded
-    await reply(sessions, "NV67", HEALTH, "done", "2025-11-12",  # bệnh án điện tử, Tháng 9
+    await reply(sessions, "NV47", HEALTH, "done", "2025-11-12",  # bệnh án điện tử, Tháng 9
                 evidence=[EvidenceIn(reference="Báo cáo số 123/BC-SYT")])
-    await reply(sessions, "NV75", PARTY_OFFICE, "done", "2025-09-25")  # Tháng 9: on time
+    await reply(sessions, "NV55", PARTY_OFFICE, "done", "2025-09-25")  # Tháng 9: on time
     await send_digest(sessions, at("2025-11-14", 16), TZ)
-    await reply(sessions, "NV30", HEALTH, "done", "2025-11-18")  # Năm 2025: on time
-    await reply(sessions, "NV31", HEALTH, "in_progress", "2025-11-18", percent=60)
-    await reply(sessions, "NV29", SCIENCE, "done", "2025-11-19")  # Quý III: late
-    await reply(sessions, "NV27", SCIENCE, "blocked", "2025-11-19",
+    await reply(sessions, "NV10", HEALTH, "done", "2025-11-18")  # Năm 2025: on time
+    await reply(sessions, "NV11", HEALTH, "in_progress", "2025-11-18", percent=60)
+    await reply(sessions, "NV9", SCIENCE, "done", "2025-11-19")  # Quý III: late
+    await reply(sessions, "NV7", SCIENCE, "blocked", "2025-11-19",
                 note="Chờ hướng dẫn của Bộ KH&CN về cơ chế tài chính")
-    await reply(sessions, "NV26", SCIENCE, "in_progress", "2025-11-18", percent=30)
-    await reply(sessions, "NV23", PARTY_OFFICE, "done", "2025-11-20")  # Quý IV: on time
+    await reply(sessions, "NV6", SCIENCE, "in_progress", "2025-11-18", percent=30)
+    await reply(sessions, "NV3", PARTY_OFFICE, "done", "2025-11-20")  # Quý IV: on time
     async with transaction(sessions) as session:
-        await request_extension(await assignment(session, "NV26", SCIENCE), D("2026-03-31"),
+        await request_extension(await assignment(session, "NV6", SCIENCE), D("2026-03-31"),
                                 "Chờ quy hoạch tỉnh được phê duyệt", at("2025-11-18"),
                                 Actor("focal"), session=session)
         await record_indicator(await assignment(session, "CT4", SCIENCE), "achieved",
@@ -117,8 +117,8 @@ async def week(seeded):
         await record_indicator(await assignment(session, "CT15", SCIENCE), "not_achieved",
                                at("2025-11-20"), Actor("focal"), session=session)
         # Reminders of this week: Farms ignored two; Health answered by its update of 18/11.
-        for code, agency, day in [("NV35", FARMS, "2025-11-17"), ("NV37", FARMS, "2025-11-17"),
-                                  ("NV31", HEALTH, "2025-11-17")]:
+        for code, agency, day in [("NV15", FARMS, "2025-11-17"), ("NV17", FARMS, "2025-11-17"),
+                                  ("NV11", HEALTH, "2025-11-17")]:
             session.add(ReminderLog(assignment_id=await assignment(session, code, agency),
                                     kind="overdue_4", anchor=D("2025-09-30"), day=D(day)))
     return sessions
@@ -132,21 +132,21 @@ async def digest_of(sessions, day: str) -> Digest:
 async def test_the_weeks_figures_exactly(week):
     digest = await digest_of(week, "2025-11-21")
     assert digest.figures.tasks == {"done_on_time": 3, "done_late": 2,
-                                    "in_progress_on_time": 2, "in_progress_overdue": 16,
-                                    "not_started": 48, "recurring": 2}
+                                    "in_progress_on_time": 2, "overdue": 16,
+                                    "not_due": 48, "recurring": 2}
     assert digest.figures.indicators == {"achieved": 1, "not_achieved": 14,
                                          "not_assessable": 5}
     assert digest.previous is not None
     assert (digest.previous.start, digest.previous.end) == (D("2025-11-10"), D("2025-11-16"))
     assert digest.previous.figures.tasks == {"done_on_time": 1, "done_late": 1,
                                              "in_progress_on_time": 0,
-                                             "in_progress_overdue": 17, "not_started": 52,
+                                             "overdue": 17, "not_due": 52,
                                              "recurring": 2}
     assert reconcile(digest) == []
     assert [(b.item.code, b.assignment.agency_name, b.assignment.note) for b in digest.blocked
-            ] == [("NV27", SCIENCE, "Chờ hướng dẫn của Bộ KH&CN về cơ chế tài chính")]
+            ] == [("NV7", SCIENCE, "Chờ hướng dẫn của Bộ KH&CN về cơ chế tài chính")]
     assert [(e.item.code, e.request.new_due) for e in digest.extensions] == [
-        ("NV26", D("2026-03-31"))]
+        ("NV6", D("2026-03-31"))]
     assert [(s.agency_name, s.unanswered, s.reminded) for s in digest.silent] == [(FARMS, 2, 2)]
     assert [(p.name, p.agency_name, p.reason) for p in digest.unreachable] == [
         ("Trần Văn Nam", POLICE, "blocked")]
@@ -167,7 +167,7 @@ async def test_per_agency_table_matches_the_database(week):
         )).all())
     assert {row.agency_name: row.assigned for row in digest.agencies} == counted
     rows = {row.agency_name: (row.done, row.overdue, row.last_update) for row in digest.agencies}
-    # Health: NV67 (late) and NV30 done; NV22, NV47, NV65 (group tasks) still overdue.
+    # Health: NV47 (late) and NV10 done; NV2, NV27, NV45 (group tasks) still overdue.
     assert rows[HEALTH] == (2, 3, D("2025-11-18"))
     assert rows[SCIENCE] == (1, 7, D("2025-11-20"))
     assert rows[POLICE] == (0, 7, None)
@@ -193,8 +193,8 @@ async def test_digest_is_queued_to_each_secretariat_chat_with_chart_and_workbook
             "Báo cáo tiến độ thực hiện Nghị quyết 57-NQ/TW tuần 47 (17/11–23/11/2025)")
         assert all(len(r.text.encode("utf-16-le")) // 2 <= 4096 for r in texts)
         body = "\n".join(r.text for r in texts)
-        assert "Đã hoàn thành 5/73 (7%); quá hạn 16 nhiệm vụ. +3 hoàn thành so với tuần trước;" \
-               " số nhiệm vụ quá hạn giảm 1." in body
+        assert ("Đã hoàn thành 5/73 (7%) nhiệm vụ; quá hạn chưa hoàn thành 16 nhiệm vụ. +3 hoàn"
+                " thành so với tuần trước; số nhiệm vụ quá hạn giảm 1.") in body
         assert [r.attachment_name for r in mine[len(texts):]] == [
             "bieu-do-tien-do-2025-11-17_2025-11-23.png",
             "tien-do-nhiem-vu-2025-11-17_2025-11-23.xlsx"]
@@ -203,19 +203,31 @@ async def test_digest_is_queued_to_each_secretariat_chat_with_chart_and_workbook
     image = Image.open(io.BytesIO(chart))
     assert image.format == "PNG" and image.width >= 800 and image.height >= 800
     sheets = load_workbook(io.BytesIO(workbook), read_only=True)
-    listed = {row[1]: row[6] for row in sheets["Nhiệm vụ"].iter_rows(min_row=2,
-                                                                       values_only=True)}
+    assert sheets.sheetnames[:3] == ["Phụ lục", "Tổng hợp", "Theo cơ quan"]
+    rows = list(sheets["Phụ lục"].iter_rows(values_only=True))
+    # The appendix itself: its title and "kèm theo" line, then the header, then the sections.
+    assert rows[0][0] == "PHỤ LỤC"
+    assert any(str(row[0]).startswith("(kèm theo Công văn số 4362-CV/TU") for row in rows[:6])
+    header = next(index for index, row in enumerate(rows) if row[0] == "STT")
+    assert rows[header][:3] == ("STT", "Mã", "Nhiệm vụ")
+    assert str(rows[header + 1][0]).startswith("I- Danh sách")
+    listed = {row[1]: row for row in rows[header + 1:] if len(row) > 1 and row[1]}
     assert set(listed) == set(items)
-    assert (listed["NV67"], listed["NV30"], listed["NV29"], listed["NV27"], listed["NV31"],
-            listed["NV24"], listed["NV93"], listed["CT4"], listed["CT15"], listed["CT16"]) == (
+    # Original numbering: NV47 is row 47 of section II, with its deadline as a real date.
+    assert listed["NV47"][0] == 47 and listed["NV47"][6].date() == D("2025-09-30")
+    assert (listed["NV47"][9], listed["NV10"][9], listed["NV9"][9], listed["NV7"][9],
+            listed["NV11"][9], listed["NV4"][9], listed["NV73"][9], listed["CT4"][9],
+            listed["CT15"][9], listed["CT16"][9]) == (
         "Hoàn thành quá hạn", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
-        "Đang thực hiện quá hạn", "Đang thực hiện trong hạn", "Thường xuyên", "Chưa thực hiện",
-        "Đạt/vượt", "Chưa đạt", "Chưa đánh giá được")
-    detail = list(sheets["Theo cơ quan"].iter_rows(min_row=2, values_only=True))
+        "Quá hạn chưa hoàn thành", "Đang thực hiện trong hạn",
+        "Thường xuyên / theo tiến độ TW – chưa báo cáo", "Chưa đến hạn – chưa báo cáo",
+        "Đạt/vượt", "Chưa đạt", "Chưa đánh giá được (theo Công văn 4362-CV/TU)")
+    detail = [row for row in sheets["Theo cơ quan"].iter_rows(min_row=3, values_only=True)]
     assert len(detail) == assignments
-    evidence = [row for row in detail if row[1] == "NV67"]
-    assert [(row[4], row[7], row[10]) for row in evidence] == [
+    evidence = [row for row in detail if row[1] == "NV47"]
+    assert [(row[4], row[9], row[11]) for row in evidence] == [
         (HEALTH, 100, "Báo cáo số 123/BC-SYT")]
+    assert HEALTH in sheets.sheetnames
 
 
 async def test_a_second_run_in_the_same_period_queues_nothing(week):

@@ -1,7 +1,7 @@
 """hand-set deadlines, recurring days: item.period_day, item.appendix_deadline, deadline_change
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-06 14:40:00
 
 Columns are added in place (no batch rebuild), so item keeps 0008's triggers; period_day is not
@@ -17,7 +17,7 @@ from alembic import op
 import storage.models
 
 revision: str = '0011'
-down_revision: str | None = '0008'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

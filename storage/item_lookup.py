@@ -1,0 +1,39 @@
+"""Item codes to items: the one place a code a person typed or read is resolved.
+
+A code is first the item's own (NV47, from the appendix's row number). During the transition
+from id-based codes (before migration 0010), a code that is no item's own but some item's
+legacy code still finds that item. A code that is one item's own and ANOTHER item's legacy
+code is ambiguous (an old reminder said NV67 for what is now NV47) and resolves to nothing,
+so the bot asks instead of recording on the wrong item: a false "done" is the worst error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Item
+
+
+async def resolve_codes(codes: Iterable[str], *, session: AsyncSession) -> dict[str, int]:
+    """Each code that names exactly one item -> that item's id (case-insensitive codes)."""
+    wanted = sorted({code.strip().upper() for code in codes if code.strip()})
+    if not wanted:
+        return {}
+    rows = (await session.exec(select(Item.id, Item.code, Item.legacy_code).where(or_(
+        col(Item.code).in_(wanted), col(Item.legacy_code).in_(wanted))))).all()
+    own = {code: item_id for item_id, code, _ in rows if code in wanted and item_id}
+    legacy: dict[str, set[int]] = {}
+    for item_id, _, old in rows:
+        if old in wanted and item_id:
+            legacy.setdefault(old, set()).add(item_id)
+    found: dict[str, int] = {}
+    for code in wanted:
+        others = legacy.get(code, set()) - ({own[code]} if code in own else set())
+        if code in own and not others:
+            found[code] = own[code]
+        elif code not in own and len(others) == 1:
+            found[code] = next(iter(others))
+    return found

@@ -9,6 +9,7 @@ from bot import texts
 from bot.commands import import_upload
 from bot.keyboards import Choice, decode, encode, item_buttons
 from bot.messenger import Button
+from bot.metrics import observe_parse
 from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.indicator_values import declines_value, parse_indicator_value
 from domain.permissions import may_administer, may_update
@@ -180,6 +181,7 @@ async def handle_text(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     if turn.person.role == "leader":
         return turn.say(texts.LEADER_READ_ONLY)
     reply = parse_reply(turn.incoming.text, turn.today)
+    observe_parse(str(reply.status))
     scope = None if may_administer(turn.person.role) else turn.person.agency_id
     reply_to, options = None, []
     if reply.codes:

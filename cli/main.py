@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from collections.abc import Coroutine
 from datetime import UTC, date, datetime
@@ -18,6 +17,7 @@ from cli.database import open_database
 from cli.demo import demo_command
 from cli.digest import digest_command
 from cli.invites import CommandError, print_invite
+from cli.logs import configure_logging
 from cli.remind import remind
 from cli.service import NO_TOKEN, serve
 from config import Settings, SettingsError, load_settings
@@ -179,10 +179,7 @@ def run_command(
                                                  and settings.zalo_webhook_secret):
         raise fail("--webhook với Zalo cần DONDOC_ZALO_WEBHOOK_URL (https://…) và "
                    "DONDOC_ZALO_WEBHOOK_SECRET (8–256 ký tự).", 2)
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, and Telegram's and Zalo's URLs carry the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings)
     run(serve(settings, webhook))
 
 

@@ -13,12 +13,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.conversation import Conversation, ConversationConfig
+from bot.conversation import ConversationConfig
 from bot.messenger import Messenger
+from bot.metrics import MeteredMessenger
 from bot.telegram_app import build_application, register_commands
 from bot.telegram_messenger import TelegramMessenger
 from bot.webhook import add_webhook
 from cli.database import open_database
+from cli.health import Health, MeteredConversation, add_health_routes, observed_scan, rules_from
 from cli.wiring import calendar_around, make_sender, reminder_policy, working_hours
 from cli.zalo_service import ZaloChannel, file_shelf
 from config import Settings
@@ -39,13 +41,13 @@ NO_TOKEN = (
 
 
 def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSession],
-                     bot_username: list[str]) -> Conversation:
+                     bot_username: list[str]) -> MeteredConversation:
     """The conversation with the configured admins, invites and links."""
 
     def link_for(code: str) -> str | None:
         return f"https://t.me/{bot_username[0]}?start={code}" if bot_username else None
 
-    return Conversation(sessions, ConversationConfig(
+    return MeteredConversation(sessions, ConversationConfig(
         tz=settings.tz, now=lambda: datetime.now(UTC),
         admin_chat_ids=frozenset(
             [f"telegram:{chat}" for chat in settings.admin_chat_ids]
@@ -57,13 +59,14 @@ def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSessi
 def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                 messengers: dict[str, Messenger]) -> Ticker:
     """The daily scan, the drain (inside working hours only) and the reminder days kept."""
-    sender = make_sender(settings, sessions, dict(messengers))
+    sender = make_sender(settings, sessions,
+                         {name: MeteredMessenger(m) for name, m in messengers.items()})
     hours = working_hours(settings)
     policy = reminder_policy(settings)
 
     async def scan_job() -> None:
         now = datetime.now(UTC)
-        await scan(sessions, now, settings.tz, calendar_around(now), policy)
+        await observed_scan(scan(sessions, now, settings.tz, calendar_around(now), policy))
 
     async def drain_job() -> None:
         now = datetime.now(UTC)
@@ -89,6 +92,9 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
     async with open_database(settings) as sessions, AsyncExitStack() as stack:
         conversation = conversation_for(settings, sessions, bot_username)
         site = web.Application()  # the webhooks and Zalo's file links share one web server
+        health = Health(settings.database_url, rules_from(settings, calendar_around))
+        stack.push_async_callback(health.close)
+        add_health_routes(site, health)
         shelf = file_shelf(settings, sessions)
         if shelf is not None:
             shelf.add_routes(site)
@@ -114,11 +120,10 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-        if site.router.routes():
-            runner = web.AppRunner(site)
-            await runner.setup()
-            await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
-            stack.push_async_callback(runner.cleanup)
+        runner = web.AppRunner(site)  # always: /healthz, /readyz and /metrics live there
+        await runner.setup()
+        await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+        stack.push_async_callback(runner.cleanup)
         names = []
         if application is not None:
             await stack.enter_async_context(application)

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     telegram_base_url: str = "https://api.telegram.org/bot"
     admin_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
+    # "json": one JSON object a line (for log collectors); "text": one readable line.
+    log_format: Literal["text", "json"] = "text"
+    # /readyz: today's scan is overdue this long after DONDOC_WORKDAY_START; the outbox is
+    # stuck when a row has been due this long within working hours.
+    ready_scan_grace_minutes: int = Field(default=60, ge=1)
+    ready_outbox_stuck_minutes: int = Field(default=30, ge=1)
 
     # Chat.
     telegram_bot_username: str | None = None

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 from contextlib import AsyncExitStack
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aiohttp import web
 from apscheduler.triggers.interval import IntervalTrigger
@@ -21,7 +21,13 @@ from bot.telegram_messenger import TelegramMessenger
 from bot.webhook import add_webhook
 from cli.database import open_database
 from cli.health import Health, MeteredConversation, add_health_routes, observed_scan, rules_from
-from cli.wiring import calendar_around, make_sender, reminder_policy, working_hours
+from cli.wiring import (
+    calendar_around,
+    make_sender,
+    reminder_policy,
+    service_clock,
+    working_hours,
+)
 from cli.zalo_service import ZaloChannel, file_shelf
 from config import Settings
 from scheduler.digest_job import schedule_digest
@@ -48,7 +54,7 @@ def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSessi
         return f"https://t.me/{bot_username[0]}?start={code}" if bot_username else None
 
     return MeteredConversation(sessions, ConversationConfig(
-        tz=settings.tz, now=lambda: datetime.now(UTC),
+        tz=settings.tz, now=service_clock(settings),
         admin_chat_ids=frozenset(
             [f"telegram:{chat}" for chat in settings.admin_chat_ids]
             + [f"zalo:{chat}" for chat in settings.zalo_admin_chat_ids]),
@@ -63,18 +69,19 @@ def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                          {name: MeteredMessenger(m) for name, m in messengers.items()})
     hours = working_hours(settings)
     policy = reminder_policy(settings)
+    clock = service_clock(settings)
 
     async def scan_job() -> None:
-        now = datetime.now(UTC)
+        now = clock()
         await observed_scan(scan(sessions, now, settings.tz, calendar_around(now), policy))
 
     async def drain_job() -> None:
-        now = datetime.now(UTC)
+        now = clock()
         if hours.is_open(now, calendar_around(now)):
             await sender.drain()
 
     async def days_job() -> None:
-        now = datetime.now(UTC)
+        now = clock()
         await keep_days(sessions, now, settings.tz, calendar_around(now), policy)
 
     ticker = Ticker(tz=settings.tz, scan_at=settings.workday_start,
@@ -92,7 +99,8 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
     async with open_database(settings) as sessions, AsyncExitStack() as stack:
         conversation = conversation_for(settings, sessions, bot_username)
         site = web.Application()  # the webhooks and Zalo's file links share one web server
-        health = Health(settings.database_url, rules_from(settings, calendar_around))
+        health = Health(settings.database_url, rules_from(settings, calendar_around),
+                        service_clock(settings))
         stack.push_async_callback(health.close)
         add_health_routes(site, health)
         shelf = file_shelf(settings, sessions)
@@ -114,7 +122,7 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
             messengers["zalo"] = zalo.messenger
             zalo.add_routes(site, use_webhook)
         ticker = make_ticker(settings, sessions, messengers)
-        schedule_digest(ticker, settings, sessions)
+        schedule_digest(ticker, settings, sessions, service_clock(settings))
         if stop is None:
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
@@ -145,7 +153,7 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
         if zalo is not None:
             stack.push_async_callback(zalo.stop)
             names.append(f"Zalo {await zalo.start(use_webhook, stop.set)}")
-        await ticker.start(datetime.now(UTC))
+        await ticker.start(service_clock(settings)())
         log.info("dondoc is running as %s (%s)", ", ".join(names),
                  "webhook" if use_webhook else "long polling")
         await stop.wait()

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AwareDatetime, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # stuck when a row has been due this long within working hours.
     ready_scan_grace_minutes: int = Field(default=60, ge=1)
     ready_outbox_stuck_minutes: int = Field(default=30, ge=1)
+    # Rehearsals and the several-instances test only: dondoc's clock starts at this aware
+    # moment and runs on in real time (scans, sends, replies, the digest). Unset in service.
+    clock_start: AwareDatetime | None = None
 
     # Chat.
     telegram_bot_username: str | None = None

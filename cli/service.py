@@ -21,6 +21,7 @@ from bot.telegram_messenger import TelegramMessenger
 from bot.webhook import add_webhook
 from cli.database import open_database
 from cli.health import Health, MeteredConversation, add_health_routes, observed_scan, rules_from
+from cli.scan_takeover import retry_if_skipped
 from cli.wiring import (
     calendar_around,
     make_sender,
@@ -73,7 +74,9 @@ def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
 
     async def scan_job() -> None:
         now = clock()
-        await observed_scan(scan(sessions, now, settings.tz, calendar_around(now), policy))
+        report = await observed_scan(scan(sessions, now, settings.tz, calendar_around(now),
+                                          policy))
+        retry_if_skipped(report, ticker, scan_job, sessions, settings.scan_retry_seconds)
 
     async def drain_job() -> None:
         now = clock()

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     send_per_chat_seconds: float = Field(default=1.0, ge=0)
     send_lease_seconds: int = Field(default=300, ge=10)
     drain_every_seconds: int = Field(default=15, ge=1)
+    # A scan skipped because another instance held the lock looks again after this long, and
+    # scans if the day is still not done (the other instance died mid-scan).
+    scan_retry_seconds: int = Field(default=60, ge=1)
     # Between scans, assignments changed by the day's updates get their next reminder day
     # worked out again, so the morning scan reads almost no history.
     reminder_days_every_minutes: int = Field(default=10, ge=1)

@@ -12,11 +12,16 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import asyncpg
+import httpx
 import pytest
 from sqlalchemy import func
+from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
+from cli.scan_takeover import day_scanned
 from sandbox import running_sandbox
 from storage.agencies import import_registry, read_registry
 from storage.db import make_engine, session_factory, transaction
@@ -33,6 +38,8 @@ FOCAL_CHATS = 24
 STRANGERS, MESSAGES_EACH = 10, 10
 SECRETARIAT = 900
 LEASE_SECONDS = 10
+SCAN_RETRY_SECONDS = 5
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _SCAN_LINE = re.compile(r"scan (\d{4}-\d\d-\d\d): (\d+) steps")
 
 
@@ -114,6 +121,40 @@ async def _sending_worker(sessions) -> tuple[str, int] | None:
     return (str(row[0]), int(row[1])) if row else None
 
 
+def _owner_of_port(port: int, pids: list[int]) -> int | None:
+    """Which of `pids` has a TCP socket bound to local `port` (a PostgreSQL client's)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                if os.readlink(fd) in inodes:
+                    return pid
+            except OSError:
+                continue
+    return None
+
+
+async def _scan_lock_holder(admin: asyncpg.Connection, database: str) -> int | None:
+    """The client port of the session holding the scan's advisory lock, if one does."""
+    return await admin.fetchval(
+        "SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND a.datname = $1", database)
+
+
+async def _healthy(instance: Instance) -> bool:
+    async with httpx.AsyncClient(timeout=2) as client:
+        try:
+            answer = await client.get(f"http://127.0.0.1:{instance.port}/healthz")
+        except httpx.TransportError:
+            return False
+    return answer.status_code == 200
+
+
 async def _wait(condition, timeout: float, step: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -143,16 +184,49 @@ async def test_instances_share_one_postgresql(database_url, tmp_path, instances,
                "DONDOC_CLOCK_START": START.isoformat(), "DONDOC_WORKDAY_START": "08:00",
                "DONDOC_WORKDAY_END": "23:59", "DONDOC_DRAIN_EVERY_SECONDS": "1",
                "DONDOC_SEND_PER_SECOND": "3", "DONDOC_SEND_LEASE_SECONDS": str(LEASE_SECONDS),
-               "DONDOC_DIGEST_CRON": "0 8 * * tue", "DONDOC_LOG_LEVEL": "INFO"}
+               "DONDOC_DIGEST_CRON": "0 8 * * tue", "DONDOC_LOG_LEVEL": "INFO",
+               "DONDOC_SCAN_RETRY_SECONDS": str(SCAN_RETRY_SECONDS)}
         env.pop("DONDOC_TEST_DATABASE_URL", None)
         fleet = [Instance(n, env, tmp_path) for n in range(instances)]
         telegram.state.webhook.spread(
             [f"http://127.0.0.1:{i.port}/telegram" for i in fleet], mode)
+        plain = make_url(database_url).set(drivername="postgresql")
+        admin = await asyncpg.connect(plain.render_as_string(hide_password=False))
+        blocker, blocking = admin.transaction(), instances > 1
         try:
+            if blocking:
+                # Writes to reminder_log wait: the scanner stops mid-scan, holding its lock.
+                await blocker.start()
+                await admin.execute("LOCK TABLE reminder_log IN SHARE ROW EXCLUSIVE MODE")
             await asyncio.gather(*(i.start() for i in fleet))
-            answers = await asyncio.gather(*(wait_ready(i.port) for i in fleet))
-            assert all(a is not None and a.status_code == 200 for a in answers), \
-                [a.text if a is not None else None for a in answers]
+            for instance in fleet:
+                assert await _wait(lambda i=instance: _healthy(i), 120), instance.log.read_text()
+            if instances > 1:
+                async with asyncpg.create_pool(plain.render_as_string(hide_password=False),
+                                               min_size=1, max_size=1) as watcher:
+                    port: int | None = None
+
+                    async def locked() -> bool:
+                        nonlocal port
+                        port = await _scan_lock_holder(watcher, plain.database or "")
+                        return port is not None
+                    assert await _wait(locked, 60), "nobody took the scan lock"
+                assert port is not None
+                holder_pid = _owner_of_port(port, [i.pid for i in fleet])
+                scanner = next(i for i in fleet if i.pid == holder_pid)
+                assert scanner.process is not None
+                scanner.process.kill()
+                await scanner.process.wait()
+                killed_scan_at = time.monotonic()
+                await blocker.rollback()  # the killed scan's transaction can now end
+                blocking = False
+
+                async def taken_over() -> bool:
+                    return await day_scanned(sessions, START.astimezone(TZ).date())
+                assert await _wait(taken_over, 120), "no instance took the scan over"
+                counts["killed_mid_scan"] = f"instance {scanner.number}"
+                counts["scan_taken_over_after_seconds"] = round(
+                    time.monotonic() - killed_scan_at, 1)
 
             # Kill, with SIGKILL, an instance that holds claimed rows while it sends.
             killed: tuple[str, int] | None = None
@@ -181,13 +255,16 @@ async def test_instances_share_one_postgresql(database_url, tmp_path, instances,
             if killed is not None:
                 counts["outbox_drained_after_kill_seconds"] = round(
                     time.monotonic() - killed_at, 1)
-                # The killed instance comes back (a supervisor restarts it) and rejoins.
-                await victim.start()
-                answer = await wait_ready(victim.port)
-                assert answer is not None and answer.status_code == 200
-                telegram.state.webhook.spread(
-                    [f"http://127.0.0.1:{i.port}/telegram" for i in fleet], mode)
-                telegram.state.webhook.delivered_to.clear()
+                # The killed instances come back (a supervisor restarts them) and rejoin; the
+                # scanner's catch-up scan finds the day done.
+                await asyncio.gather(*(i.start() for i in fleet if i.process is not None
+                                       and i.process.returncode is not None))
+            answers = await asyncio.gather(*(wait_ready(i.port) for i in fleet))
+            assert all(a is not None and a.status_code == 200 for a in answers), \
+                [a.text if a is not None else None for a in answers]
+            telegram.state.webhook.spread(
+                [f"http://127.0.0.1:{i.port}/telegram" for i in fleet], mode)
+            telegram.state.webhook.delivered_to.clear()
 
             # A burst of updates from unregistered chats: each gets exactly one answer.
             strangers = [telegram.add_user(5000 + n, f"Khách {n}") for n in range(STRANGERS)]
@@ -203,6 +280,9 @@ async def test_instances_share_one_postgresql(database_url, tmp_path, instances,
             await asyncio.sleep(2)  # a late duplicate answer would show here
         finally:
             codes = await asyncio.gather(*(i.stop() for i in fleet))
+            if blocking:
+                await blocker.rollback()
+            await admin.close()
         async with transaction(sessions) as session:
             handled = (await session.exec(select(func.count()).select_from(ProcessedUpdate)
                                           .where(col(ProcessedUpdate.channel) == "telegram"))

@@ -131,6 +131,9 @@ async def test_run_serves_health_ready_and_metrics(tmp_path):
         try:
             async with httpx.AsyncClient(base_url=base, timeout=10) as client:
                 ready = await wait_ready(port)
+                telegram.add_user(101, "Lan").send_message("xin chào")  # not registered
+                await telegram.wait_until(lambda: bool(telegram.state.world.bot_messages(101)),
+                                          timeout=10)
                 healthz = await client.get("/healthz")
                 metrics = await client.get("/metrics")
         finally:
@@ -142,3 +145,5 @@ async def test_run_serves_health_ready_and_metrics(tmp_path):
     assert 'dondoc_scans_total{result="done"}' in metrics.text
     assert 'dondoc_outbox_rows{state="queued"} 0.0' in metrics.text
     assert "dondoc_outbox_oldest_due_seconds 0.0" in metrics.text
+    assert 'dondoc_updates_total{channel="telegram",outcome="replied"}' in metrics.text
+    assert "dondoc_ready 1.0" in metrics.text

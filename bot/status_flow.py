@@ -11,6 +11,7 @@ from bot import texts
 from bot.commands import import_upload
 from bot.keyboards import Choice, decode, encode, item_buttons
 from bot.messenger import Button
+from bot.metrics import observe_parse
 from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.indicator_values import declines_value, parse_indicator_value
 from domain.permissions import READ_ONLY, may_administer, may_update
@@ -245,6 +246,7 @@ async def _status_reply(config: ConversationConfig, turn: Turn, reply: Reply) ->
     """A status reply in the person's own words: for the item it names, answers or is about."""
     if turn.person.role in READ_ONLY:
         return turn.say(texts.LEADER_READ_ONLY)
+    observe_parse(str(reply.status))
     scope = None if may_administer(turn.person.role) else turn.person.agency_id
     reply_to, options = None, []
     if reply.codes:

@@ -326,13 +326,9 @@ def run_command(
     problem = _webhook_problem(settings) if webhook else None
     if problem is not None:
         raise fail(problem, 2)
-    import logging
+    from cli.logs import configure_logging
 
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, and Telegram's and Zalo's URLs carry the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin
+    configure_logging(settings)
     run(serve(settings, webhook), settings)
 
 

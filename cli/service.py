@@ -6,20 +6,29 @@ import asyncio
 import logging
 import signal
 from contextlib import AsyncExitStack
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aiohttp import web
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.conversation import Conversation, ConversationConfig
+from bot.conversation import ConversationConfig
 from bot.messenger import Messenger
+from bot.metrics import MeteredMessenger
 from bot.telegram_app import build_application, register_commands
 from bot.telegram_messenger import TelegramMessenger
 from bot.webhook import add_webhook
 from cli.database import open_database
-from cli.wiring import calendar_around, make_sender, reminder_policy, working_hours
+from cli.health import Health, MeteredConversation, add_health_routes, observed_scan, rules_from
+from cli.scan_takeover import retry_if_skipped
+from cli.wiring import (
+    calendar_around,
+    make_sender,
+    reminder_policy,
+    service_clock,
+    working_hours,
+)
 from cli.zalo_service import ZaloChannel, file_shelf
 from config import Settings
 from scheduler.digest_job import schedule_digest
@@ -39,14 +48,14 @@ NO_TOKEN = (
 
 
 def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSession],
-                     bot_username: list[str]) -> Conversation:
+                     bot_username: list[str]) -> MeteredConversation:
     """The conversation with the configured admins, invites and links."""
 
     def link_for(code: str) -> str | None:
         return f"https://t.me/{bot_username[0]}?start={code}" if bot_username else None
 
-    return Conversation(sessions, ConversationConfig(
-        tz=settings.tz, now=lambda: datetime.now(UTC),
+    return MeteredConversation(sessions, ConversationConfig(
+        tz=settings.tz, now=service_clock(settings),
         admin_chat_ids=frozenset(
             [f"telegram:{chat}" for chat in settings.admin_chat_ids]
             + [f"zalo:{chat}" for chat in settings.zalo_admin_chat_ids]),
@@ -57,21 +66,25 @@ def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSessi
 def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                 messengers: dict[str, Messenger]) -> Ticker:
     """The daily scan, the drain (inside working hours only) and the reminder days kept."""
-    sender = make_sender(settings, sessions, dict(messengers))
+    sender = make_sender(settings, sessions,
+                         {name: MeteredMessenger(m) for name, m in messengers.items()})
     hours = working_hours(settings)
     policy = reminder_policy(settings)
+    clock = service_clock(settings)
 
     async def scan_job() -> None:
-        now = datetime.now(UTC)
-        await scan(sessions, now, settings.tz, calendar_around(now), policy)
+        now = clock()
+        report = await observed_scan(scan(sessions, now, settings.tz, calendar_around(now),
+                                          policy))
+        retry_if_skipped(report, ticker, scan_job, sessions, settings.scan_retry_seconds)
 
     async def drain_job() -> None:
-        now = datetime.now(UTC)
+        now = clock()
         if hours.is_open(now, calendar_around(now)):
             await sender.drain()
 
     async def days_job() -> None:
-        now = datetime.now(UTC)
+        now = clock()
         await keep_days(sessions, now, settings.tz, calendar_around(now), policy)
 
     ticker = Ticker(tz=settings.tz, scan_at=settings.workday_start,
@@ -89,6 +102,10 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
     async with open_database(settings) as sessions, AsyncExitStack() as stack:
         conversation = conversation_for(settings, sessions, bot_username)
         site = web.Application()  # the webhooks and Zalo's file links share one web server
+        health = Health(settings.database_url, rules_from(settings, calendar_around),
+                        service_clock(settings))
+        stack.push_async_callback(health.close)
+        add_health_routes(site, health)
         shelf = file_shelf(settings, sessions)
         if shelf is not None:
             shelf.add_routes(site)
@@ -108,17 +125,16 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
             messengers["zalo"] = zalo.messenger
             zalo.add_routes(site, use_webhook)
         ticker = make_ticker(settings, sessions, messengers)
-        schedule_digest(ticker, settings, sessions)
+        schedule_digest(ticker, settings, sessions, service_clock(settings))
         if stop is None:
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-        if site.router.routes():
-            runner = web.AppRunner(site)
-            await runner.setup()
-            await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
-            stack.push_async_callback(runner.cleanup)
+        runner = web.AppRunner(site)  # always: /healthz, /readyz and /metrics live there
+        await runner.setup()
+        await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+        stack.push_async_callback(runner.cleanup)
         names = []
         if application is not None:
             try:
@@ -146,7 +162,7 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
         if zalo is not None:
             stack.push_async_callback(zalo.stop)
             names.append(f"Zalo {await zalo.start(use_webhook, stop.set)}")
-        await ticker.start(datetime.now(UTC))
+        await ticker.start(service_clock(settings)())
         log.info("dondoc is running as %s (%s)", ", ".join(names),
                  "webhook" if use_webhook else "long polling")
         await stop.wait()

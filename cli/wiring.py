@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -42,6 +43,14 @@ def calendar_around(now: datetime) -> WorkCalendar:
     return vietnam_calendar([year - 1, year, year + 1])
 
 
+def service_clock(settings: Settings) -> Callable[[], datetime]:
+    """The service's now: the real time, or DONDOC_CLOCK_START running on in real time."""
+    if settings.clock_start is None:
+        return lambda: datetime.now(UTC)
+    offset = settings.clock_start - datetime.now(UTC)
+    return lambda: datetime.now(UTC) + offset
+
+
 def worker_name() -> str:
     """A name for this process in the outbox's claims and logs."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -53,4 +62,4 @@ def make_sender(settings: Settings, sessions: async_sessionmaker[AsyncSession],
     limiter = SendLimiter(settings.send_per_second, settings.send_per_chat_seconds)
     policy = DeliveryPolicy(lease=timedelta(seconds=settings.send_lease_seconds))
     return Sender(sessions, messengers, limiter, worker=worker_name(),
-                  now=lambda: datetime.now(UTC), policy=policy)
+                  now=service_clock(settings), policy=policy)

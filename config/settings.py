@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AwareDatetime, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
@@ -32,6 +32,15 @@ class Settings(BaseSettings):
     telegram_base_url: str = "https://api.telegram.org/bot"
     admin_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
+    # "json": one JSON object a line (for log collectors); "text": one readable line.
+    log_format: Literal["text", "json"] = "text"
+    # /readyz: today's scan is overdue this long after DONDOC_WORKDAY_START; the outbox is
+    # stuck when a row has been due this long within working hours.
+    ready_scan_grace_minutes: int = Field(default=60, ge=1)
+    ready_outbox_stuck_minutes: int = Field(default=30, ge=1)
+    # Rehearsals and the several-instances test only: dondoc's clock starts at this aware
+    # moment and runs on in real time (scans, sends, replies, the digest). Unset in service.
+    clock_start: AwareDatetime | None = None
 
     # Chat.
     telegram_bot_username: str | None = None
@@ -78,6 +87,9 @@ class Settings(BaseSettings):
     send_per_chat_seconds: float = Field(default=1.0, ge=0)
     send_lease_seconds: int = Field(default=300, ge=10)
     drain_every_seconds: int = Field(default=15, ge=1)
+    # A scan skipped because another instance held the lock looks again after this long, and
+    # scans if the day is still not done (the other instance died mid-scan).
+    scan_retry_seconds: int = Field(default=60, ge=1)
     # Between scans, assignments changed by the day's updates get their next reminder day
     # worked out again, so the morning scan reads almost no history.
     reminder_days_every_minutes: int = Field(default=10, ge=1)

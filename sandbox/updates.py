@@ -1,8 +1,11 @@
 """Updates for the bot: the pending queue, getUpdates long polling, and webhook delivery."""
 
 import asyncio
+import collections
 import contextlib
+import dataclasses
 import logging
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,6 +133,27 @@ class WebhookSender:
         self._closed = False
         # Set when the settings change, so a backoff pause ends early but new updates do not.
         self._interrupt = asyncio.Event()
+        # A load balancer in front of several bot instances: each push goes to one of these
+        # instead of the registered URL (round robin or at random); see spread().
+        self._targets: list[str] = []
+        self._mode = "round_robin"
+        self._turn = 0
+        self._rng = random.Random(0)
+        self.delivered_to: collections.Counter[str] = collections.Counter()
+
+    def spread(self, targets: list[str], mode: str = "round_robin", seed: int = 0) -> None:
+        """Deliver each update to one of `targets` (round_robin or random), like a balancer."""
+        if mode not in ("round_robin", "random"):
+            raise ValueError(f"unknown spread mode {mode!r}")
+        self._targets, self._mode, self._rng = list(targets), mode, random.Random(seed)
+
+    def _url(self, settings: WebhookSettings) -> str:
+        if not self._targets:
+            return settings.url
+        if self._mode == "random":
+            return self._rng.choice(self._targets)
+        self._turn += 1
+        return self._targets[(self._turn - 1) % len(self._targets)]
 
     def set(self, settings: WebhookSettings) -> None:
         """Start pushing to a new URL."""
@@ -180,13 +204,16 @@ class WebhookSender:
                     continue
                 update = self._queue.pending[0]
                 self._interrupt.clear()
-                error = await self._deliver(session, settings, update)
+                url = self._url(settings)
+                error = await self._deliver(session, dataclasses.replace(settings, url=url),
+                                            update)
                 if error is None:
                     self._queue.remove(update["update_id"])
                     self.delivered_count += 1
+                    self.delivered_to[url] += 1
                     delay = self._retry_delay
                     continue
-                logger.info("webhook delivery to %s failed: %s", settings.url, error)
+                logger.info("webhook delivery to %s failed: %s", url, error)
                 self.last_error_date = int(self._clock.time())
                 self.last_error_message = error
                 with contextlib.suppress(TimeoutError):

@@ -20,6 +20,7 @@ from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.metrics import DIGESTS
 from config import Settings
 from domain.digest import Digest, build_digest
 from domain.digest_inputs import Period, digest_period
@@ -182,7 +183,8 @@ def schedule_digest(ticker: Ticker, settings: Settings,
     trigger = CronTrigger.from_crontab(settings.digest_cron, timezone=settings.tz)
 
     async def job() -> None:
-        await send_digest(sessions, now(), settings.tz, settings.digest_every_weeks)
+        report = await send_digest(sessions, now(), settings.tz, settings.digest_every_weeks)
+        DIGESTS.labels("skipped" if report.skipped else "queued").inc()
 
     ticker.add_job("digest", trigger, job)
     if _missed_this_week(trigger, now(), settings.tz):

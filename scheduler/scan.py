@@ -35,6 +35,7 @@ from scheduler.reminder_days import (
     prepare_days,
     store_after_scan,
 )
+from scheduler.scan_summary import summarize_warnings
 from storage.db import transaction
 from storage.outbox import NewMessage, enqueue_many
 from storage.reminder_inputs import ReminderInputs, load_recipients, load_reminder_inputs
@@ -174,8 +175,8 @@ async def scan(sessions: async_sessionmaker[AsyncSession], now: datetime, tz: tz
     report = ScanReport(day=today)
     with _cyclic_gc_paused():
         await _scan(sessions, now, today, tz, calendar, policy, report)
-    for warning in report.warnings:
-        log.warning("scan %s: %s", today, warning)
+    for line in summarize_warnings(report.warnings):  # a handful of lines, not one per agency
+        log.warning("scan %s: %s", today, line)
     log.info("scan %s: %d steps, %d messages in %d parts", today, report.steps, report.messages,
              report.parts)
     return report

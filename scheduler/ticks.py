@@ -11,6 +11,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.metrics import TICK_FAILURES
+
 log = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[object]]
@@ -22,6 +24,7 @@ async def _logged(name: str, job: Job) -> None:
     except Exception:
         # The next tick tries again; the database still holds all the work.
         log.exception("%s tick failed", name)
+        TICK_FAILURES.labels(name).inc()
 
 
 class Ticker:

@@ -25,9 +25,11 @@ from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.conversation import Conversation
+from bot.telegram_intake import attach_intake
 from bot.telegram_messenger import TELEGRAM_TEXT_LIMIT, keyboard
 from bot.turn import FileRef, Incoming, Outgoing
 from domain.reminder_text import split_message
+from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -221,8 +223,9 @@ def to_incoming(update: Update) -> Incoming | None:
                     file=_file(message))
 
 
-# send_text calls do_api_request on purpose (see there); PTB warns that send_message exists.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'",
+# We call do_api_request on purpose (send_text, the messenger, the poller: answers kept as
+# JSON); PTB warns that send_message and the like exist.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.\w+' instead of",
                         category=PTBUserWarning)
 
 
@@ -243,6 +246,14 @@ async def send_replies(application: Application, chat_id: int,
         for number, part in enumerate(parts, start=1):
             markup = keyboard(reply.buttons) if number == len(parts) else None
             await send_text(application.bot, chat_id, part, markup)
+
+
+async def _tell(bot: Bot, chat_id: int, text: str, update_id: object) -> None:
+    """Tell a chat what became of its update; a failure to tell is logged."""
+    try:
+        await send_text(bot, chat_id, text, None)
+    except Exception:
+        log.exception("could not tell chat about failed update %s", update_id)
 
 
 async def register_commands(bot: Bot) -> None:
@@ -266,13 +277,20 @@ def build_application(conversation: Conversation, token: str, base_url: str,
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("update %s failed", update_id, exc_info=context.error)
-        if isinstance(update, Update) and update.effective_chat is not None:
-            try:
-                await context.bot.send_message(update.effective_chat.id, texts.ERROR)
-            except Exception:
-                log.exception("could not tell chat about failed update %s", update_id)
-        await conversation.report_error(CHANNEL, update_id, context.error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        error = context.error
+        if is_unavailable(error) and intake.keep(update):
+            # Telegram keeps the update (offset not advanced, or a 503 to the webhook).
+            log.warning("update %s kept for redelivery: the database is unavailable (%s: %s)",
+                        update_id, type(error).__name__, error)
+            if chat is not None and intake.tell_of_outage(chat.id):
+                await _tell(context.bot, chat.id, texts.OUTAGE_KEPT, update_id)
+            return
+        log.error("update %s failed", update_id, exc_info=error)
+        text = await conversation.failure_text(CHANNEL, str(chat.id) if chat else None,
+                                               update_id, error)
+        if chat is not None:
+            await _tell(context.bot, chat.id, text, update_id)
 
     async def fetch_file(file_id: str) -> bytes:
         telegram_file = await application.bot.get_file(file_id)
@@ -283,6 +301,7 @@ def build_application(conversation: Conversation, token: str, base_url: str,
     if concurrent_updates > 1:
         builder = builder.concurrent_updates(ChatOrderedProcessor(concurrent_updates))
     application = builder.build()
+    intake = attach_intake(application)
     application.add_handler(CallbackQueryHandler(on_update))
     application.add_handler(PtbMessageHandler(filters.ALL, on_update))
     application.add_error_handler(on_error)

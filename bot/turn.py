@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -40,6 +40,27 @@ class Incoming:
     message_id: str | None = None
     reply_to_message_id: str | None = None
     file: FileRef | None = None
+
+
+def storable_text(text: str) -> str:
+    """Text any database keeps: no U+0000 (PostgreSQL refuses it), no lone surrogates."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def storable(incoming: Incoming) -> Incoming:
+    """The event with every text field storable (see storable_text)."""
+    changes: dict[str, Any] = {name: storable_text(value) for name, value in (
+        ("chat_id", incoming.chat_id), ("update_id", incoming.update_id),
+        ("sender_name", incoming.sender_name), ("text", incoming.text),
+        ("args", incoming.args), ("callback", incoming.callback),
+        ("command", incoming.command)) if value is not None}
+    return replace(incoming, **changes)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import hmac
 import json
 import logging
 from collections.abc import Awaitable
@@ -19,9 +18,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import texts
 from bot.choices import ChoiceBook
 from bot.conversation import Conversation
+from bot.http_input import read_json, secret_matches
 from bot.messenger import Buttons, DeliveryError, RateLimited, TransientFailure
 from bot.turn import FileRef, Incoming
 from bot.zalo_client import POLL_TIMEOUT, ZaloClient
@@ -169,9 +168,11 @@ class ZaloBot:
             replies = await self.conversation.handle(incoming)
         except Exception as error:
             log.exception("zalo update %s failed", incoming.update_id)
+            # Zalo keeps no copy of a taken update: the person is told what is true.
+            told = await self.conversation.failure_text(CHANNEL, incoming.chat_id,
+                                                        incoming.update_id, error)
             with contextlib.suppress(Exception):
-                await self.messenger.send_text(incoming.chat_id, texts.ERROR)
-            await self.conversation.report_error(CHANNEL, incoming.update_id, error)
+                await self.messenger.send_text(incoming.chat_id, told)
             return
         if replies:
             await self._reply(incoming, [(r.text, r.buttons) for r in replies])
@@ -234,12 +235,11 @@ class ZaloBot:
         """Serve Zalo's pushes at `path`; a request without the right secret header gets 403."""
 
         async def receive(request: web.Request) -> web.Response:
-            given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), secret.encode()):
+            if not secret_matches(request.headers.get(SECRET_HEADER, ""), secret):
                 log.warning("zalo webhook request refused: wrong or missing secret token")
                 return web.Response(status=403, text="forbidden")
             try:
-                update = unwrap(json.loads(await request.read()))
+                update = unwrap(read_json(await request.read()))
             except ValueError:
                 update = None
             if update is None:

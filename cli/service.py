@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from contextlib import AsyncExitStack
@@ -17,6 +18,7 @@ from bot.conversation import Conversation, ConversationConfig
 from bot.messenger import Messenger
 from bot.telegram_app import build_application, register_commands
 from bot.telegram_messenger import TelegramMessenger
+from bot.telegram_polling import polling
 from bot.webhook import add_webhook
 from cli.database import open_database
 from cli.wiring import calendar_around, make_sender, reminder_policy, working_hours
@@ -120,6 +122,7 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
             await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
             stack.push_async_callback(runner.cleanup)
         names = []
+        failures: list[BaseException] = []
         if application is not None:
             await stack.enter_async_context(application)
             me = await application.bot.get_me()
@@ -132,10 +135,12 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
                 await application.bot.set_webhook(settings.webhook_url,
                                                   secret_token=settings.webhook_secret)
             else:
-                assert application.updater is not None
                 # Pending updates are the replies people sent while we were down: keep them.
-                await application.updater.start_polling(drop_pending_updates=False)
-                stack.push_async_callback(application.updater.stop)
+                # Our poller, not PTB's Updater: it confirms an update only once it is stored.
+                await stack.enter_async_context(polling(
+                    application, failures.append,
+                    timeout=settings.telegram_poll_seconds,
+                    floor=settings.telegram_poll_floor_seconds))
             names.append(f"Telegram @{me.username}")
         if zalo is not None:
             stack.push_async_callback(zalo.stop)
@@ -143,8 +148,12 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
         await ticker.start(datetime.now(UTC))
         log.info("dondoc is running as %s (%s)", ", ".join(names),
                  "webhook" if use_webhook else "long polling")
-        await stop.wait()
+        while not stop.is_set() and not failures:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
         ticker.shutdown()
     failure = zalo.failure() if zalo is not None else None
     if failure is not None:
         raise failure
+    if failures:
+        raise failures[0]

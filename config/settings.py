@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # Telegram long polling: the poll's length, and the least time between two empty answers
+    # (a server that ignores `timeout` would otherwise be asked hundreds of times a second).
+    telegram_poll_seconds: int = Field(default=30, ge=1, le=50)
+    telegram_poll_floor_seconds: float = Field(default=1.0, ge=0.05, le=60)
 
     # Zalo (runs beside Telegram when its token is set). Its webhook is served by the same web
     # server as Telegram's (webhook_listen:webhook_port), at zalo_webhook_path.

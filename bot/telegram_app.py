@@ -256,9 +256,19 @@ async def _tell(bot: Bot, chat_id: int, text: str, update_id: object) -> None:
         log.exception("could not tell chat about failed update %s", update_id)
 
 
-async def register_commands(bot: Bot) -> None:
-    """Tell Telegram the commands, so clients offer them."""
-    await bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+async def register_commands(bot: Bot) -> bool:
+    """Tell Telegram the commands, so clients offer them; False (logged) when that failed.
+
+    Cosmetic: people can type every command without the menu, so no failure here (a 5xx, a
+    time-out, a 429, a server without the method) may stop the bot from starting.
+    """
+    try:
+        await bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+    except Exception as error:
+        log.warning("setMyCommands failed (%s: %s); the command menu is not set, commands "
+                    "still work when typed", type(error).__name__, error)
+        return False
+    return True
 
 
 def build_application(conversation: Conversation, token: str, base_url: str,

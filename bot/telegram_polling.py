@@ -55,6 +55,14 @@ class TelegramPoller:
 
     async def run(self) -> None:
         """Poll, handle, acknowledge, until stopped."""
+        try:
+            # getUpdates is refused while a webhook is set; pending updates stay (not dropped).
+            await self.application.bot.delete_webhook(drop_pending_updates=False)
+        except (InvalidToken, Forbidden):
+            raise
+        except Exception as error:
+            log.warning("deleteWebhook failed (%s: %s); polling anyway", type(error).__name__,
+                        error)
         low, high = self.backoff
         wait = low
         while not self._halt.is_set():

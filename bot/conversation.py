@@ -18,7 +18,15 @@ from bot import texts
 from bot.commands import handle_command
 from bot.error_notices import ErrorNotices
 from bot.status_flow import handle_button, handle_file, handle_text
-from bot.turn import ConversationConfig, Incoming, Outgoing, Turn, notify, storable
+from bot.turn import (
+    ID_LENGTH,
+    ConversationConfig,
+    Incoming,
+    Outgoing,
+    Turn,
+    notify,
+    storable,
+)
 from storage.chat import (
     agency_name,
     find_person_and_state,
@@ -52,6 +60,10 @@ class Conversation:
         now = self.config.now()
         today = now.astimezone(self.config.tz).date()
         incoming = storable(incoming)
+        if len(incoming.chat_id) > ID_LENGTH:
+            log.warning("update %s:%s refused: chat id longer than %d characters",
+                        incoming.channel, incoming.update_id, ID_LENGTH)
+            return []
         async with transaction(self.sessions) as session:
             if not await first_time(incoming.channel, incoming.update_id, now, session=session):
                 log.info("update %s:%s already handled", incoming.channel, incoming.update_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -42,6 +43,9 @@ class Incoming:
     file: FileRef | None = None
 
 
+ID_LENGTH = 64  # chat and update ids (their columns' length)
+
+
 def storable_text(text: str) -> str:
     """Text any database keeps: no U+0000 (PostgreSQL refuses it), no lone surrogates."""
     if "\x00" in text:
@@ -54,12 +58,18 @@ def storable_text(text: str) -> str:
 
 
 def storable(incoming: Incoming) -> Incoming:
-    """The event with every text field storable (see storable_text)."""
+    """The event with every text field storable (see storable_text) and within its column.
+
+    An update id longer than its column (64) is kept as a digest: still one key per update.
+    """
     changes: dict[str, Any] = {name: storable_text(value) for name, value in (
         ("chat_id", incoming.chat_id), ("update_id", incoming.update_id),
         ("sender_name", incoming.sender_name), ("text", incoming.text),
         ("args", incoming.args), ("callback", incoming.callback),
         ("command", incoming.command)) if value is not None}
+    if len(changes["update_id"]) > ID_LENGTH:
+        changes["update_id"] = "h:" + hashlib.sha256(changes["update_id"].encode()).hexdigest()[:60]
+    changes["sender_name"] = changes["sender_name"][:200]
     return replace(incoming, **changes)
 
 

@@ -66,7 +66,9 @@ class Conversation:
             return []
         async with transaction(self.sessions) as session:
             if not await first_time(incoming.channel, incoming.update_id, now, session=session):
-                log.info("update %s:%s already handled", incoming.channel, incoming.update_id)
+                # Never silent: a new update wrongly taken for an old one would show here.
+                log.warning("update %s:%s (chat %s) already handled: a redelivery, ignored",
+                            incoming.channel, incoming.update_id, incoming.chat_id)
                 return []
             person, state = await self._person(incoming, now, session)
             if incoming.command == "start":

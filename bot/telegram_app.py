@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import warnings
 from collections.abc import Awaitable, Sequence
@@ -199,6 +201,20 @@ def _file(message: Message) -> FileRef | None:
     return None
 
 
+def update_key(update: Update) -> str:
+    """The update's de-duplication key: bot, update id and a digest of its content.
+
+    Telegram redelivers an update unchanged, so the same key means the same update. The bot's
+    id (from its token) keeps another bot's updates apart after a token change; the digest
+    tells a new update from an old one with the same id (a restarted server counting from 1,
+    or Telegram's reset of update ids after a week without updates).
+    """
+    bot_id = update.get_bot().token.partition(":")[0]
+    content = json.dumps(update.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(content.encode("utf-8", "replace")).hexdigest()[:16]
+    return f"{bot_id[:20]}:{update.update_id}:{digest}"
+
+
 def to_incoming(update: Update) -> Incoming | None:
     """A Telegram update as a channel-neutral event (None for updates we do not handle)."""
     chat = update.effective_chat
@@ -208,7 +224,7 @@ def to_incoming(update: Update) -> Incoming | None:
     name = user.full_name if user else ""
     query = update.callback_query
     if query is not None:
-        return Incoming(CHANNEL, str(chat.id), str(update.update_id), name,
+        return Incoming(CHANNEL, str(chat.id), update_key(update), name,
                         callback=query.data or "",
                         message_id=str(query.message.message_id) if query.message else None)
     message = update.effective_message
@@ -217,7 +233,7 @@ def to_incoming(update: Update) -> Incoming | None:
     text = message.text or message.caption or ""
     command, args = _command(text)
     reply_to = message.reply_to_message
-    return Incoming(CHANNEL, str(chat.id), str(update.update_id), name, text=text,
+    return Incoming(CHANNEL, str(chat.id), update_key(update), name, text=text,
                     command=command, args=args, message_id=str(message.message_id),
                     reply_to_message_id=str(reply_to.message_id) if reply_to else None,
                     file=_file(message))

@@ -28,6 +28,8 @@ from scheduler.digest_job import schedule_digest
 from scheduler.reminder_days import keep_days
 from scheduler.scan import scan
 from scheduler.ticks import Ticker
+from storage.chat import forget_updates
+from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,17 @@ def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                     drain=drain_job)
     ticker.add_job("reminder_days", IntervalTrigger(
         minutes=settings.reminder_days_every_minutes, timezone=settings.tz), days_job)
+
+    async def forget_job() -> None:
+        async with transaction(sessions) as session:
+            forgotten = await forget_updates(
+                datetime.now(UTC) - timedelta(hours=settings.update_memory_hours),
+                settings.update_memory_count, session=session)
+        log.info("forgot %d handled updates (older than %d h or beyond the newest %d)",
+                 forgotten, settings.update_memory_hours, settings.update_memory_count)
+
+    ticker.add_job("forget_updates", IntervalTrigger(hours=1, timezone=settings.tz),
+                   forget_job)
     return ticker
 
 

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # (a server that ignores `timeout` would otherwise be asked hundreds of times a second).
     telegram_poll_seconds: int = Field(default=30, ge=1, le=50)
     telegram_poll_floor_seconds: float = Field(default=1.0, ge=0.05, le=60)
+    # Updates handled are remembered (to ignore redeliveries) this long, and at most this many.
+    update_memory_hours: int = Field(default=72, ge=1)
+    update_memory_count: int = Field(default=200_000, ge=1000)
 
     # Zalo (runs beside Telegram when its token is set). Its webhook is served by the same web
     # server as Telegram's (webhook_listen:webhook_port), at zalo_webhook_path.

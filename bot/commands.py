@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,8 +19,10 @@ from domain.permissions import may_administer
 from domain.replies import find_item_codes
 from storage.chat import AssignmentCard, cards
 from storage.digest import load_digest_inputs
-from storage.importer import ImportFailed, import_appendix
+from storage.file_guard import MAX_FILE_BYTES
+from storage.importer import ImportFailed, import_items
 from storage.invites import create_invite
+from storage.isolated_read import read_upload
 from storage.queries import find_agency
 from storage.status import pending_extensions
 
@@ -146,16 +147,16 @@ async def import_upload(config: ConversationConfig, turn: Turn, file: FileRef) -
     fetch = config.fetchers.get(turn.incoming.channel)
     if fetch is None:
         return turn.say("Kênh này chưa hỗ trợ nhận tệp; hãy dùng lệnh dondoc import.")
+    if file.size is not None and file.size > MAX_FILE_BYTES:
+        return turn.say(f"Không nhập được: {file.name}: tệp quá lớn (tối đa "
+                        f"{MAX_FILE_BYTES // 1024 // 1024} MB); hãy tách thành nhiều tệp")
     data = await fetch(file.file_id)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(file.name).name
-        path.write_bytes(data)
-        savepoint = await turn.session.begin_nested()
-        try:
-            report = await import_appendix(path, config.fallback_year(turn.today), turn.now,
-                                           session=turn.session)
-        except ImportFailed as failure:
-            await savepoint.rollback()
-            return turn.say(f"Không nhập được: {failure}")
-        await savepoint.commit()
+    try:
+        # Off the event loop, capped in time and memory: other chats go on meanwhile.
+        parsed = await read_upload(data, file.name, config.fallback_year(turn.today))
+    except ImportFailed as failure:
+        return turn.say(f"Không nhập được: {failure}")
+    report = await import_items(parsed.items, Path(file.name).name, parsed.sha256, turn.now,
+                                session=turn.session)
+    report.warnings.extend(parsed.warnings)
     return turn.say(render_import_summary(report))

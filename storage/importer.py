@@ -12,19 +12,22 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.agencies import canonical_name
-from domain.appendix import AppendixError, AppendixItem, parse_appendix
+from domain.appendix import AppendixItem
 from domain.import_report import ImportReport, UnknownDeadline
 from domain.text import fold
 from storage.agencies import AgencyBook, load_agency_book, resolve_agency, sync_assignments
+from storage.appendix_reading import (
+    ImportFailed,
+    ParsedAppendix,
+    read_appendix,
+    read_appendix_checked,
+)
 from storage.models import Document, ImportRun, Item
-from storage.readers import read_source_rows
+
+__all__ = ["ImportFailed", "ParsedAppendix", "import_appendix", "import_items", "read_appendix"]
 
 # How alike an edited task's wording must be to its stored version to count as the same task.
 SIMILAR_TEXT = 0.8
-
-
-class ImportFailed(Exception):
-    """An appendix could not be imported; the message names the file, the row and the reason."""
 
 
 @dataclass(frozen=True)
@@ -50,14 +53,6 @@ _LABELS = {"kind": "loại", "number": "STT", "section": "mục", "text": "nội
            "document_id": "văn bản giao", "lead_agencies": "cơ quan chủ trì",
            "support_agencies": "cơ quan phối hợp", "deadline_raw": "thời hạn",
            "assessment": "đánh giá", "note": "ghi chú"}
-
-
-def read_appendix(path: Path, fallback_year: int) -> list[AppendixItem]:
-    """Parse a file into items, or raise ImportFailed naming the file, the row and the reason."""
-    try:
-        return parse_appendix(read_source_rows(path), fallback_year)
-    except AppendixError as exc:
-        raise ImportFailed(f"{path.name}: {exc}") from exc
 
 
 def _support_name(written: str, book: AgencyBook) -> str:
@@ -190,6 +185,8 @@ async def import_items(
 async def import_appendix(path: Path, fallback_year: int, now: datetime, *,
                           session: AsyncSession, dry_run: bool = False) -> ImportReport:
     """Read and import one appendix file inside the caller's transaction."""
-    items = read_appendix(path, fallback_year)
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    return await import_items(items, path.name, sha256, now, session=session, dry_run=dry_run)
+    parsed = read_appendix_checked(path, fallback_year)
+    report = await import_items(parsed.items, path.name, parsed.sha256, now, session=session,
+                                dry_run=dry_run)
+    report.warnings.extend(parsed.warnings)
+    return report

@@ -10,7 +10,7 @@ from bot import texts
 from bot.keyboards import Choice, encode, item_buttons
 from bot.linking import choose_channel, link_code
 from bot.messenger import Button
-from bot.turn import ConversationConfig, FileRef, Outgoing, Turn
+from bot.turn import ConversationConfig, FileRef, Outgoing, Turn, notify
 from domain.digest import build_digest
 from domain.digest_inputs import digest_period
 from domain.digest_text import render_digest
@@ -79,7 +79,17 @@ async def _update_one(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
 async def _overview(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     period = digest_period(turn.today, config.digest_every_weeks)
     inputs = await load_digest_inputs(period, config.tz, session=turn.session)
-    return turn.say(render_digest(build_digest(inputs)))
+    digest = build_digest(inputs)
+    if config.digest_files is None:
+        return turn.say(render_digest(digest, with_files=False))
+    # The text promises a chart and a workbook: they follow it, through the outbox.
+    incoming = turn.incoming
+    for part, (name, data, caption) in enumerate(await config.digest_files(digest)):
+        await notify(turn.session, turn.person,
+                     f"overview:{incoming.channel}:{incoming.chat_id}:{incoming.update_id}:"
+                     f"{part}"[:200], caption, turn.now, kind="overview_file",
+                     attachment=(name, data))
+    return turn.say(render_digest(digest))
 
 
 async def _overdue(config: ConversationConfig, turn: Turn) -> list[Outgoing]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.keyboards import as_json
 from bot.messenger import Buttons
+from domain.digest import Digest
 from storage.models import FocalPerson
 from storage.outbox import NewMessage, enqueue
 
@@ -119,12 +120,18 @@ class ConversationConfig:
     fetchers: dict[str, Callable[[str], Awaitable[bytes]]] = field(default_factory=dict)
     fallback_year: Callable[[date], int] = lambda today: today.year
     digest_every_weeks: int = 1
+    # The digest's chart and workbook as (file name, bytes, caption), rendered off the event
+    # loop (set by the wiring); None: /tongquan sends the text alone and promises no files.
+    digest_files: Callable[[Digest], Awaitable[Sequence[tuple[str, bytes, str]]]] | None = None
 
 
 async def notify(session: AsyncSession, person: FocalPerson, key: str, text: str,
-                 now: datetime, buttons: Buttons = ()) -> None:
-    """Tell another chat, through the outbox (exactly once per key)."""
-    await enqueue(NewMessage(key=key, kind="notice", channel=person.channel,
+                 now: datetime, buttons: Buttons = (), kind: str = "notice",
+                 attachment: tuple[str, bytes] | None = None) -> None:
+    """Tell a chat through the outbox (exactly once per key), with a file if given."""
+    name, data = attachment if attachment else (None, None)
+    await enqueue(NewMessage(key=key, kind=kind, channel=person.channel,
                              chat_id=person.chat_id, text=text, focal_person_id=person.id,
-                             buttons=as_json(buttons) if buttons else None),
+                             buttons=as_json(buttons) if buttons else None,
+                             attachment_name=name, attachment=data),
                   now, session=session)

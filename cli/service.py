@@ -24,7 +24,7 @@ from cli.database import open_database
 from cli.wiring import calendar_around, make_sender, reminder_policy, working_hours
 from cli.zalo_service import ZaloChannel, file_shelf
 from config import Settings
-from scheduler.digest_job import schedule_digest
+from scheduler.digest_job import digest_attachments, schedule_digest
 from scheduler.reminder_days import keep_days
 from scheduler.scan import scan
 from scheduler.ticks import Ticker
@@ -56,7 +56,7 @@ def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSessi
             [f"telegram:{chat}" for chat in settings.admin_chat_ids]
             + [f"zalo:{chat}" for chat in settings.zalo_admin_chat_ids]),
         invite_valid_for=timedelta(days=settings.invite_days), link_for=link_for,
-        digest_every_weeks=settings.digest_every_weeks))
+        digest_every_weeks=settings.digest_every_weeks, digest_files=digest_attachments))
 
 
 def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],

@@ -51,6 +51,7 @@ def make_sender(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                 messengers: dict[str, Messenger]) -> Sender:
     """The outbox sender with the configured limits."""
     limiter = SendLimiter(settings.send_per_second, settings.send_per_chat_seconds)
-    policy = DeliveryPolicy(lease=timedelta(seconds=settings.send_lease_seconds))
+    policy = DeliveryPolicy(lease=timedelta(seconds=settings.send_lease_seconds),
+                            max_attempts=settings.send_max_attempts)
     return Sender(sessions, messengers, limiter, worker=worker_name(),
                   now=lambda: datetime.now(UTC), policy=policy)

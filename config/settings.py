@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     send_per_second: int = Field(default=30, ge=1)
     send_per_chat_seconds: float = Field(default=1.0, ge=0)
     send_lease_seconds: int = Field(default=300, ge=10)
+    # A message failing this many times (5xx, time-outs) is given up; the secretariat is told.
+    send_max_attempts: int = Field(default=16, ge=1)
     drain_every_seconds: int = Field(default=15, ge=1)
     # Between scans, assignments changed by the day's updates get their next reminder day
     # worked out again, so the morning scan reads almost no history.

@@ -9,10 +9,16 @@ _REASONS = {
 }
 
 
-def unreachable_notice(person: str, agency: str | None, reason: str) -> str:
+def unreachable_notice(person: str, agency: str | None, reason: str,
+                       secretariat: bool = False) -> str:
     """Tell the secretariat that a focal person can no longer be reached, and what to do."""
-    who = f"{person} ({agency})" if person and agency else person or agency or "một đầu mối"
     why = _REASONS.get(reason, reason)
+    if secretariat:
+        return (f"⚠️ Không gửi được tin tới tài khoản Cơ quan thường trực {person or ''}: "
+                f"{why}.\nBáo cáo tổng hợp và thông báo sẽ không tới tài khoản này. Đề nghị "
+                "mở lại bot trên tài khoản đó, hoặc liên kết một tài khoản khác (/start với mã "
+                "quản trị).").replace("  ", " ")
+    who = f"{person} ({agency})" if person and agency else person or agency or "một đầu mối"
     return (
         f"⚠️ Không gửi được tin nhắc việc tới {who}: {why}.\n"
         "Bot sẽ không gửi tiếp cho người này. Đề nghị liên hệ cơ quan để cử lại đầu mối "

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -78,6 +78,7 @@ class Sender:
         now: Callable[[], datetime],
         policy: DeliveryPolicy | None = None,
         rng: random.Random | None = None,
+        admin_chats: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.sessions = sessions
         self.messengers = messengers
@@ -86,6 +87,8 @@ class Sender:
         self.now = now
         self.policy = policy or DeliveryPolicy()
         self.rng = rng or random.Random()
+        # (channel, chat id) of DONDOC_ADMIN_CHAT_IDS: told when no secretariat chat is left.
+        self.admin_chats = tuple(admin_chats)
 
     async def drain(self) -> DrainReport:
         """Send every due row, batch after batch, until none is left to claim."""
@@ -193,15 +196,31 @@ class Sender:
                     buttons=row.buttons, attachment_name=row.attachment_name,
                     attachment=row.attachment), now, session=session)
                 return
-            if person is None or person.role == "secretariat":
-                log.warning("secretariat chat %s is unreachable: %s", row.chat_id, exc)
+            if person is None:
                 return
-            text = unreachable_notice(person.name, person.agency_name, exc.reason)
-            for channel, chat_id, secretariat_id in await secretariat_chats(session=session):
+            text = unreachable_notice(person.name, person.agency_name, exc.reason,
+                                      secretariat=person.role == "secretariat")
+            recipients: list[tuple[str, str, int | None]] = [
+                (channel, chat_id, person_id) for channel, chat_id, person_id
+                in await secretariat_chats(session=session)
+                if (channel, chat_id) != (row.channel, row.chat_id)]
+            if not recipients:
+                # No secretariat chat left: the configured admin chats are the last resort.
+                recipients = [(channel, chat_id, None) for channel, chat_id in self.admin_chats
+                              if (channel, chat_id) != (row.channel, row.chat_id)]
+            if not recipients:
+                log.error("%s chat %s:%s (person %s, %s) is unreachable (%s) and no secretariat "
+                          "or admin chat is left to tell: set DONDOC_ADMIN_CHAT_IDS or link "
+                          "another secretariat chat", person.role, row.channel, row.chat_id,
+                          row.focal_person_id, person.name or person.agency_name or "?", exc)
+                return
+            log.warning("%s chat %s:%s is unreachable (%s); telling %d chat(s)", person.role,
+                        row.channel, row.chat_id, exc, len(recipients))
+            for channel, chat_id, recipient_id in recipients:
                 await enqueue(NewMessage(
                     key=f"unreachable:{row.focal_person_id}:{now.date().isoformat()}:{chat_id}",
                     kind="unreachable_notice", channel=channel, chat_id=chat_id, text=text,
-                    focal_person_id=secretariat_id), now, session=session)
+                    focal_person_id=recipient_id), now, session=session)
 
     async def _settle(self, row: Outbox, values: dict[str, object], result: str,
                       report: DrainReport, **details: object) -> None:

@@ -33,16 +33,15 @@ def sender(sessions, messenger, clock, admin_chats=()) -> Sender:
 async def people(sessions, clock) -> tuple[int, int]:
     """A focal person (chat 100) and the only secretariat chat (900)."""
     async with transaction(sessions) as session:
-        agency = Agency(key="so y te", name="Sở Y tế")
-        session.add(agency)
+        session.add(Agency(key="so y te", name="Sở Y tế"))
         await session.flush()
-        focal = FocalPerson(agency_id=agency.id, role="focal", channel="telegram",
-                            chat_id="100", name="Nguyễn Văn A", linked_at=clock.now())
-        secretariat = FocalPerson(role="secretariat", channel="telegram", chat_id="900",
-                                  name="Văn phòng", linked_at=clock.now())
-        session.add_all([focal, secretariat])
-    assert focal.id is not None and secretariat.id is not None
-    return focal.id, secretariat.id
+        made = [FocalPerson(agency_id=1 if role == "focal" else None, role=role,
+                            channel="telegram", chat_id=chat, name=name, linked_at=clock.now())
+                for role, chat, name in (("focal", "100", "Nguyễn Văn A"),
+                                         ("secretariat", "900", "Văn phòng"))]
+        session.add_all(made)
+        await session.flush()
+    return made[0].id or 0, made[1].id or 0
 
 
 async def put(sessions, clock, chat_id: str, person_id: int) -> None:

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import aiohttp
-from telegram import Bot, BotCommand, InlineKeyboardMarkup, Message, Update
-from telegram.error import NetworkError, TimedOut
+from telegram import Bot, BotCommand, CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -264,6 +264,15 @@ async def send_replies(application: Application, chat_id: int,
             await send_text(application.bot, chat_id, part, markup)
 
 
+async def _answer(query: CallbackQuery) -> None:
+    """Stop the button's spinner. Cosmetic: a press older than Telegram's limit (after a
+    restart or an outage) cannot be answered, and must still be handled."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.warning("button press %s not answered (%s); handled anyway", query.id, error)
+
+
 async def _tell(bot: Bot, chat_id: int, text: str, update_id: object) -> None:
     """Tell a chat what became of its update; a failure to tell is logged."""
     try:
@@ -297,7 +306,7 @@ def build_application(conversation: Conversation, token: str, base_url: str,
         if incoming is None:
             return
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await _answer(update.callback_query)
         replies = await conversation.handle(incoming)
         await send_replies(context.application, int(incoming.chat_id), replies)
 

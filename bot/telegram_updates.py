@@ -55,12 +55,12 @@ def read_update(payload: object, bot: Bot) -> Update | None:
     except (ValueError, TypeError, KeyError, OverflowError, AttributeError) as first:
         fixed = in_seconds(payload)
         if fixed == payload:
-            log.error("update %s cannot be read (%s): skipped", payload["update_id"], first)
+            log.warning("update %s cannot be read (%s): skipped", payload["update_id"], first)
             return None
         try:
             update = Update.de_json(fixed, bot)
         except (ValueError, TypeError, KeyError, OverflowError, AttributeError) as error:
-            log.error("update %s cannot be read (%s): skipped", payload["update_id"], error)
+            log.warning("update %s cannot be read (%s): skipped", payload["update_id"], error)
             return None
         log.warning("update %s had its dates in milliseconds; read them as seconds",
                     payload["update_id"])

@@ -70,7 +70,7 @@ def storable(incoming: Incoming) -> Incoming:
         ("command", incoming.command)) if value is not None}
     if len(changes["update_id"]) > ID_LENGTH:
         changes["update_id"] = "h:" + hashlib.sha256(changes["update_id"].encode()).hexdigest()[:60]
-    changes["sender_name"] = changes["sender_name"][:200]
+    changes["sender_name"] = str(changes.get("sender_name") or "")[:200]
     return replace(incoming, **changes)
 
 

@@ -69,7 +69,8 @@ def to_incoming(update: dict[str, Any]) -> Incoming | None:
     message = update.get("message")
     if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
         return None
-    chat, sender = message["chat"], message.get("from") or {}
+    chat, sender = message["chat"], message.get("from")
+    sender = sender if isinstance(sender, dict) else {}
     if str(chat.get("chat_type", "PRIVATE")).upper() != "PRIVATE" or sender.get("is_bot"):
         return None  # dondoc talks to people one by one; groups are ignored
     chat_id, message_id = str(chat.get("id") or ""), str(message.get("message_id") or "")
@@ -204,6 +205,8 @@ class ZaloBot:
         if private and update.get("event_name") not in (TEXT, IMAGE):
             try:
                 await self.messenger.send_text(str(chat["id"]), UNSUPPORTED)
+            except DeliveryError as failure:  # an unknown or blocked chat: nothing of ours broke
+                log.warning("could not answer an unsupported zalo message: %s", failure)
             except Exception:
                 log.warning("could not answer an unsupported zalo message", exc_info=True)
 

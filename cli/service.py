@@ -30,7 +30,6 @@ from scheduler.scan import scan
 from scheduler.ticks import Ticker
 from storage.chat import forget_updates
 from storage.db import transaction
-from storage.isolated_read import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +158,6 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
         if zalo is not None:
             stack.push_async_callback(zalo.stop)
             names.append(f"Zalo {await zalo.start(use_webhook, stop.set)}")
-        # Uploads are read in a child of a fork server: start it before the first one comes.
-        await asyncio.get_running_loop().run_in_executor(None, warm_up)
         await ticker.start(datetime.now(UTC))
         log.info("dondoc is running as %s (%s)", ", ".join(names),
                  "webhook" if use_webhook else "long polling")

@@ -18,6 +18,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -29,8 +30,9 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "phu-luc-4362-CV
 
 def corner_workbook() -> bytes:
     workbook = Workbook()
-    workbook.active["A1"] = "STT"
-    workbook.active["XFD1048576"] = "x"
+    sheet: Any = workbook.active
+    sheet["A1"] = "STT"
+    sheet["XFD1048576"] = "x"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -38,8 +40,9 @@ def corner_workbook() -> bytes:
 
 def example_workbook() -> bytes:
     workbook = Workbook()
+    sheet: Any = workbook.active
     for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
-        workbook.active.append(line.split("\t"))
+        sheet.append(line.split("\t"))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

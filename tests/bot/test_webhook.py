@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import texts
 from bot.telegram_app import build_application
 from bot.webhook import SECRET_HEADER, webhook_app
+from bot.zalo_app import SECRET_HEADER as ZALO_SECRET_HEADER
 from sandbox import running_sandbox
+from tests.bot.drivers import ZALO_SECRET, zalo_driver
 from tests.bot.outage import plain_conversation
+from tests.fakes import FakeClock
 
 SECRET = "s3cret-token_value-123"
 UPDATE = {"update_id": 7, "message": {"message_id": 1, "date": 1758500000,
@@ -81,3 +85,14 @@ async def test_a_body_that_is_not_an_update_is_refused(client, body):
     response = await client.post("/telegram", data=body, headers={SECRET_HEADER: SECRET})
     assert response.status == 400
     assert not client.sandbox.bot_messages()
+
+
+@pytest.mark.parametrize(("body", "secret", "status"), [
+    (DEEP, ZALO_SECRET, 400), (b"null", ZALO_SECRET, 400), (b"\xff", ZALO_SECRET, 400),
+    (b"{}", b"\xff\xfe".decode("latin-1"), 403)], ids=["deep", "null", "bytes", "secret"])
+async def test_the_zalo_webhook_refuses_hostile_bodies_too(sessions, body, secret, status):
+    async with zalo_driver(plain_conversation(sessions), sessions, FakeClock(),
+                           webhook=True) as driver, aiohttp.ClientSession() as http:
+        response = await http.post(f"{driver.files_url}/zalo", data=body,
+                                   headers={ZALO_SECRET_HEADER: secret})
+    assert response.status == status

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from bot.evidence import send_evidence
 from bot.keyboards import Choice, encode, item_buttons
 from bot.linking import choose_channel, link_code
 from bot.messenger import Button
-from bot.turn import ConversationConfig, FileRef, Outgoing, Turn
+from bot.turn import ConversationConfig, FileRef, Outgoing, Turn, notify
 from domain.digest import build_digest
 from domain.digest_inputs import digest_period
 from domain.digest_text import render_digest
@@ -23,8 +22,10 @@ from storage import deadlines
 from storage.chat import AssignmentCard, cards
 from storage.deadlines import split_code
 from storage.digest import load_digest_inputs
-from storage.importer import ImportFailed, import_appendix
+from storage.file_guard import MAX_FILE_BYTES
+from storage.importer import ImportFailed, import_items
 from storage.invites import create_invite
+from storage.isolated_read import read_upload
 from storage.queries import find_agency
 from storage.status import pending_extensions
 
@@ -87,7 +88,17 @@ async def _update_one(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
 async def _overview(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     period = digest_period(turn.today, config.digest_every_weeks)
     inputs = await load_digest_inputs(period, config.tz, session=turn.session)
-    return turn.say(render_digest(build_digest(inputs)))
+    digest = build_digest(inputs)
+    if config.digest_files is None:
+        return turn.say(render_digest(digest, with_files=False))
+    # The text promises a chart and a workbook: they follow it, through the outbox.
+    incoming = turn.incoming
+    for part, (name, data, caption) in enumerate(await config.digest_files(digest)):
+        await notify(turn.session, turn.person,
+                     f"overview:{incoming.channel}:{incoming.chat_id}:{incoming.update_id}:"
+                     f"{part}"[:200], caption, turn.now, kind="overview_file",
+                     attachment=(name, data))
+    return turn.say(render_digest(digest))
 
 
 async def _overdue(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
@@ -171,16 +182,16 @@ async def import_upload(config: ConversationConfig, turn: Turn, file: FileRef) -
     fetch = config.fetchers.get(turn.incoming.channel)
     if fetch is None:
         return turn.say("Kênh này chưa hỗ trợ nhận tệp; hãy dùng lệnh dondoc import.")
+    if file.size is not None and file.size > MAX_FILE_BYTES:
+        return turn.say(f"Không nhập được: {file.name}: tệp quá lớn (tối đa "
+                        f"{MAX_FILE_BYTES // 1024 // 1024} MB); hãy tách thành nhiều tệp")
     data = await fetch(file.file_id)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(file.name).name
-        path.write_bytes(data)
-        savepoint = await turn.session.begin_nested()
-        try:
-            report = await import_appendix(path, config.fallback_year(turn.today), turn.now,
-                                           session=turn.session)
-        except ImportFailed as failure:
-            await savepoint.rollback()
-            return turn.say(f"Không nhập được: {failure}")
-        await savepoint.commit()
+    try:
+        # Off the event loop, capped in time and memory: other chats go on meanwhile.
+        parsed = await read_upload(data, file.name, config.fallback_year(turn.today))
+    except ImportFailed as failure:
+        return turn.say(f"Không nhập được: {failure}")
+    report = await import_items(parsed.items, Path(file.name).name, parsed.sha256, turn.now,
+                                session=turn.session, heading=parsed.heading)
+    report.warnings.extend(parsed.warnings)
     return turn.say(render_import_summary(report))

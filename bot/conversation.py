@@ -16,8 +16,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import texts
 from bot.commands import handle_command
+from bot.error_notices import ErrorNotices
 from bot.status_flow import handle_button, handle_file, handle_text
-from bot.turn import ConversationConfig, Incoming, Outgoing, Turn, notify
+from bot.turn import (
+    ID_LENGTH,
+    ConversationConfig,
+    Incoming,
+    Outgoing,
+    Turn,
+    notify,
+    storable,
+)
 from storage.chat import (
     agency_name,
     find_person_and_state,
@@ -25,7 +34,7 @@ from storage.chat import (
     load_state,
     save_state,
 )
-from storage.db import transaction
+from storage.db import is_unavailable, transaction
 from storage.invites import InviteError, recent_failures, redeem_invite
 from storage.models import FocalPerson
 from storage.people import secretariat_people
@@ -44,14 +53,22 @@ class Conversation:
                  config: ConversationConfig) -> None:
         self.sessions = sessions
         self.config = config
+        self.error_notices = ErrorNotices()
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Handle one update exactly once; a redelivery gets no reply and changes nothing."""
         now = self.config.now()
         today = now.astimezone(self.config.tz).date()
+        incoming = storable(incoming)
+        if len(incoming.chat_id) > ID_LENGTH:
+            log.warning("update %s:%s refused: chat id longer than %d characters",
+                        incoming.channel, incoming.update_id, ID_LENGTH)
+            return []
         async with transaction(self.sessions) as session:
             if not await first_time(incoming.channel, incoming.update_id, now, session=session):
-                log.info("update %s:%s already handled", incoming.channel, incoming.update_id)
+                # Never silent: a new update wrongly taken for an old one would show here.
+                log.warning("update %s:%s (chat %s) already handled: a redelivery, ignored",
+                            incoming.channel, incoming.update_id, incoming.chat_id)
                 return []
             person, state = await self._person(incoming, now, session)
             if incoming.command == "start":
@@ -119,9 +136,23 @@ class Conversation:
         return [Outgoing(welcome)]
 
     async def report_error(self, channel: str, update_id: object,
-                           error: BaseException | None) -> None:
-        """Tell the secretariat an update failed (no personal data: the type and the id)."""
+                           error: BaseException | None, chat_id: str | None = None) -> bool:
+        """Tell the secretariat an update failed (no personal data: the type and the id).
+
+        True when the secretariat has been told, now or by an earlier notice about the same
+        chat; False when the notice could not be stored or the hourly bound held it back. The
+        bound keeps one person from flooding the secretariat by repeating a failing message.
+        """
         now = self.config.now()
+        if is_unavailable(error):
+            log.warning("update %s:%s not handled: the database is unavailable (%s)", channel,
+                        update_id, type(error).__name__)
+            return False
+        verdict = self.error_notices.admit(f"{channel}:{chat_id}", now)
+        if verdict != "notify":
+            log.warning("error notice for update %s:%s not sent: %s", channel, update_id,
+                        verdict)
+            return verdict == "repeat"
         text = (f"⚠️ Lỗi hệ thống khi xử lý một tin nhắn ({channel}, cập nhật {update_id}: "
                 f"{type(error).__name__}). Chi tiết trong nhật ký máy chủ.")
         try:
@@ -131,3 +162,11 @@ class Conversation:
                                  text, now)
         except Exception:
             log.exception("could not report failed update %s to the secretariat", update_id)
+            return False
+        return True
+
+    async def failure_text(self, channel: str, chat_id: str | None, update_id: object,
+                           error: BaseException | None) -> str:
+        """Report a failed update and return the true sentence to tell its chat."""
+        reported = await self.report_error(channel, update_id, error, chat_id)
+        return texts.failure(reported, is_unavailable(error))

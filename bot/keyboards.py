@@ -15,6 +15,7 @@ _SHORT = {"done": "d", "in_progress": "p", "blocked": "b", "extension": "e",
           "achieved": "a", "not_achieved": "n", "not_assessable": "u"}
 _LONG = {short: long for long, short in _SHORT.items()}
 MAX_CALLBACK_BYTES = 64
+MAX_ROW_ID = 2**31 - 1  # INTEGER on PostgreSQL (int4) and the ids we hand out
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ def encode(choice: Choice) -> str:
 def decode(data: str) -> Choice | None:
     """The choice behind callback data, or None for data we did not make."""
     parts = data.split("|")
-    if len(parts) != 3 or not parts[1].isdigit():
+    # ASCII digits only ("²".isdigit() is true), and an id the database's INTEGER can hold.
+    if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()) \
+            or len(parts[1]) > 10 or int(parts[1]) > MAX_ROW_ID:
         return None
     action = {"s": "status", "i": "indicator", "x": "extension_decision", "p": "pick",
               "m": "evidence"}.get(parts[0])

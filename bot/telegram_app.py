@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import warnings
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import aiohttp
-from telegram import Bot, BotCommand, InlineKeyboardMarkup, Message, Update
-from telegram.error import NetworkError, TimedOut
+from telegram import Bot, BotCommand, CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -25,9 +27,11 @@ from telegram.warnings import PTBUserWarning
 
 from bot import texts
 from bot.conversation import Conversation
+from bot.telegram_intake import attach_intake
 from bot.telegram_messenger import TELEGRAM_TEXT_LIMIT, keyboard
 from bot.turn import FileRef, Incoming, Outgoing
 from domain.reminder_text import split_message
+from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -198,6 +202,23 @@ def _file(message: Message) -> FileRef | None:
     return None
 
 
+def update_key(update: Update) -> str:
+    """The update's de-duplication key: bot, update id and a digest of its content.
+
+    Telegram redelivers an update unchanged, so the same key means the same update. The bot's
+    id (from its token) keeps another bot's updates apart after a token change; the digest
+    tells a new update from an old one with the same id (a restarted server counting from 1,
+    or Telegram's reset of update ids after a week without updates).
+    """
+    try:
+        bot_id = update.get_bot().token.partition(":")[0]
+    except RuntimeError:  # an update made without a bot (tests): the digest still tells
+        bot_id = "0"
+    content = json.dumps(update.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(content.encode("utf-8", "replace")).hexdigest()[:16]
+    return f"{bot_id[:20]}:{update.update_id}:{digest}"
+
+
 def to_incoming(update: Update) -> Incoming | None:
     """A Telegram update as a channel-neutral event (None for updates we do not handle)."""
     chat = update.effective_chat
@@ -207,7 +228,7 @@ def to_incoming(update: Update) -> Incoming | None:
     name = user.full_name if user else ""
     query = update.callback_query
     if query is not None:
-        return Incoming(CHANNEL, str(chat.id), str(update.update_id), name,
+        return Incoming(CHANNEL, str(chat.id), update_key(update), name,
                         callback=query.data or "",
                         message_id=str(query.message.message_id) if query.message else None)
     message = update.effective_message
@@ -216,14 +237,15 @@ def to_incoming(update: Update) -> Incoming | None:
     text = message.text or message.caption or ""
     command, args = _command(text)
     reply_to = message.reply_to_message
-    return Incoming(CHANNEL, str(chat.id), str(update.update_id), name, text=text,
+    return Incoming(CHANNEL, str(chat.id), update_key(update), name, text=text,
                     command=command, args=args, message_id=str(message.message_id),
                     reply_to_message_id=str(reply_to.message_id) if reply_to else None,
                     file=_file(message))
 
 
-# send_text calls do_api_request on purpose (see there); PTB warns that send_message exists.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'",
+# We call do_api_request on purpose (send_text, the messenger, the poller: answers kept as
+# JSON); PTB warns that send_message and the like exist.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.\w+' instead of",
                         category=PTBUserWarning)
 
 
@@ -246,9 +268,36 @@ async def send_replies(application: Application, chat_id: int,
             await send_text(application.bot, chat_id, part, markup)
 
 
-async def register_commands(bot: Bot) -> None:
-    """Tell Telegram the commands, so clients offer them."""
-    await bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+async def _answer(query: CallbackQuery) -> None:
+    """Stop the button's spinner. Cosmetic: a press older than Telegram's limit (after a
+    restart or an outage) cannot be answered, and must still be handled."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.warning("button press %s not answered (%s); handled anyway", query.id, error)
+
+
+async def _tell(bot: Bot, chat_id: int, text: str, update_id: object) -> None:
+    """Tell a chat what became of its update; a failure to tell is logged."""
+    try:
+        await send_text(bot, chat_id, text, None)
+    except Exception:
+        log.exception("could not tell chat about failed update %s", update_id)
+
+
+async def register_commands(bot: Bot) -> bool:
+    """Tell Telegram the commands, so clients offer them; False (logged) when that failed.
+
+    Cosmetic: people can type every command without the menu, so no failure here (a 5xx, a
+    time-out, a 429, a server without the method) may stop the bot from starting.
+    """
+    try:
+        await bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+    except Exception as error:
+        log.warning("setMyCommands failed (%s: %s); the command menu is not set, commands "
+                    "still work when typed", type(error).__name__, error)
+        return False
+    return True
 
 
 def build_application(conversation: Conversation, token: str, base_url: str,
@@ -261,19 +310,26 @@ def build_application(conversation: Conversation, token: str, base_url: str,
         if incoming is None:
             return
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await _answer(update.callback_query)
         replies = await conversation.handle(incoming)
         await send_replies(context.application, int(incoming.chat_id), replies)
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("update %s failed", update_id, exc_info=context.error)
-        if isinstance(update, Update) and update.effective_chat is not None:
-            try:
-                await context.bot.send_message(update.effective_chat.id, texts.ERROR)
-            except Exception:
-                log.exception("could not tell chat about failed update %s", update_id)
-        await conversation.report_error(CHANNEL, update_id, context.error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        error = context.error
+        if is_unavailable(error) and intake.keep(update):
+            # Telegram keeps the update (offset not advanced, or a 503 to the webhook).
+            log.warning("update %s kept for redelivery: the database is unavailable (%s: %s)",
+                        update_id, type(error).__name__, error)
+            if chat is not None and intake.tell_of_outage(chat.id):
+                await _tell(context.bot, chat.id, texts.OUTAGE_KEPT, update_id)
+            return
+        log.error("update %s failed", update_id, exc_info=error)
+        text = await conversation.failure_text(CHANNEL, str(chat.id) if chat else None,
+                                               update_id, error)
+        if chat is not None:
+            await _tell(context.bot, chat.id, text, update_id)
 
     async def fetch_file(file_id: str) -> bytes:
         telegram_file = await application.bot.get_file(file_id)
@@ -284,6 +340,7 @@ def build_application(conversation: Conversation, token: str, base_url: str,
     if concurrent_updates > 1:
         builder = builder.concurrent_updates(ChatOrderedProcessor(concurrent_updates))
     application = builder.build()
+    intake = attach_intake(application)
     application.add_handler(CallbackQueryHandler(on_update))
     application.add_handler(PtbMessageHandler(filters.ALL, on_update))
     application.add_error_handler(on_error)

@@ -27,9 +27,24 @@ ASK_CODE = ("Đồng chí muốn cập nhật nhiệm vụ nào? Hãy gõ mã nh
             "“NV12 đã hoàn thành”, hoặc bấm nút bên dưới.")
 ERROR = ("Xin lỗi, hệ thống gặp sự cố khi xử lý tin nhắn này. Cơ quan thường trực đã được báo; "
          "đồng chí vui lòng thử lại sau ít phút.")
+# When the notice to the secretariat could not be stored (or was held back as a repeat).
+ERROR_UNREPORTED = ("Xin lỗi, hệ thống gặp sự cố khi xử lý tin nhắn này; đồng chí vui lòng thử "
+                    "lại sau ít phút.")
+# The database is unreachable and the message is not kept: the person must send it again.
+OUTAGE = "Hệ thống đang gián đoạn, đồng chí gửi lại sau ít phút."
+# The database is unreachable but the platform keeps the message and delivers it again.
+OUTAGE_KEPT = ("Hệ thống đang gián đoạn trong giây lát. Tin nhắn của đồng chí vẫn được giữ và sẽ "
+               "được xử lý khi hệ thống hoạt động trở lại; đồng chí không cần gửi lại.")
 CANCELLED = "Đã hủy thao tác đang dở."
 CHANNELS_LINKED = ("Kênh này đã được liên kết với tài khoản của đồng chí trên kênh kia. Mỗi lần "
                    "nhắc việc chỉ gửi tới một kênh: kênh dùng gần nhất, hoặc kênh chọn bằng /kenh.")
+
+
+def failure(reported: bool, outage: bool) -> str:
+    """What a person is told when their message could not be handled: only what is true."""
+    if outage:
+        return OUTAGE
+    return ERROR if reported else ERROR_UNREPORTED
 
 
 def card_line(card: AssignmentCard, today: date) -> str:

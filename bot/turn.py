@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.keyboards import as_json
 from bot.messenger import Buttons
+from domain.digest import Digest
 from storage.models import FocalPerson
 from storage.outbox import NewMessage, enqueue
 
@@ -43,6 +45,36 @@ class Incoming:
     message_id: str | None = None
     reply_to_message_id: str | None = None
     file: FileRef | None = None
+
+
+ID_LENGTH = 64  # chat and update ids (their columns' length)
+
+
+def storable_text(text: str) -> str:
+    """Text any database keeps: no U+0000 (PostgreSQL refuses it), no lone surrogates."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def storable(incoming: Incoming) -> Incoming:
+    """The event with every text field storable (see storable_text) and within its column.
+
+    An update id longer than its column (64) is kept as a digest: still one key per update.
+    """
+    changes: dict[str, Any] = {name: storable_text(value) for name, value in (
+        ("chat_id", incoming.chat_id), ("update_id", incoming.update_id),
+        ("sender_name", incoming.sender_name), ("text", incoming.text),
+        ("args", incoming.args), ("callback", incoming.callback),
+        ("command", incoming.command)) if value is not None}
+    if len(changes["update_id"]) > ID_LENGTH:
+        changes["update_id"] = "h:" + hashlib.sha256(changes["update_id"].encode()).hexdigest()[:60]
+    changes["sender_name"] = str(changes.get("sender_name") or "")[:200]
+    return replace(incoming, **changes)
 
 
 @dataclass(frozen=True)
@@ -91,12 +123,18 @@ class ConversationConfig:
     fetchers: dict[str, Callable[[str], Awaitable[bytes]]] = field(default_factory=dict)
     fallback_year: Callable[[date], int] = lambda today: today.year
     digest_every_weeks: int = 1
+    # The digest's chart and workbook as (file name, bytes, caption), rendered off the event
+    # loop (set by the wiring); None: /tongquan sends the text alone and promises no files.
+    digest_files: Callable[[Digest], Awaitable[Sequence[tuple[str, bytes, str]]]] | None = None
 
 
 async def notify(session: AsyncSession, person: FocalPerson, key: str, text: str,
-                 now: datetime, buttons: Buttons = ()) -> None:
-    """Tell another chat, through the outbox (exactly once per key)."""
-    await enqueue(NewMessage(key=key, kind="notice", channel=person.channel,
+                 now: datetime, buttons: Buttons = (), kind: str = "notice",
+                 attachment: tuple[str, bytes] | None = None) -> None:
+    """Tell a chat through the outbox (exactly once per key), with a file if given."""
+    name, data = attachment if attachment else (None, None)
+    await enqueue(NewMessage(key=key, kind=kind, channel=person.channel,
                              chat_id=person.chat_id, text=text, focal_person_id=person.id,
-                             buttons=as_json(buttons) if buttons else None),
+                             buttons=as_json(buttons) if buttons else None,
+                             attachment_name=name, attachment=data),
                   now, session=session)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import hmac
 import json
 import logging
 from collections.abc import Awaitable
@@ -19,9 +18,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import texts
 from bot.choices import ChoiceBook
 from bot.conversation import Conversation
+from bot.http_input import read_json, secret_matches
 from bot.messenger import Buttons, DeliveryError, RateLimited, Rejected, TransientFailure
 from bot.turn import FileRef, Incoming
 from bot.zalo_client import POLL_TIMEOUT, ZaloClient
@@ -101,7 +100,8 @@ def to_incoming(update: dict[str, Any], bot_id: str = "") -> Incoming | None:
     message = update.get("message")
     if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
         return None
-    chat, sender = message["chat"], message.get("from") or {}
+    chat, sender = message["chat"], message.get("from")
+    sender = sender if isinstance(sender, dict) else {}
     if str(chat.get("chat_type", "PRIVATE")).upper() != "PRIVATE" or is_echo(update, bot_id):
         return None  # dondoc talks to people one by one; groups are ignored
     chat_id, message_id = str(chat.get("id") or ""), str(message.get("message_id") or "")
@@ -220,9 +220,11 @@ class ZaloBot:
             replies = await self.conversation.handle(incoming)
         except Exception as error:
             log.exception("zalo update %s failed", incoming.update_id)
+            # Zalo keeps no copy of a taken update: the person is told what is true.
+            told = await self.conversation.failure_text(CHANNEL, incoming.chat_id,
+                                                        incoming.update_id, error)
             with contextlib.suppress(Exception):
-                await self.messenger.send_text(incoming.chat_id, texts.ERROR)
-            await self.conversation.report_error(CHANNEL, incoming.update_id, error)
+                await self.messenger.send_text(incoming.chat_id, told)
             return
         if replies:
             await self._reply(incoming, [(r.text, r.buttons) for r in replies])
@@ -282,6 +284,8 @@ class ZaloBot:
         if private and update.get("event_name") not in (TEXT, IMAGE):
             try:
                 await self.messenger.send_text(str(chat["id"]), UNSUPPORTED)
+            except DeliveryError as failure:  # an unknown or blocked chat: nothing of ours broke
+                log.warning("could not answer an unsupported zalo message: %s", failure)
             except Exception:
                 log.warning("could not answer an unsupported zalo message", exc_info=True)
 
@@ -313,12 +317,11 @@ class ZaloBot:
         """Serve Zalo's pushes at `path`; a request without the right secret header gets 403."""
 
         async def receive(request: web.Request) -> web.Response:
-            given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), secret.encode()):
+            if not secret_matches(request.headers.get(SECRET_HEADER, ""), secret):
                 log.warning("zalo webhook request refused: wrong or missing secret token")
                 return web.Response(status=403, text="forbidden")
             try:
-                update = unwrap(json.loads(await request.read()))
+                update = unwrap(read_json(await request.read()))
             except ValueError:
                 update = None
             if update is None:

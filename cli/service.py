@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from contextlib import AsyncExitStack
@@ -18,6 +19,7 @@ from bot.messenger import Messenger
 from bot.metrics import MeteredMessenger
 from bot.telegram_app import build_application, register_commands
 from bot.telegram_messenger import TelegramMessenger
+from bot.telegram_polling import polling
 from bot.webhook import add_webhook
 from cli.database import open_database
 from cli.health import Health, MeteredConversation, add_health_routes, observed_scan, rules_from
@@ -31,10 +33,12 @@ from cli.wiring import (
 )
 from cli.zalo_service import ZaloChannel, file_shelf
 from config import Settings
-from scheduler.digest_job import schedule_digest
+from scheduler.digest_job import digest_attachments, schedule_digest
 from scheduler.reminder_days import keep_days
 from scheduler.scan import scan
 from scheduler.ticks import Ticker
+from storage.chat import forget_updates
+from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSessi
             [f"telegram:{chat}" for chat in settings.admin_chat_ids]
             + [f"zalo:{chat}" for chat in settings.zalo_admin_chat_ids]),
         invite_valid_for=timedelta(days=settings.invite_days), link_for=link_for,
-        digest_every_weeks=settings.digest_every_weeks))
+        digest_every_weeks=settings.digest_every_weeks, digest_files=digest_attachments))
 
 
 def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
@@ -92,6 +96,17 @@ def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                     drain=drain_job)
     ticker.add_job("reminder_days", IntervalTrigger(
         minutes=settings.reminder_days_every_minutes, timezone=settings.tz), days_job)
+
+    async def forget_job() -> None:
+        async with transaction(sessions) as session:
+            forgotten = await forget_updates(
+                service_clock(settings)() - timedelta(hours=settings.update_memory_hours),
+                settings.update_memory_count, session=session)
+        log.info("forgot %d handled updates (older than %d h or beyond the newest %d)",
+                 forgotten, settings.update_memory_hours, settings.update_memory_count)
+
+    ticker.add_job("forget_updates", IntervalTrigger(hours=1, timezone=settings.tz),
+                   forget_job)
     return ticker
 
 
@@ -136,6 +151,7 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
         await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
         stack.push_async_callback(runner.cleanup)
         names = []
+        failures: list[BaseException] = []
         if application is not None:
             try:
                 await stack.enter_async_context(application)
@@ -154,10 +170,12 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
                 await application.bot.set_webhook(settings.webhook_url,
                                                   secret_token=settings.webhook_secret)
             else:
-                assert application.updater is not None
                 # Pending updates are the replies people sent while we were down: keep them.
-                await application.updater.start_polling(drop_pending_updates=False)
-                stack.push_async_callback(application.updater.stop)
+                # Our poller, not PTB's Updater: it confirms an update only once it is stored.
+                await stack.enter_async_context(polling(
+                    application, failures.append,
+                    timeout=settings.telegram_poll_seconds,
+                    floor=settings.telegram_poll_floor_seconds))
             names.append(f"Telegram @{me.username}")
         if zalo is not None:
             stack.push_async_callback(zalo.stop)
@@ -165,8 +183,12 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
         await ticker.start(service_clock(settings)())
         log.info("dondoc is running as %s (%s)", ", ".join(names),
                  "webhook" if use_webhook else "long polling")
-        await stop.wait()
+        while not stop.is_set() and not failures:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
         ticker.shutdown()
     failure = zalo.failure() if zalo is not None else None
     if failure is not None:
         raise failure
+    if failures:
+        raise failures[0]

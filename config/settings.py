@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # Telegram long polling: the poll's length, and the least time between two empty answers
+    # (a server that ignores `timeout` would otherwise be asked hundreds of times a second).
+    telegram_poll_seconds: int = Field(default=30, ge=1, le=50)
+    telegram_poll_floor_seconds: float = Field(default=1.0, ge=0.05, le=60)
+    # Updates handled are remembered (to ignore redeliveries) this long, and at most this many.
+    update_memory_hours: int = Field(default=72, ge=1)
+    update_memory_count: int = Field(default=200_000, ge=1000)
 
     # Zalo (runs beside Telegram when its token is set). Its webhook is served by the same web
     # server as Telegram's (webhook_listen:webhook_port), at zalo_webhook_path.
@@ -86,6 +93,8 @@ class Settings(BaseSettings):
     send_per_second: int = Field(default=30, ge=1)
     send_per_chat_seconds: float = Field(default=1.0, ge=0)
     send_lease_seconds: int = Field(default=300, ge=10)
+    # A message failing this many times (5xx, time-outs) is given up; the secretariat is told.
+    send_max_attempts: int = Field(default=16, ge=1)
     drain_every_seconds: int = Field(default=15, ge=1)
     # A scan skipped because another instance held the lock looks again after this long, and
     # scans if the day is still not done (the other instance died mid-scan).

@@ -31,7 +31,7 @@ _HEADER_PREFIXES: tuple[tuple[Column, tuple[str, ...]], ...] = (
     ("note", ("ghi chu",)),
     ("kind", ("loai",)),
 )
-_NUMBER = re.compile(r"^(\d{1,4})(?:\.0+)?[.)]?$")
+_NUMBER = re.compile(r"^(\d{1,6})(?:\.0+)?[.)]?$")  # up to 999,999 rows
 _ROMAN_OR_LETTER = r"(?:[IVXLC]{1,6}|[A-Z])"
 _SECTION_LINE = re.compile(rf"^{_ROMAN_OR_LETTER}\s*[-.–)/:]\s*\S")
 _SECTION_NUMBER = re.compile(rf"^{_ROMAN_OR_LETTER}[.)]?$")
@@ -261,3 +261,13 @@ def parse_appendix(rows: Iterable[SourceRow], fallback_year: int) -> list[Append
             item = replace(item, kind="task" if overdue else "indicator")
         result.append(item)
     return result
+
+
+def repeated_numbers(items: Iterable[AppendixItem]) -> list[str]:
+    """Numbers (STT) given to different items of one section, as warnings in Vietnamese."""
+    seen: dict[tuple[str, str], int] = {}
+    for item in items:
+        key = (item.section, item.number)
+        seen[key] = seen.get(key, 0) + 1
+    return [f"STT {number}{' (' + section + ')' if section else ''} dùng cho {count} mục khác "
+            "nhau" for (section, number), count in seen.items() if count > 1]

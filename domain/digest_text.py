@@ -74,6 +74,11 @@ def _compared_with(digest: Digest) -> str:
     return f"so với báo cáo kỳ đến ngày {format_date(previous.end)}"
 
 
+# What the text says of the attachments: removed when a digest goes out without them.
+FILES_NOTE = " Chi tiết từng nhiệm vụ: biểu đồ và tệp Excel kèm theo."
+SEE_WORKBOOK = ": xem tệp Excel kèm theo."
+
+
 def _class_line(label: str, count: int, total: int, before: int | None, extra: str = "") -> str:
     change = f", {_signed(count - before)}" if before is not None and count != before else ""
     return f"- {label}: {count}/{total} ({percent(count, total)}{change}){extra}"
@@ -99,8 +104,7 @@ def _header(digest: Digest) -> str:
     return "\n".join([
         title(digest.period),
         f"Số liệu tính đến ngày {format_date(digest.period.today)}, theo báo cáo của cán bộ đầu"
-        " mối các cơ quan qua hệ thống đôn đốc. Chi tiết từng nhiệm vụ: biểu đồ và tệp Excel"
-        " kèm theo.",
+        " mối các cơ quan qua hệ thống đôn đốc." + FILES_NOTE,
     ])
 
 
@@ -193,14 +197,13 @@ def _overdue(digest: Digest) -> str:
 
 def _more_agencies(rest: Sequence[AgencyOverdue]) -> str:
     count = sum(len(group.lines) for group in rest)
-    return (f"… và {len(rest)} cơ quan khác ({count} lượt phân công quá hạn): xem tệp Excel kèm"
-            " theo.")
+    return f"… và {len(rest)} cơ quan khác ({count} lượt phân công quá hạn){SEE_WORKBOOK}"
 
 
 def _capped(heading: str, lines: list[str]) -> str:
     if len(lines) > MAX_LINES:
         rest = len(lines) - MAX_LINES
-        lines = [*lines[:MAX_LINES], f"… và {rest} dòng khác: xem tệp Excel kèm theo."]
+        lines = [*lines[:MAX_LINES], f"… và {rest} dòng khác{SEE_WORKBOOK}"]
     return "\n".join([heading, *lines])
 
 
@@ -292,9 +295,12 @@ def digest_sections(digest: Digest) -> list[str]:
             _silence(digest), ranking_section(digest)]
 
 
-def render_digest(digest: Digest) -> str:
-    """The whole digest as one text."""
-    return "\n\n".join(digest_sections(digest))
+def render_digest(digest: Digest, with_files: bool = True) -> str:
+    """The whole digest as one text; without files, it promises no chart and no workbook."""
+    text = "\n\n".join(digest_sections(digest))
+    if not with_files:
+        text = text.replace(FILES_NOTE, "").replace(SEE_WORKBOOK, ".")
+    return text
 
 
 def _units(text: str) -> int:

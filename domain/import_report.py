@@ -38,6 +38,8 @@ class ImportReport:
     unknown_deadlines: list[UnknownDeadline] = field(default_factory=list)
     without_deadline: int = 0
     changes: list[str] = field(default_factory=list)
+    # What the file looked wrong in without stopping the import (merged rows, repeated numbers).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def items(self) -> int:
@@ -72,6 +74,9 @@ def render_import_summary(report: ImportReport) -> str:
             for u in report.unknown_deadlines
         )
         lines.append("  (đặt thời hạn: /thoihan MÃ THỜI_HẠN, ví dụ /thoihan NV12 30/11/2025)")
+    if report.warnings:
+        lines.append("Cần kiểm tra:")
+        lines.extend(f"  ⚠️ {warning}" for warning in report.warnings)
     if report.changes:
         lines.append("Thay đổi:")
         lines.extend(f"  {change}" for change in report.changes)

@@ -153,6 +153,15 @@ class ControlApi:
         self._sandbox(request).user(int(request.match_info["user_id"])).unblock_bot()
         return _json({"ok": True})
 
+    async def quirks(self, request: web.Request) -> web.Response:
+        """POST /sandbox/quirks {dates_in_milliseconds?, missing_methods?, ...}: act odd."""
+        body = await request.json()
+        if not isinstance(body, dict):
+            raise ValueError("a JSON object of quirks is expected")
+        quirks = self._sandbox(request).quirks
+        quirks.update(body)
+        return _json({**asdict(quirks), "missing_methods": sorted(quirks.missing_methods)})
+
     async def file_content(self, request: web.Request) -> web.StreamResponse:
         """GET /sandbox/files/{file_id}: the bytes of any file in the sandbox."""
         stored = self._sandbox(request).state.files.get(request.match_info["file_id"])
@@ -196,6 +205,7 @@ def add_control_routes(app: web.Application, key: web.AppKey[Sandbox]) -> None:
         ("POST", "/sandbox/chats/{chat_id}/files", api.send_file),
         ("GET", "/sandbox/callbacks/{query_id}", api.callback_answer),
         ("GET", "/sandbox/files/{file_id}", api.file_content),
+        ("POST", "/sandbox/quirks", api.quirks),
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, _guarded(handler))

@@ -14,6 +14,7 @@ from sandbox.errors import ApiError, JsonDict, bad_request, not_found, success, 
 from sandbox.files import FileStore
 from sandbox.limits import TELEGRAM_RATE_LIMITS, Faults, FloodRefusal, RateLimiter, RateLimits
 from sandbox.message_methods import Handler, MessageMethods, request_record
+from sandbox.quirks import Quirks
 from sandbox.spec import BotApiSpec, TypeExpr, load_spec
 from sandbox.state import CallbackQueryRecord, ChatActionRecord, SandboxState
 from sandbox.updates import UpdateQueue, WebhookSender
@@ -69,6 +70,7 @@ class Sandbox:
         self.spec = spec if spec is not None else load_spec(spec_path)
         self.clock: Clock = clock or SystemClock()
         self.faults = Faults()
+        self.quirks = Quirks()
         bot_id_text, _, secret = token.partition(":")
         if not bot_id_text.isdigit() or not secret:
             raise ValueError("a bot token looks like <bot id>:<secret>, e.g. 123456:ABC-def")
@@ -124,11 +126,19 @@ class Sandbox:
     ) -> tuple[int, JsonDict]:
         """Answer one Bot API request: HTTP status and Telegram's JSON envelope."""
         method = self.spec.method(method_name)
+        if method is not None and self.quirks.lacks(method.name):
+            method = None
         name = method.name if method else method_name
         try:
             self._check_token(token)
             if method is None:
+                odd = self.quirks.unknown_method_answer()
+                if odd is not None:
+                    self._record(name, params, ApiError(odd[0], odd[1]["description"]))
+                    return odd
                 raise not_found()
+            if name == "getUpdates" and self.quirks.poll_ignores_timeout:
+                params = {**params, "timeout": 0}
             result = await self._run(name, method.returns, params)
         except ApiError as error:
             self._record(name, params, error)
@@ -141,7 +151,7 @@ class Sandbox:
             self._record(name, params, failure)
             return failure.error_code, failure.envelope()
         self._record(name, params, None)
-        return 200, success(result)
+        return 200, success(self.quirks.dates(result))
 
     async def _run(
         self, name: str, returns: tuple[TypeExpr, ...], params: Mapping[str, object]

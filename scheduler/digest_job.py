@@ -87,6 +87,13 @@ async def render_files(digest: Digest) -> DigestFiles:
     return DigestFiles(digest, chart, workbook)
 
 
+async def digest_attachments(digest: Digest) -> list[tuple[str, bytes, str]]:
+    """The chart and the workbook of a digest as (file name, bytes, caption), for /tongquan."""
+    files = await render_files(digest)
+    return [(files.chart_name, files.chart, "Biểu đồ tiến độ theo cơ quan"),
+            (files.workbook_name, files.workbook, "Bảng tổng hợp tiến độ từng nhiệm vụ (Excel)")]
+
+
 async def build_for(period: Period, tz: tzinfo, *, session: AsyncSession) -> Digest:
     """The digest of a period, read-only."""
     return build_digest(await load_digest_inputs(period, tz, session=session))

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,7 +23,7 @@ from bot.messenger import (
     TransientFailure,
     Unreachable,
 )
-from domain.notices import unreachable_notice
+from domain.notices import GIVEN_UP_NOTICE, given_up_notice, unreachable_notice
 from scheduler.limits import SendLimiter
 from storage.db import transaction
 from storage.models import Outbox
@@ -43,6 +43,9 @@ class DeliveryPolicy:
     retry_base: timedelta = timedelta(seconds=30)
     retry_bound: timedelta = timedelta(minutes=30)
     rate_limit_retries: int = 5
+    # Attempts before a message that keeps failing (5xx, time-outs, our faults) is given up and
+    # the secretariat told: with the back-off above, about six hours.
+    max_attempts: int = 16
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Sender:
         now: Callable[[], datetime],
         policy: DeliveryPolicy | None = None,
         rng: random.Random | None = None,
+        admin_chats: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.sessions = sessions
         self.messengers = messengers
@@ -83,6 +87,8 @@ class Sender:
         self.now = now
         self.policy = policy or DeliveryPolicy()
         self.rng = rng or random.Random()
+        # (channel, chat id) of DONDOC_ADMIN_CHAT_IDS: told when no secretariat chat is left.
+        self.admin_chats = tuple(admin_chats)
 
     async def drain(self) -> DrainReport:
         """Send every due row, batch after batch, until none is left to claim."""
@@ -153,8 +159,15 @@ class Sender:
         await self._retry_later(row, "still rate limited", report)
 
     async def _retry_later(self, row: Outbox, error: str, report: DrainReport) -> None:
+        if row.attempts >= self.policy.max_attempts:
+            await self._give_up(row, error, report)
+            return
         retry_at = next_retry(self.now(), row.attempts, self.policy.retry_base,
                               self.policy.retry_bound, self.rng.random())
+        log.warning("outbox %s (%s%s to %s:%s) attempt %d of %d failed: %s; again at %s",
+                    row.id, row.kind, f" {row.attachment_name}" if row.attachment_name else "",
+                    row.channel, row.chat_id, row.attempts, self.policy.max_attempts, error,
+                    retry_at.isoformat(timespec="seconds"))
         await self._settle(row, {"status": "queued", "next_attempt_at": retry_at,
                                  "lease_until": None, "last_error": error},
                            "retry", report, error=error)
@@ -183,15 +196,31 @@ class Sender:
                     buttons=row.buttons, attachment_name=row.attachment_name,
                     attachment=row.attachment), now, session=session)
                 return
-            if person is None or person.role == "secretariat":
-                log.warning("secretariat chat %s is unreachable: %s", row.chat_id, exc)
+            if person is None:
                 return
-            text = unreachable_notice(person.name, person.agency_name, exc.reason)
-            for channel, chat_id, secretariat_id in await secretariat_chats(session=session):
+            text = unreachable_notice(person.name, person.agency_name, exc.reason,
+                                      secretariat=person.role == "secretariat")
+            recipients: list[tuple[str, str, int | None]] = [
+                (channel, chat_id, person_id) for channel, chat_id, person_id
+                in await secretariat_chats(session=session)
+                if (channel, chat_id) != (row.channel, row.chat_id)]
+            if not recipients:
+                # No secretariat chat left: the configured admin chats are the last resort.
+                recipients = [(channel, chat_id, None) for channel, chat_id in self.admin_chats
+                              if (channel, chat_id) != (row.channel, row.chat_id)]
+            if not recipients:
+                log.error("%s chat %s:%s (person %s, %s) is unreachable (%s) and no secretariat "
+                          "or admin chat is left to tell: set DONDOC_ADMIN_CHAT_IDS or link "
+                          "another secretariat chat", person.role, row.channel, row.chat_id,
+                          row.focal_person_id, person.name or person.agency_name or "?", exc)
+                return
+            log.warning("%s chat %s:%s is unreachable (%s); telling %d chat(s)", person.role,
+                        row.channel, row.chat_id, exc, len(recipients))
+            for channel, chat_id, recipient_id in recipients:
                 await enqueue(NewMessage(
                     key=f"unreachable:{row.focal_person_id}:{now.date().isoformat()}:{chat_id}",
                     kind="unreachable_notice", channel=channel, chat_id=chat_id, text=text,
-                    focal_person_id=secretariat_id), now, session=session)
+                    focal_person_id=recipient_id), now, session=session)
 
     async def _settle(self, row: Outbox, values: dict[str, object], result: str,
                       report: DrainReport, **details: object) -> None:
@@ -208,3 +237,24 @@ class Sender:
         async with transaction(self.sessions) as session:
             await log_attempt(row.id or 0, self.worker, self.now(), result, session=session,
                               **details)  # type: ignore[arg-type]
+
+    async def _give_up(self, row: Outbox, error: str, report: DrainReport) -> None:
+        """Fail a message that kept failing, and tell the secretariat (not about its notices)."""
+        what = row.attachment_name or row.kind
+        log.error("outbox %s (%s to %s:%s) given up after %d attempts: %s", row.id, what,
+                  row.channel, row.chat_id, row.attempts, error)
+        now = self.now()
+        async with transaction(self.sessions) as session:
+            held = await finish(row.id or 0, self.worker, {
+                "status": "failed", "last_error": f"gave up after {row.attempts} attempts: "
+                                                  f"{error}"[:1000]}, session=session)
+            await log_attempt(row.id or 0, self.worker, now, "given_up", error=error,
+                              session=session)
+            if held and row.kind != GIVEN_UP_NOTICE:
+                text = given_up_notice(what, row.channel, row.attempts, error)
+                for channel, chat_id, person_id in await secretariat_chats(session=session):
+                    await enqueue(NewMessage(
+                        key=f"given-up:{row.id}:{channel}:{chat_id}"[:200], kind=GIVEN_UP_NOTICE,
+                        channel=channel, chat_id=chat_id, text=text, focal_person_id=person_id),
+                        now, session=session)
+        report.failed += 1

@@ -202,3 +202,18 @@ async def save_state(channel: str, chat_id: str, state: dict[str, Any], expires_
     """Set (or clear, with {}) the chat's pending conversation step."""
     await session.exec(_save_state_sql(_dialect(session)), params={
         "channel": channel, "chat_id": chat_id, "state": state, "expires_at": expires_at})
+
+
+async def forget_updates(before: datetime, keep: int, *, session: AsyncSession) -> int:
+    """Forget handled updates older than `before`, and all but the newest `keep`; how many.
+
+    The de-duplication window: Telegram redelivers within a day, so older keys only cost
+    space (and, without the content digest in the key, would take new updates for old ones).
+    """
+    newest = (await session.exec(  # type: ignore[call-overload]
+        sa.select(sa.func.max(_PROCESSED.c.id)))).scalar()
+    condition = _PROCESSED.c.at < before
+    if newest is not None:
+        condition = sa.or_(condition, _PROCESSED.c.id <= newest - keep)
+    result: Any = await session.exec(sa.delete(_PROCESSED).where(condition))
+    return int(result.rowcount or 0)

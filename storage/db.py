@@ -8,7 +8,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import asyncpg
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -82,3 +84,24 @@ async def transaction(
         session = await stack.enter_async_context(sessions())
         await stack.enter_async_context(session.begin())
         yield session
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """Whether an error means the database could not be reached or used right now (an outage).
+
+    Connection refused or lost, a pool or lock time-out, a server shutting down: the work can
+    be done again later unchanged. Errors in our statements or data are not outages.
+    """
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+            return True
+        if isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError
+                      | sa_exc.TimeoutError | sa_exc.DisconnectionError
+                      | asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError
+                      | asyncpg.InterfaceError | asyncpg.AdminShutdownError
+                      | asyncpg.TooManyConnectionsError | ConnectionError | TimeoutError):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False

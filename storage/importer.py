@@ -13,21 +13,24 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.agencies import canonical_name
-from domain.appendix import AppendixError, AppendixItem, parse_appendix
-from domain.appendix_heading import AppendixHeading, appendix_heading
+from domain.appendix import AppendixItem
+from domain.appendix_heading import AppendixHeading
 from domain.import_report import ImportReport, UnknownDeadline
 from domain.item_codes import item_code, section_series
 from domain.text import fold
 from storage.agencies import AgencyBook, load_agency_book, resolve_agency, sync_assignments
+from storage.appendix_reading import (
+    ImportFailed,
+    ParsedAppendix,
+    read_appendix,
+    read_appendix_checked,
+)
 from storage.models import Document, ImportRun, Item
-from storage.readers import read_source_rows
+
+__all__ = ["ImportFailed", "ParsedAppendix", "import_appendix", "import_items", "read_appendix"]
 
 # How alike an edited task's wording must be to its stored version to count as the same task.
 SIMILAR_TEXT = 0.8
-
-
-class ImportFailed(Exception):
-    """An appendix could not be imported; the message names the file, the row and the reason."""
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,6 @@ _LABELS = {"kind": "loại", "number": "STT", "section": "mục", "text": "nội
            "document_id": "văn bản giao", "lead_agencies": "cơ quan chủ trì",
            "support_agencies": "cơ quan phối hợp", "deadline_raw": "thời hạn",
            "assessment": "đánh giá", "note": "ghi chú"}
-
-
-def read_appendix(path: Path, fallback_year: int) -> tuple[list[AppendixItem], AppendixHeading]:
-    """Parse a file into items and its heading, or raise ImportFailed naming the row and why."""
-    try:
-        rows = read_source_rows(path)
-        return parse_appendix(rows, fallback_year), appendix_heading(rows)
-    except AppendixError as exc:
-        raise ImportFailed(f"{path.name}: {exc}") from exc
 
 
 def _support_name(written: str, book: AgencyBook) -> str:
@@ -236,7 +230,9 @@ async def import_items(
 async def import_appendix(path: Path, fallback_year: int, now: datetime, *,
                           session: AsyncSession, dry_run: bool = False) -> ImportReport:
     """Read and import one appendix file inside the caller's transaction."""
-    items, heading = read_appendix(path, fallback_year)
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    return await import_items(items, path.name, sha256, now, session=session, dry_run=dry_run,
-                              heading=heading)
+    parsed = read_appendix_checked(path, fallback_year)
+    report = await import_items(parsed.items, path.name, parsed.sha256, now, session=session,
+                                dry_run=dry_run,
+                                heading=parsed.heading)
+    report.warnings.extend(parsed.warnings)
+    return report

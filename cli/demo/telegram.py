@@ -10,6 +10,7 @@ from bot.conversation import Conversation
 from bot.messenger import Messenger
 from bot.telegram_app import build_application, register_commands
 from bot.telegram_messenger import TelegramMessenger
+from bot.telegram_polling import polling
 from cli.demo.channels import ChatMessage
 from cli.demo.clock import SimulatedClock
 from sandbox import Sandbox, StoredMessage, running_sandbox
@@ -89,11 +90,10 @@ async def telegram_channel(conversation: Conversation, clock: SimulatedClock,
         async with application:
             await register_commands(application.bot)
             await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
             root = sandbox.base_url.removesuffix("/bot")
             try:
-                yield TelegramChannel(sandbox, TelegramMessenger(application.bot), root)
+                # The poller `dondoc run` uses (updates confirmed once stored).
+                async with polling(application, timeout=1, floor=0.05):
+                    yield TelegramChannel(sandbox, TelegramMessenger(application.bot), root)
             finally:
-                await application.updater.stop()
                 await application.stop()

@@ -28,6 +28,7 @@ from bot.file_links import FileShelf
 from bot.messenger import Messenger
 from bot.telegram_app import build_application, register_commands
 from bot.telegram_messenger import TelegramMessenger
+from bot.telegram_polling import polling
 from bot.zalo_app import ZaloBot
 from bot.zalo_client import ZaloClient
 from bot.zalo_messenger import ZaloMessenger
@@ -270,12 +271,10 @@ async def telegram_driver(conversation: Conversation) -> AsyncIterator[TelegramD
         async with application:
             await register_commands(application.bot)
             await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
             try:
-                yield TelegramDriver(sandbox, application)
+                async with polling(application, timeout=1, floor=0.05, backoff=(0.05, 1.0)):
+                    yield TelegramDriver(sandbox, application)
             finally:
-                await application.updater.stop()
                 await application.stop()
 
 

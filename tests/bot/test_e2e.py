@@ -326,9 +326,10 @@ async def test_the_secretariat_imports_an_appendix_sent_in_chat(telegram_world: 
     write_xlsx(seed_layout(SEED), path)
     last = secretariat.messages_from_bot()[-1]
     secretariat.send_document(path.read_bytes(), "phu-luc.xlsx")
-    summary = await secretariat.wait_for_bot_message(after=last)
+    # Read in a child process: the first one starts the fork server (seconds on a busy CPU).
+    summary = await secretariat.wait_for_bot_message(after=last, timeout=60)
     assert summary.text.startswith("Đã nhập: phu-luc.xlsx")
     assert "Mới: 0 · Cập nhật: 0 · Không đổi: 93" in summary.text
     secretariat.send_document(b"PK\x03\x04 broken", "hong.docx")
-    refused = await secretariat.wait_for_bot_message(after=summary)
+    refused = await secretariat.wait_for_bot_message(after=summary, timeout=30)
     assert refused.text == "Không nhập được: hong.docx: tệp .docx bị hỏng hoặc không phải tệp Word"

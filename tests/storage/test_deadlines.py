@@ -31,7 +31,7 @@ LATER = datetime(2025, 10, 1, 2, 0, tzinfo=UTC)
 
 
 async def imported(sessions) -> list[AppendixItem]:
-    items, _ = read_appendix(EXAMPLE_APPENDIX, 2025)
+    items = read_appendix(EXAMPLE_APPENDIX, 2025)
     async with transaction(sessions) as session:
         await import_items(items, EXAMPLE_APPENDIX.name, "sha", NOW, session=session)
     return items
@@ -168,7 +168,7 @@ async def test_a_reimport_keeps_the_hand_set_deadline_until_the_file_changes_it(
 
 
 async def test_an_unknown_deadline_is_imported_and_listed_never_dropped(sessions):
-    items, _ = read_appendix(EXAMPLE_APPENDIX, 2025)
+    items = read_appendix(EXAMPLE_APPENDIX, 2025)
     pasted = "Theo kế hoạch " + "…. x" * 2000
     odd = [dataclasses.replace(items[30], deadline=parse_deadline("Tùy tình hình", 2025)),
            dataclasses.replace(items[31], deadline=parse_deadline(pasted, 2025))]

@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot import texts
+from bot.console_commands import CONSOLE_COMMANDS
 from bot.evidence import send_evidence
 from bot.keyboards import Choice, encode, item_buttons
 from bot.linking import choose_channel, link_code
@@ -40,6 +41,8 @@ async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoin
              "duyet": _pending, "minhchung": send_evidence, "thoihan": _set_deadline}
     if command in common:
         return await common[command](config, turn)
+    if command in CONSOLE_COMMANDS:
+        return await CONSOLE_COMMANDS[command](config, turn)
     if command in admin:
         if not may_administer(turn.person.role):
             log.info("person %s refused /%s", turn.person.id, command)

@@ -91,6 +91,9 @@ class ConversationConfig:
     fetchers: dict[str, Callable[[str], Awaitable[bytes]]] = field(default_factory=dict)
     fallback_year: Callable[[date], int] = lambda today: today.year
     digest_every_weeks: int = 1
+    # The web console's sign-in link for a token (None: the console is not served).
+    console_link_for: Callable[[str], str | None] = lambda token: None
+    console_login_valid_for: timedelta = timedelta(minutes=10)
 
 
 async def notify(session: AsyncSession, person: FocalPerson, key: str, text: str,

@@ -46,15 +46,17 @@ def random_secret() -> bytes:
 SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
 CONFIG: web.AppKey[ConsoleConfig] = web.AppKey("config")
 THROTTLE: web.AppKey[Throttle] = web.AppKey("throttle")
+PERSON: web.RequestKey[FocalPerson] = web.RequestKey("person")
+CSRF: web.RequestKey[str] = web.RequestKey("csrf")
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                                autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
 def render(request: web.Request, name: str, status: int = 200, **values: Any) -> web.Response:
     """A page from its template, with who is signed in and the session's CSRF token."""
-    person: FocalPerson | None = request.get("person")
+    person = request.get(PERSON)
     html = TEMPLATES.get_template(name).render(
-        prefix=PREFIX, person=person, csrf=request.get("csrf", ""),
+        prefix=PREFIX, person=person, csrf=request.get(CSRF, ""),
         may_act=person is not None and person.role == "secretariat", **values)
     return web.Response(text=html, content_type="text/html", status=status)
 
@@ -94,7 +96,7 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
         if request.method == "GET":
             raise web.HTTPSeeOther(f"{PREFIX}/dangnhap")
         raise web.HTTPForbidden(text="Phiên làm việc đã hết; hãy đăng nhập lại.")
-    request["person"], request["csrf"] = person, cookie.csrf
+    request[PERSON], request[CSRF] = person, cookie.csrf
     if request.method == "POST":
         form = await request.post()
         if not secrets.compare_digest(str(form.get("csrf", "")), cookie.csrf):

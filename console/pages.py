@@ -9,7 +9,7 @@ from typing import Any, cast
 from aiohttp import web
 
 from bot.extension_decision import decide_and_tell
-from console.app import CONFIG, PREFIX, SESSIONS, render, today
+from console.app import CONFIG, PERSON, PREFIX, SESSIONS, render, today
 from domain.deadline_text import describe_deadline
 from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
@@ -105,7 +105,7 @@ def _actor_name(person: FocalPerson) -> str:
 
 async def decide(request: web.Request) -> web.StreamResponse:
     """Approve or refuse an extension request, as /duyet's buttons do."""
-    person: FocalPerson = request["person"]
+    person = request[PERSON]
     request_id = int(request.match_info["request_id"])
     approve = (await request.post()).get("decision") == "y"
     async with request.app[SESSIONS]() as session, session.begin():
@@ -123,7 +123,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
 
 async def fix_deadline(request: web.Request) -> web.StreamResponse:
     """Set an item's deadline by hand, audited as /thoihan is."""
-    person: FocalPerson = request["person"]
+    person = request[PERSON]
     item_id = int(request.match_info["item_id"])
     text = str((await request.post()).get("deadline", ""))[:300]
     config = request.app[CONFIG]
@@ -143,7 +143,7 @@ async def fix_deadline(request: web.Request) -> web.StreamResponse:
 
 async def set_status(request: web.Request) -> web.StreamResponse:
     """Set an assignment's status on its agency's behalf, with a reason, in its history."""
-    person: FocalPerson = request["person"]
+    person = request[PERSON]
     assignment_id = int(request.match_info["assignment_id"])
     form = await request.post()
     status, reason = str(form.get("status", "")), str(form.get("reason", "")).strip()[:500]

@@ -98,7 +98,7 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
         if shelf is not None:
             shelf.add_routes(site)
         if settings.console_enabled:
-            add_console(site, sessions, console_config(settings))
+            add_console(site, sessions, console_config(settings, conversation.config.link_for))
         messengers: dict[str, Messenger] = {}
         application = None
         if settings.telegram_token:

@@ -36,6 +36,9 @@ class ConsoleConfig:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     digest_every_weeks: int = 1
     fallback_year: Callable[[date], int] = lambda today: today.year
+    invite_valid_for: timedelta = timedelta(days=7)
+    # The Telegram deep link of an invite code (None until the bot's username is known).
+    invite_link_for: Callable[[str], str | None] = lambda code: None
 
 
 def random_secret() -> bytes:
@@ -152,7 +155,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 def build_console(sessions: async_sessionmaker[AsyncSession],
                   config: ConsoleConfig) -> web.Application:
     """The console as a sub-application (mounted at /console/)."""
-    from console import pages
+    from console import agencies, pages
 
     app = web.Application(middlewares=[headers, signed_in])
     app[SESSIONS], app[CONFIG], app[THROTTLE] = sessions, config, Throttle()
@@ -161,6 +164,7 @@ def build_console(sessions: async_sessionmaker[AsyncSession],
     app.router.add_post("/dangxuat", logout)
     app.router.add_static("/static/", HERE / "static", append_version=False)
     pages.add_routes(app)
+    agencies.add_routes(app)
     return app
 
 

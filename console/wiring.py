@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from config import Settings
@@ -23,7 +24,9 @@ def sign_in_link(settings: Settings, token: str) -> str:
     return f"{console_base(settings)}/dangnhap#{token}"
 
 
-def console_config(settings: Settings) -> ConsoleConfig:
+def console_config(settings: Settings,
+                   invite_link_for: Callable[[str], str | None] = lambda code: None
+                   ) -> ConsoleConfig:
     """The console's knobs; a random signing key (with a warning) when none is set."""
     if settings.console_secret:
         secret = settings.console_secret.encode()
@@ -33,4 +36,5 @@ def console_config(settings: Settings) -> ConsoleConfig:
     return ConsoleConfig(
         secret=secret, tz=settings.tz, session_for=timedelta(hours=settings.console_session_hours),
         secure_cookie=(settings.public_url or "").startswith("https://"),
-        digest_every_weeks=settings.digest_every_weeks)
+        digest_every_weeks=settings.digest_every_weeks,
+        invite_valid_for=timedelta(days=settings.invite_days), invite_link_for=invite_link_for)

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +18,8 @@ from storage.deadlines import stored_deadline
 from storage.digest import load_digest_inputs
 from storage.models import (
     Agency,
+    AgencyAlias,
+    AgencyMembership,
     Assignment,
     DeadlineChange,
     Document,
@@ -253,3 +256,47 @@ async def assignment_item(scope: Scope, assignment_id: int, *,
     """The item of an assignment."""
     assignment = await session.get(Assignment, assignment_id)
     return assignment.item_id if assignment else None
+
+
+@dataclass
+class AgencyLine:
+    """An agency with its aliases, groups and linked people."""
+
+    agency: Agency
+    aliases: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+    people: list[FocalPerson] = field(default_factory=list)
+    open_assignments: int = 0
+
+
+async def agency_lines(scope: Scope, *, session: AsyncSession) -> list[AgencyLine]:
+    """Every agency, by name, with who is linked on which channel and how many open items."""
+    agencies = (await session.exec(select(Agency).order_by(col(Agency.name)))).all()
+    lines = {a.id or 0: AgencyLine(a) for a in agencies}
+    names = {a.id: a.name for a in agencies}
+    for alias in (await session.exec(select(AgencyAlias))).all():
+        if alias.agency_id in lines:
+            lines[alias.agency_id].aliases.append(alias.key)
+    for link in (await session.exec(select(AgencyMembership))).all():
+        if link.member_id in lines and link.group_id in lines:
+            lines[link.member_id].groups.append(names[link.group_id])
+            lines[link.group_id].members.append(names[link.member_id])
+    for person in (await session.exec(select(FocalPerson).where(
+            col(FocalPerson.active), col(FocalPerson.agency_id).is_not(None))
+            .order_by(col(FocalPerson.id)))).all():
+        lines[person.agency_id or 0].people.append(person)
+    counts = (await session.exec(
+        select(Assignment.agency_id, sa.func.count())
+        .where(col(Assignment.active), col(Assignment.status) != "done")
+        .group_by(col(Assignment.agency_id)))).all()
+    for agency_id, count in counts:
+        if agency_id in lines:
+            lines[agency_id].open_assignments = count
+    return list(lines.values())
+
+
+async def invitable_agencies(scope: Scope, *, session: AsyncSession) -> list[Agency]:
+    """The agencies an invite sheet covers: every one that is not a group, by name."""
+    return list((await session.exec(select(Agency).where(col(Agency.is_group).is_(False))
+                                    .order_by(col(Agency.name)))).all())

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InviteLine:
     """One agency's new invite as the sheet shows it."""
 

@@ -6,6 +6,7 @@ Screenshots of each page, at desktop and phone width, are written only when aske
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import AsyncIterator
@@ -13,12 +14,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.async_api import BrowserContext, Page, async_playwright, expect
 from sqlmodel import select
 
 from bot.conversation import Conversation, ConversationConfig
 from domain.text import strip_diacritics
-from storage.models import Assignment, DeadlineChange, ExtensionRequest, Item
+from storage.invites import hash_code
+from storage.models import Assignment, DeadlineChange, ExtensionRequest, Invite, Item
 from tests.bot.drivers import telegram_driver
 from tests.console.conftest import TZ, Console
 
@@ -120,6 +123,27 @@ async def test_the_secretariat_signs_in_from_chat_finds_acts_and_signs_out(
         [change] = (await session.exec(select(DeadlineChange))).all()
     assert (stored.due, change.via, change.changed_by) == (
         date(2025, 11, 30), "console", console.secretariat.id)
+
+    await page.get_by_role("link", name="Cơ quan", exact=True).click()
+    await expect(page.get_by_role("heading", name="Cơ quan & đầu mối")).to_be_visible(
+        timeout=WAIT_MS)
+    await shoot(page, "agencies")
+    await page.get_by_role("button", name="Tạo mã mời – trang in").click()
+    await expect(page.locator(".invite").first).to_be_visible(timeout=WAIT_MS)
+    codes = await page.locator("code.code").all_inner_texts()
+    await shoot(page, "invites")
+    async with console.sessions() as session:
+        hashes = {i.code_hash for i in (await session.exec(select(Invite))).all()}
+    assert len(codes) > 10 and {hash_code(c) for c in codes} == hashes
+    await page.go_back()
+    async with page.expect_download() as download_info:
+        await page.get_by_role("button", name="Tạo mã mời – tải XLSX").click()
+    download = await download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(Path(await download.path()).read_bytes()))
+    assert book["Mã mời"].max_row == len(codes) + 1
+    async with console.sessions() as session:
+        assert len((await session.exec(select(Invite))).all()) == 2 * len(codes)
 
     await page.get_by_role("button", name="Đăng xuất").click()
     await expect(page.get_by_role("heading", name="Đăng nhập bảng điều khiển")).to_be_visible(

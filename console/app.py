@@ -155,7 +155,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 def build_console(sessions: async_sessionmaker[AsyncSession],
                   config: ConsoleConfig) -> web.Application:
     """The console as a sub-application (mounted at /console/)."""
-    from console import agencies, pages
+    from console import agencies, pages, transfer
 
     app = web.Application(middlewares=[headers, signed_in])
     app[SESSIONS], app[CONFIG], app[THROTTLE] = sessions, config, Throttle()
@@ -165,6 +165,7 @@ def build_console(sessions: async_sessionmaker[AsyncSession],
     app.router.add_static("/static/", HERE / "static", append_version=False)
     pages.add_routes(app)
     agencies.add_routes(app)
+    transfer.add_routes(app)
     return app
 
 

@@ -176,3 +176,11 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/nhiemvu/{item_id:\\d+}/thoihan", fix_deadline)
     app.router.add_post("/giahan/{request_id:\\d+}", decide)
     app.router.add_post("/phancong/{assignment_id:\\d+}/tinhtrang", set_status)
+    app.router.add_get("/nhatky", audit)
+
+
+async def audit(request: web.Request) -> web.Response:
+    """Nhật ký: the latest changes from the console, the chat and the command line."""
+    async with request.app[SESSIONS]() as session:
+        lines = await queries.audit_log(WHOLE, 300, session=session)
+    return render(request, "audit.html", lines=lines, **LABELS)

@@ -26,6 +26,8 @@ from storage.models import (
     Evidence,
     ExtensionRequest,
     FocalPerson,
+    ImportRun,
+    Invite,
     Item,
     Outbox,
     ReminderLog,
@@ -300,3 +302,68 @@ async def invitable_agencies(scope: Scope, *, session: AsyncSession) -> list[Age
     """The agencies an invite sheet covers: every one that is not a group, by name."""
     return list((await session.exec(select(Agency).where(col(Agency.is_group).is_(False))
                                     .order_by(col(Agency.name)))).all())
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One change in the audit log: when, who, through what, which kind, its details."""
+
+    at: datetime
+    who: str
+    via: str
+    kind: str
+    old: str | None = None
+    new: str | None = None
+    detail: str | None = None
+    item_id: int | None = None
+    item_code: str | None = None
+
+
+def _via(ref: str | None, actor: str) -> str:
+    if ref == "console":
+        return "console"
+    if ref and ref.split(":")[0] in ("telegram", "zalo"):
+        return "chat"
+    return {"system": "system", "import": "import"}.get(actor, "cli")
+
+
+async def audit_log(scope: Scope, limit: int, *, session: AsyncSession) -> list[AuditLine]:
+    """The latest changes from the console, the chat and the command line, newest first."""
+    names = {p.id: _who(p, p.role) for p in (await session.exec(select(FocalPerson))).all()}
+    lines: list[AuditLine] = []
+    for change, item in (await session.exec(
+            select(StatusChange, Item)
+            .join(Assignment, col(Assignment.id) == col(StatusChange.assignment_id))
+            .join(Item, col(Item.id) == col(Assignment.item_id))
+            .order_by(col(StatusChange.at).desc()).limit(limit))).all():
+        lines.append(AuditLine(
+            change.at, names.get(change.focal_person_id) or _who(None, change.actor),
+            _via(change.message_ref, change.actor), "status", change.old_status,
+            change.new_status, change.message_text, item.id, item.code))
+    for deadline, item in (await session.exec(
+            select(DeadlineChange, Item).join(Item, col(Item.id) == col(DeadlineChange.item_id))
+            .order_by(col(DeadlineChange.at).desc()).limit(limit))).all():
+        lines.append(AuditLine(deadline.at, deadline.by, deadline.via, "deadline",
+                               deadline.old_raw, deadline.typed, None, item.id, item.code))
+    for request, item in (await session.exec(
+            select(ExtensionRequest, Item)
+            .join(Assignment, col(Assignment.id) == col(ExtensionRequest.assignment_id))
+            .join(Item, col(Item.id) == col(Assignment.item_id))
+            .where(col(ExtensionRequest.decided_at).is_not(None))
+            .order_by(col(ExtensionRequest.decided_at).desc()).limit(limit))).all():
+        assert request.decided_at is not None
+        lines.append(AuditLine(request.decided_at, names.get(request.decided_by, "-"), "-",
+                               "extension", None, request.state,
+                               request.new_due.strftime("%d/%m/%Y") if request.new_due else None,
+                               item.id, item.code))
+    for run in (await session.exec(select(ImportRun).order_by(col(ImportRun.at).desc())
+                                   .limit(limit))).all():
+        lines.append(AuditLine(run.at, "-", "import", "import", None, None,
+                               f"{run.source}: +{run.items_created}, ~{run.items_updated}"))
+    for invite, agency in (await session.exec(
+            select(Invite, Agency).join(Agency, col(Agency.id) == col(Invite.agency_id),
+                                        isouter=True)
+            .order_by(col(Invite.created_at).desc()).limit(limit))).all():
+        lines.append(AuditLine(invite.created_at, names.get(invite.created_by, "-"), "-",
+                               "invite", None, invite.role, agency.name if agency else None))
+    return sorted(lines, key=lambda line: line.at, reverse=True)[:limit]

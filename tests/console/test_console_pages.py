@@ -130,3 +130,19 @@ async def test_the_secretariat_sets_a_status_for_an_agency_with_a_reason(console
             change.percent) == ("secretariat", console.secretariat.id, "console", "in_progress",
                                 40)
     assert (assignment.status, assignment.percent) == ("in_progress", 40)
+
+
+async def test_the_audit_log_shows_console_changes_with_who_and_how(console: Console):
+    await console.sign_in(console.secretariat)
+    item = await requested_item(console)
+    await console.act(f"/console/giahan/{console.request.id}", decision="n")
+    await console.act(f"/console/nhiemvu/{item.id}/thoihan", deadline="30/11/2025")
+    await console.act(f"/console/phancong/{console.request.assignment_id}/tinhtrang",
+                      status="blocked", reason="Thiếu kinh phí")
+    page = await (await console.client.get("/console/nhatky")).text()
+    assert "Tình trạng: Chưa thực hiện → Gặp vướng mắc" in page
+    assert "Qua bảng điều khiển, bởi Văn phòng BCĐ: Thiếu kinh phí" in page
+    assert "→ “30/11/2025”" in page
+    assert "Gia hạn 31/12/2025: không đồng ý" in page
+    assert "Nhập phụ lục phu-luc-4362-CV-TU.txt" in page
+    assert page.count("<td>bảng điều khiển</td>") == 2  # the status and the deadline

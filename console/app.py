@@ -58,8 +58,10 @@ TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"
 def render(request: web.Request, name: str, status: int = 200, **values: Any) -> web.Response:
     """A page from its template, with who is signed in and the session's CSRF token."""
     person = request.get(PERSON)
+    tz = request.app[CONFIG].tz
     html = TEMPLATES.get_template(name).render(
         prefix=PREFIX, person=person, csrf=request.get(CSRF, ""),
+        local=lambda moment: moment.astimezone(tz),
         may_act=person is not None and person.role == "secretariat", **values)
     return web.Response(text=html, content_type="text/html", status=status)
 

@@ -21,8 +21,16 @@ from sqlmodel import select
 from bot.conversation import Conversation, ConversationConfig
 from domain.text import strip_diacritics
 from storage.invites import hash_code
-from storage.models import Assignment, DeadlineChange, ExtensionRequest, Invite, Item
+from storage.models import (
+    Assignment,
+    DeadlineChange,
+    ExtensionRequest,
+    ImportRun,
+    Invite,
+    Item,
+)
 from tests.bot.drivers import telegram_driver
+from tests.conftest import EXAMPLE_APPENDIX
 from tests.console.conftest import TZ, Console
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,7 +72,7 @@ async def shoot(page: Page, name: str) -> None:
 
 
 async def test_the_secretariat_signs_in_from_chat_finds_acts_and_signs_out(
-        console: Console, browser: BrowserContext):
+        console: Console, browser: BrowserContext, tmp_path: Path):
     root = str(console.client.make_url("/console")).rstrip("/")
     conversation = Conversation(console.sessions, ConversationConfig(
         tz=TZ, now=console.clock.now,
@@ -144,6 +152,28 @@ async def test_the_secretariat_signs_in_from_chat_finds_acts_and_signs_out(
     assert book["Mã mời"].max_row == len(codes) + 1
     async with console.sessions() as session:
         assert len((await session.exec(select(Invite))).all()) == 2 * len(codes)
+
+    await page.get_by_role("link", name="Nhập", exact=True).click()
+    upload = tmp_path / "phu-luc-moi.txt"
+    upload.write_text(EXAMPLE_APPENDIX.read_text().replace("chuyên biệt", "chuyên biệt mới", 1))
+    await page.locator("input[type=file]").set_input_files(str(upload))
+    await page.get_by_role("button", name="Xem trước").click()
+    await expect(page.locator("pre.summary")).to_contain_text(
+        "Chạy thử (không ghi vào cơ sở dữ liệu): phu-luc-moi.txt", timeout=WAIT_MS)
+    await shoot(page, "import")
+    async with console.sessions() as session:
+        assert len((await session.exec(select(ImportRun))).all()) == 1  # the seed's only
+    await page.get_by_role("button", name="Nhập tệp phu-luc-moi.txt").click()
+    await expect(page.locator("pre.summary")).to_contain_text("Đã nhập: phu-luc-moi.txt",
+                                                              timeout=WAIT_MS)
+    async with console.sessions() as session:
+        assert len((await session.exec(select(ImportRun))).all()) == 2
+
+    await page.get_by_role("link", name="Nhật ký", exact=True).click()
+    await expect(page.get_by_role("heading", name="Nhật ký thay đổi")).to_be_visible(
+        timeout=WAIT_MS)
+    await expect(page.get_by_text("Nhập phụ lục phu-luc-moi.txt")).to_be_visible()
+    await shoot(page, "audit")
 
     await page.get_by_role("button", name="Đăng xuất").click()
     await expect(page.get_by_role("heading", name="Đăng nhập bảng điều khiển")).to_be_visible(

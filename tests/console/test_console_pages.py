@@ -146,3 +146,4 @@ async def test_the_audit_log_shows_console_changes_with_who_and_how(console: Con
     assert "Gia hạn 31/12/2025: không đồng ý" in page
     assert "Nhập phụ lục phu-luc-4362-CV-TU.txt" in page
     assert page.count("<td>bảng điều khiển</td>") == 2  # the status and the deadline
+    assert "22/09/2025 08:30" in page and "01:30" not in page  # local time, not UTC

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import mimetypes
 from datetime import date
 from typing import Any, cast
 
@@ -177,6 +178,20 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/giahan/{request_id:\\d+}", decide)
     app.router.add_post("/phancong/{assignment_id:\\d+}/tinhtrang", set_status)
     app.router.add_get("/nhatky", audit)
+    app.router.add_get("/minhchung/{evidence_id:\\d+}", evidence_file)
+
+
+async def evidence_file(request: web.Request) -> web.Response:
+    """An evidence file dondoc keeps, as a download (never shown inline)."""
+    async with request.app[SESSIONS]() as session:
+        found = await queries.kept_evidence(WHOLE, int(request.match_info["evidence_id"]),
+                                            session=session)
+    if found is None:
+        raise web.HTTPNotFound(text="Không có tệp minh chứng này.")
+    evidence, kept = found
+    name = f"minh-chung-{evidence.id}{mimetypes.guess_extension(kept.content_type) or ''}"
+    return web.Response(body=kept.data, content_type=kept.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 async def audit(request: web.Request) -> web.Response:

@@ -24,6 +24,7 @@ from storage.models import (
     DeadlineChange,
     Document,
     Evidence,
+    EvidenceFile,
     ExtensionRequest,
     FocalPerson,
     ImportRun,
@@ -158,6 +159,8 @@ class HistoryLine:
     change: StatusChange
     who: str
     evidence: list[Evidence]
+    # The evidence ids whose bytes dondoc keeps (downloadable from the console).
+    kept: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -221,12 +224,14 @@ async def item_detail(scope: Scope, item_id: int, *, session: AsyncSession) -> I
                                                            col(StatusChange.id)))).all()
     evidence = (await session.exec(select(Evidence).where(col(Evidence.status_change_id).in_(
         [c.id for c in changes])))).all()
+    kept = frozenset((await session.exec(select(EvidenceFile.evidence_id).where(
+        col(EvidenceFile.evidence_id).in_([e.id for e in evidence])))).all())
     authors = {p.id: p for p in (await session.exec(select(FocalPerson).where(
         col(FocalPerson.id).in_({c.focal_person_id for c in changes})))).all()}
     for change in changes:
         details[change.assignment_id].history.append(HistoryLine(
             change, _who(authors.get(change.focal_person_id), change.actor),
-            [e for e in evidence if e.status_change_id == change.id]))
+            [e for e in evidence if e.status_change_id == change.id], kept))
     reminders = (await session.exec(
         select(ReminderLog, Outbox)
         .join(Outbox, col(Outbox.id) == col(ReminderLog.outbox_id), isouter=True)
@@ -367,3 +372,12 @@ async def audit_log(scope: Scope, limit: int, *, session: AsyncSession) -> list[
         lines.append(AuditLine(invite.created_at, names.get(invite.created_by, "-"), "-",
                                "invite", None, invite.role, agency.name if agency else None))
     return sorted(lines, key=lambda line: line.at, reverse=True)[:limit]
+
+
+async def kept_evidence(scope: Scope, evidence_id: int, *,
+                        session: AsyncSession) -> tuple[Evidence, EvidenceFile] | None:
+    """An evidence file whose bytes dondoc keeps, to download."""
+    row = (await session.exec(select(Evidence, EvidenceFile).join(
+        EvidenceFile, col(EvidenceFile.evidence_id) == col(Evidence.id))
+        .where(Evidence.id == evidence_id))).first()
+    return (row[0], row[1]) if row else None

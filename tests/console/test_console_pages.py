@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from domain.text import strip_diacritics
 from storage.console_queries import WHOLE, ItemFilter, list_items, overview
+from storage.db import transaction
 from storage.models import (
     Assignment,
     DeadlineChange,
+    Evidence,
     ExtensionRequest,
     Item,
     Outbox,
     StatusChange,
 )
+from storage.status import Actor, EvidenceIn, record_status
 from tests.console.conftest import TZ, Console
 
 
@@ -147,3 +150,28 @@ async def test_the_audit_log_shows_console_changes_with_who_and_how(console: Con
     assert "Nhập phụ lục phu-luc-4362-CV-TU.txt" in page
     assert page.count("<td>bảng điều khiển</td>") == 2  # the status and the deadline
     assert "22/09/2025 08:30" in page and "01:30" not in page  # local time, not UTC
+
+
+async def test_kept_evidence_files_download_from_the_item_page(console: Console):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    async with transaction(console.sessions) as session:
+        change = await record_status(
+            console.request.assignment_id, "done", console.clock.now(), date(2025, 9, 22),
+            Actor("focal", console.focal.id), session=session,
+            evidence=[EvidenceIn(file_id="zalo-photo-1", file_name="anh.png", data=png,
+                                 content_type="image/png"),
+                      EvidenceIn(reference="QĐ số 12/QĐ-UBND")])
+        [kept] = (await session.exec(select(Evidence).where(
+            Evidence.status_change_id == change.id, col(Evidence.file_id).is_not(None)))).all()
+    item = await requested_item(console)
+    assert (await console.client.get(f"/console/minhchung/{kept.id}",
+                                     allow_redirects=False)).status == 303
+    await console.sign_in(console.leader)
+    page = await (await console.client.get(f"/console/nhiemvu/{item.id}")).text()
+    assert f'/console/minhchung/{kept.id}">anh.png (tải về)</a>' in page
+    assert "QĐ số 12/QĐ-UBND" in page
+    answer = await console.client.get(f"/console/minhchung/{kept.id}")
+    assert answer.status == 200 and await answer.read() == png
+    assert answer.headers["Content-Disposition"] == 'attachment; filename="minh-chung-' \
+        f'{kept.id}.png"'
+    assert (await console.client.get(f"/console/minhchung/{kept.id + 1}")).status == 404

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col, select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ConsoleLogin, FocalPerson
@@ -67,10 +67,3 @@ async def sign_out_everywhere(person: FocalPerson, *, session: AsyncSession) -> 
         .values(console_generation=FocalPerson.console_generation + 1))
     await session.refresh(person)
 
-
-async def people_of(ids: list[int], *, session: AsyncSession) -> dict[int, FocalPerson]:
-    """People by id (for names in a history)."""
-    if not ids:
-        return {}
-    rows = await session.exec(select(FocalPerson).where(col(FocalPerson.id).in_(ids)))
-    return {p.id or 0: p for p in rows.all()}

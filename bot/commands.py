@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot import texts
+from bot.console_commands import CONSOLE_COMMANDS
 from bot.evidence import send_evidence
 from bot.keyboards import Choice, encode, item_buttons
 from bot.linking import choose_channel, link_code
@@ -47,6 +48,8 @@ async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoin
             log.info("person %s refused /%s", turn.person.id, command)
             return turn.say(texts.NOT_ALLOWED)
         return await reading[command](config, turn)
+    if command in CONSOLE_COMMANDS:
+        return await CONSOLE_COMMANDS[command](config, turn)
     if command in admin:
         if not may_administer(turn.person.role):
             log.info("person %s refused /%s", turn.person.id, command)

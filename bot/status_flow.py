@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from bot import texts
 from bot.commands import import_upload
+from bot.extension_decision import decide_and_tell
 from bot.keyboards import Choice, decode, encode, item_buttons
 from bot.messenger import Button
 from bot.metrics import observe_parse
@@ -19,7 +20,6 @@ from domain.replies import MAX_REPLY_CHARS, Reply, find_item_codes, parse_reply
 from domain.reply_answers import percent_answer, requested_date
 from domain.text import tidy
 from storage.chat import AssignmentCard, cards, reminded_in, save_state
-from storage.models import FocalPerson
 from storage.people import secretariat_people
 from storage.status import (
     Actor,
@@ -28,7 +28,6 @@ from storage.status import (
     Status,
     StatusError,
     attach_evidence,
-    decide_extension,
     latest_change,
     record_indicator,
     record_status,
@@ -307,17 +306,11 @@ async def _decide(turn: Turn, choice: Choice) -> list[Outgoing]:
     if not may_administer(turn.person.role):
         return turn.say(texts.NOT_ALLOWED)
     try:
-        request = await decide_extension(choice.target, choice.value == "y", turn.now,
-                                         _actor(turn), session=turn.session)
+        request, card = await decide_and_tell(choice.target, choice.value == "y", turn.now,
+                                              _actor(turn), session=turn.session)
     except StatusError as refusal:
         return turn.say(str(refusal))
-    [card] = await cards(session=turn.session, assignment_ids=[request.assignment_id])
     approved = request.state == "approved"
-    requester = (await turn.session.get(FocalPerson, request.requested_by)
-                 if request.requested_by else None)
-    if requester is not None:
-        await notify(turn.session, requester, f"extension-decision:{request.id}",
-                     texts.extension_decided(card, approved, request.new_due), turn.now)
     verdict = "đồng ý" if approved else "không đồng ý"
     return turn.say(f"Đã {verdict} đề nghị gia hạn {card.code} của {card.agency_name}.")
 

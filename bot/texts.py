@@ -104,6 +104,9 @@ def help_text(role: str) -> str:
                      "/duyet – đề nghị gia hạn chờ duyệt · /minhchung <mã> – xem và nhận tệp "
                      "minh chứng · /thoihan <mã> <thời hạn> – đặt thời hạn "
                      "(vd: /thoihan NV12 30/11/2025) · gửi tệp .docx/.xlsx để nhập phụ lục.")
+    if role in ("secretariat", "leader"):
+        lines.append("Bảng điều khiển web: /dangnhap – nhận liên kết đăng nhập · /dangxuat – "
+                     "đăng xuất trên mọi trình duyệt.")
     return "\n".join(lines)
 
 

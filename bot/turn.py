@@ -126,6 +126,9 @@ class ConversationConfig:
     # The digest's chart and workbook as (file name, bytes, caption), rendered off the event
     # loop (set by the wiring); None: /tongquan sends the text alone and promises no files.
     digest_files: Callable[[Digest], Awaitable[Sequence[tuple[str, bytes, str]]]] | None = None
+    # The web console's sign-in link for a token (None: the console is not served).
+    console_link_for: Callable[[str], str | None] = lambda token: None
+    console_login_valid_for: timedelta = timedelta(minutes=10)
 
 
 async def notify(session: AsyncSession, person: FocalPerson, key: str, text: str,

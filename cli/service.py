@@ -33,6 +33,8 @@ from cli.wiring import (
 )
 from cli.zalo_service import ZaloChannel, file_shelf
 from config import Settings
+from console.app import add_console
+from console.wiring import console_config, sign_in_link
 from scheduler.digest_job import digest_attachments, schedule_digest
 from scheduler.reminder_days import keep_days
 from scheduler.scan import scan
@@ -64,7 +66,10 @@ def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSessi
             [f"telegram:{chat}" for chat in settings.admin_chat_ids]
             + [f"zalo:{chat}" for chat in settings.zalo_admin_chat_ids]),
         invite_valid_for=timedelta(days=settings.invite_days), link_for=link_for,
-        digest_every_weeks=settings.digest_every_weeks, digest_files=digest_attachments))
+        digest_every_weeks=settings.digest_every_weeks, digest_files=digest_attachments,
+        console_link_for=(lambda token: sign_in_link(settings, token))
+        if settings.console_enabled else (lambda token: None),
+        console_login_valid_for=timedelta(minutes=settings.console_login_minutes)))
 
 
 def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],
@@ -124,6 +129,8 @@ async def serve(settings: Settings, use_webhook: bool, stop: asyncio.Event | Non
         shelf = file_shelf(settings, sessions)
         if shelf is not None:
             shelf.add_routes(site)
+        if settings.console_enabled:
+            add_console(site, sessions, console_config(settings, conversation.config.link_for))
         messengers: dict[str, Messenger] = {}
         application = None
         if settings.telegram_token:

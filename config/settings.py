@@ -80,6 +80,13 @@ class Settings(BaseSettings):
     # files only as links, served from here.
     public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$")
 
+    # The web console (/console/ on the same web server). Its cookies are signed with
+    # console_secret; without one a random key is made at start, and sessions end at restart.
+    console_enabled: bool = True
+    console_secret: str | None = Field(default=None, min_length=16)
+    console_login_minutes: int = Field(default=10, ge=1, le=60)
+    console_session_hours: int = Field(default=12, ge=1, le=24 * 14)
+
     # Reminder policy (counts in working days).
     remind_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [14, 7, 3, 1, 0])
     overdue_every: int = Field(default=3, ge=1)

@@ -162,6 +162,20 @@ class FocalPerson(SQLModel, table=True):
     identity_id: int | None = Field(default=None, index=True)
     preferred: bool = False
     last_seen_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+    # Raised by /dangxuat: every console session signed with an older value ends.
+    console_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class ConsoleLogin(SQLModel, table=True):
+    """A single-use sign-in link to the web console (/dangnhap); only its token's hash is kept."""
+
+    __tablename__ = "console_login"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    person_id: int = Field(foreign_key="focal_person.id", index=True)
+    created_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+    used_at: datetime | None = Field(default=None, sa_column=utc_column(True))
 
 
 class StatusChange(SQLModel, table=True):

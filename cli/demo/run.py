@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import signal
 import time
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from cli.demo.channels import DemoChannel, open_channel
 from cli.demo.check import all_match, compare, recorded_replies, task_classes
 from cli.demo.clock import SimulatedClock
 from cli.demo.command import DATABASE, LOG
+from cli.demo.console_web import console_server, secretariat_link
 from cli.demo.story import REGISTER_AT, TZ, DigestDelivery, Story, local, working_days
 from cli.demo.transcript import Transcript
 from domain.digest_inputs import digest_period
@@ -70,11 +72,16 @@ def _write_digest(delivery: DigestDelivery, folder: Path) -> tuple[Path, Path, P
     return text, chart, workbook
 
 
-async def _keep_serving(story: Story, channel: DemoChannel, transcript: Transcript) -> None:
+async def _keep_serving(story: Story, channel: DemoChannel, transcript: Transcript,
+                        console_root: str) -> None:
     """--web: the clock runs on in real time; deliver and print until Ctrl-C."""
     story.clock.run_free()
     transcript.print("")
     transcript.print(f"Web chat: {channel.web_chat_url}  (Ctrl-C để dừng)", style="bold")
+    link = await secretariat_link(story.sessions, console_root, story.clock.now())
+    if link is not None:
+        transcript.print(f"Bảng điều khiển (đăng nhập sẵn là Cơ quan thường trực, dùng một lần): "
+                         f"{link}", style="bold")
     transcript.print("Chọn một người trong danh sách để tiếp tục thay họ; tin nhắn mới in ở đây.")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -103,10 +110,16 @@ async def run_demo(folder: Path, console: Console, channel_name: str, web: bool,
             await import_registry(read_registry(REGISTRY), session=session)
             report = await import_appendix(APPENDIX, FIRST_DAY.year, clock.now(),
                                            session=session)
-        conversation = Conversation(sessions, ConversationConfig(
-            tz=TZ, now=clock.now, link_for=lambda code: f"https://t.me/dondoc_bot?start={code}"))
-        names = {person.chat_id: person.label for person in CAST}
-        async with open_channel(channel_name, conversation, clock, port) as channel:
+        async with AsyncExitStack() as stack:
+            root = (await stack.enter_async_context(console_server(sessions, TZ, clock.now))
+                    if web else None)
+            conversation = Conversation(sessions, ConversationConfig(
+                tz=TZ, now=clock.now,
+                link_for=lambda code: f"https://t.me/dondoc_bot?start={code}",
+                console_link_for=lambda token: f"{root}/dangnhap#{token}" if root else None))
+            names = {person.chat_id: person.label for person in CAST}
+            channel = await stack.enter_async_context(
+                open_channel(channel_name, conversation, clock, port))
             sender = Sender(sessions, channel.messengers(),
                             SendLimiter(per_second=30, per_chat_interval=0),
                             worker="demo", now=clock.now)
@@ -118,8 +131,8 @@ async def run_demo(folder: Path, console: Console, channel_name: str, web: bool,
                 await story.register(FIRST_DAY)
                 await story.run_days(days)
             outcome = await _finish(story, folder, time.monotonic() - started)
-            if web:
-                await _keep_serving(story, channel, transcript)
+            if root is not None:
+                await _keep_serving(story, channel, transcript, root)
         return outcome
     finally:
         await engine.dispose()

@@ -1,0 +1,201 @@
+"""The console's pages (Tổng quan, Nhiệm vụ, an item) and its actions on an item."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from datetime import date
+from typing import Any, cast
+
+from aiohttp import web
+
+from bot.extension_decision import decide_and_tell
+from console.app import CONFIG, PERSON, PREFIX, SESSIONS, render, today
+from domain.deadline_text import describe_deadline
+from domain.digest_inputs import TASK_CLASSES
+from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
+from storage import console_queries as queries
+from storage.console_queries import WHOLE, ItemFilter
+from storage.deadlines import DeadlineRefused, set_deadline
+from storage.models import FocalPerson
+from storage.status import STATUSES, Actor, Source, StatusError, record_status
+
+log = logging.getLogger(__name__)
+CLASS_LABELS = {**TASK_LABELS, **INDICATOR_LABELS}
+STATUS_LABELS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện",
+                 "blocked": "Gặp vướng mắc", "done": "Đã hoàn thành"}
+KIND_LABELS = {"task": "Nhiệm vụ", "indicator": "Chỉ tiêu"}
+LABELS: dict[str, Any] = {"classes": CLASS_LABELS, "statuses": STATUS_LABELS, "kinds": KIND_LABELS,
+          "task_classes": TASK_CLASSES, "describe": describe_deadline}
+
+
+async def overview(request: web.Request) -> web.Response:
+    """Tổng quan: the digest's figures today, each a link to the list behind it."""
+    config = request.app[CONFIG]
+    async with request.app[SESSIONS]() as session:
+        found = await queries.overview(WHOLE, today(request), config.tz,
+                                       config.digest_every_weeks, session=session)
+        agencies, documents = await queries.filter_choices(WHOLE, session=session)
+    return render(request, "overview.html", view=found, digest=found.digest,
+                  agency_ids={a.name: a.id for a in agencies},
+                  document_ids={d.title: d.id for d in documents}, **LABELS)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def read_filter(query: Any) -> ItemFilter:
+    """The list's filter from the query string (bad values filter nothing)."""
+    return ItemFilter(q=query.get("q", "")[:200], agency_id=_int(query.get("agency")),
+                      cls=query.get("cls", "") if query.get("cls") in CLASS_LABELS else "",
+                      document_id=_int(query.get("doc")), due_from=_day(query.get("from")),
+                      due_to=_day(query.get("to")),
+                      kind=query.get("kind", "") if query.get("kind") in KIND_LABELS else "",
+                      page=_int(query.get("page")) or 1)
+
+
+async def items(request: web.Request) -> web.Response:
+    """Nhiệm vụ: search (with or without diacritics) and filters, paginated."""
+    config = request.app[CONFIG]
+    wanted = read_filter(request.query)
+    async with request.app[SESSIONS]() as session:
+        classes: dict[int, str] = {}
+        if wanted.cls:
+            found = await queries.overview(WHOLE, today(request), config.tz,
+                                           config.digest_every_weeks, session=session)
+            classes = {s.item.item_id: s.cls for s in found.digest.items}
+        page = await queries.list_items(WHOLE, wanted, classes, session=session)
+        agencies, documents = await queries.filter_choices(WHOLE, session=session)
+    args = {k: v for k, v in request.query.items() if k != "page" and v}
+    template = "items_table.html" if request.headers.get("HX-Request") else "items.html"
+    return render(request, template, page=page, wanted=wanted, agencies=agencies,
+                  documents=documents, args=args, **LABELS)
+
+
+async def item(request: web.Request) -> web.Response:
+    """An item: text, deadline raw and understood, assignments, history, evidence, reminders."""
+    return await item_page(request, int(request.match_info["item_id"]))
+
+
+async def item_page(request: web.Request, item_id: int, error: str | None = None,
+                    status: int = 200) -> web.Response:
+    """The item page, with a refusal to show when an action could not be done."""
+    async with request.app[SESSIONS]() as session:
+        detail = await queries.item_detail(WHOLE, item_id, session=session)
+    if detail is None:
+        raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
+    return render(request, "item.html", status=status, detail=detail, error=error,
+                  done=request.query.get("xong"), **LABELS)
+
+
+def _back(item_id: int, done: str) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(f"{PREFIX}/nhiemvu/{item_id}?xong={done}")
+
+
+def _actor_name(person: FocalPerson) -> str:
+    return person.name or f"{person.channel} #{person.id}"
+
+
+async def decide(request: web.Request) -> web.StreamResponse:
+    """Approve or refuse an extension request, as /duyet's buttons do."""
+    person = request[PERSON]
+    request_id = int(request.match_info["request_id"])
+    approve = (await request.post()).get("decision") == "y"
+    async with request.app[SESSIONS]() as session, session.begin():
+        item_id = await queries.extension_item(WHOLE, request_id, session=session)
+        if item_id is None:
+            raise web.HTTPNotFound(text="Không có đề nghị gia hạn này.")
+        try:
+            await decide_and_tell(request_id, approve, request.app[CONFIG].now(),
+                                  Actor("secretariat", person.id), session=session)
+        except StatusError as refusal:
+            return await item_page(request, item_id, str(refusal), 409)
+    log.info("console: person %s decided extension %s", person.id, request_id)
+    raise _back(item_id, "giahan")
+
+
+async def fix_deadline(request: web.Request) -> web.StreamResponse:
+    """Set an item's deadline by hand, audited as /thoihan is."""
+    person = request[PERSON]
+    item_id = int(request.match_info["item_id"])
+    text = str((await request.post()).get("deadline", ""))[:300]
+    config = request.app[CONFIG]
+    async with request.app[SESSIONS]() as session, session.begin():
+        detail = await queries.item_detail(WHOLE, item_id, session=session)
+        if detail is None or not detail.item.code:
+            raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
+        try:
+            await set_deadline(detail.item.code, text, config.now(),
+                               config.fallback_year(today(request)), session=session,
+                               by=_actor_name(person), via="console", person_id=person.id)
+        except DeadlineRefused as refused:
+            return await item_page(request, item_id, str(refused), 400)
+    log.info("console: person %s set the deadline of item %s", person.id, item_id)
+    raise _back(item_id, "thoihan")
+
+
+async def set_status(request: web.Request) -> web.StreamResponse:
+    """Set an assignment's status on its agency's behalf, with a reason, in its history."""
+    person = request[PERSON]
+    assignment_id = int(request.match_info["assignment_id"])
+    form = await request.post()
+    status, reason = str(form.get("status", "")), str(form.get("reason", "")).strip()[:500]
+    percent = _int(str(form.get("percent", "")))
+    async with request.app[SESSIONS]() as session, session.begin():
+        item_id = await queries.assignment_item(WHOLE, assignment_id, session=session)
+        if item_id is None:
+            raise web.HTTPNotFound(text="Không có phân công này.")
+        if status not in STATUSES or not reason:
+            return await item_page(request, item_id, "Hãy chọn tình trạng và ghi lý do.", 400)
+        config = request.app[CONFIG]
+        try:
+            await record_status(
+                assignment_id, cast(Any, status), config.now(), today(request),
+                Actor("secretariat", person.id), session=session, percent=percent,
+                note=reason if status == "blocked" else None,
+                source=Source("console", f"Qua bảng điều khiển, bởi {_actor_name(person)}: "
+                                         f"{reason}"))
+        except StatusError as refusal:
+            return await item_page(request, item_id, str(refusal), 400)
+    log.info("console: person %s set assignment %s to %s", person.id, assignment_id, status)
+    raise _back(item_id, "tinhtrang")
+
+
+def add_routes(app: web.Application) -> None:
+    """The pages and actions, on the console's sub-application."""
+    app.router.add_get("/", overview)
+    app.router.add_get("/nhiemvu", items)
+    app.router.add_get("/nhiemvu/{item_id:\\d+}", item)
+    app.router.add_post("/nhiemvu/{item_id:\\d+}/thoihan", fix_deadline)
+    app.router.add_post("/giahan/{request_id:\\d+}", decide)
+    app.router.add_post("/phancong/{assignment_id:\\d+}/tinhtrang", set_status)
+    app.router.add_get("/nhatky", audit)
+    app.router.add_get("/minhchung/{evidence_id:\\d+}", evidence_file)
+
+
+async def evidence_file(request: web.Request) -> web.Response:
+    """An evidence file dondoc keeps, as a download (never shown inline)."""
+    async with request.app[SESSIONS]() as session:
+        found = await queries.kept_evidence(WHOLE, int(request.match_info["evidence_id"]),
+                                            session=session)
+    if found is None:
+        raise web.HTTPNotFound(text="Không có tệp minh chứng này.")
+    evidence, kept = found
+    name = f"minh-chung-{evidence.id}{mimetypes.guess_extension(kept.content_type) or ''}"
+    return web.Response(body=kept.data, content_type=kept.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def audit(request: web.Request) -> web.Response:
+    """Nhật ký: the latest changes from the console, the chat and the command line."""
+    async with request.app[SESSIONS]() as session:
+        lines = await queries.audit_log(WHOLE, 300, session=session)
+    return render(request, "audit.html", lines=lines, **LABELS)

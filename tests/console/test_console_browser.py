@@ -1,0 +1,184 @@
+"""The console in Debian's headless Chromium: sign in from the sandbox bot, find, act, sign out.
+
+Screenshots of each page, at desktop and phone width, are written only when asked:
+`DONDOC_CONSOLE_SCREENSHOTS=docs/screenshots uv run pytest tests/console/test_console_browser.py`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from playwright.async_api import BrowserContext, Page, async_playwright, expect
+from sqlmodel import select
+
+from bot.conversation import Conversation, ConversationConfig
+from domain.text import strip_diacritics
+from storage.invites import hash_code
+from storage.models import (
+    Assignment,
+    DeadlineChange,
+    ExtensionRequest,
+    ImportRun,
+    Invite,
+    Item,
+)
+from tests.bot.drivers import telegram_driver
+from tests.conftest import EXAMPLE_APPENDIX
+from tests.console.conftest import TZ, Console
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Keep Chromium off the network: the machines have none, and it would try (sync, updates, QUIC).
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 412, "height": 915}
+WAIT_MS = 10_000
+SHOTS = os.environ.get("DONDOC_CONSOLE_SCREENSHOTS")
+
+
+@pytest.fixture
+async def browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium); "
+                    "never `playwright install`, it downloads a browser")
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS, viewport=DESKTOP, locale="vi-VN")
+        try:
+            yield context
+        finally:
+            await context.close()
+
+
+async def shoot(page: Page, name: str) -> None:
+    """Desktop and phone screenshots of the page, when asked for (never in a normal run)."""
+    if not SHOTS:
+        return
+    folder = Path(SHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(folder / f"console-{name}-desktop.png"), full_page=True)
+    await page.set_viewport_size(PHONE)
+    await page.screenshot(path=str(folder / f"console-{name}-phone.png"), full_page=True)
+    await page.set_viewport_size(DESKTOP)
+
+
+async def test_the_secretariat_signs_in_from_chat_finds_acts_and_signs_out(
+        console: Console, browser: BrowserContext, tmp_path: Path):
+    root = str(console.client.make_url("/console")).rstrip("/")
+    conversation = Conversation(console.sessions, ConversationConfig(
+        tz=TZ, now=console.clock.now,
+        console_link_for=lambda token: f"{root}/dangnhap#{token}"))
+    async with telegram_driver(conversation) as telegram:
+        secretariat = telegram.add_person(int(console.secretariat.chat_id), "Văn phòng BCĐ")
+        secretariat.say("/dangnhap")
+        answer = await secretariat.next()
+    link = re.search(r"http://\S+/console/dangnhap#\S+", answer.text)
+    assert link is not None, answer.text
+
+    page = browser.pages[0] if browser.pages else await browser.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("request", lambda req: None if req.url.startswith(root) else outside.append(req.url))
+
+    await page.goto(link.group(0))
+    await expect(page.locator("#token")).not_to_have_value("", timeout=WAIT_MS)
+    assert "#" not in page.url  # the token left the address bar
+    await shoot(page, "login")
+    await page.get_by_role("button", name="Đăng nhập").click()
+    await expect(page.get_by_role("heading", name=re.compile("Tổng quan"))).to_be_visible(
+        timeout=WAIT_MS)
+    await shoot(page, "overview")
+
+    async with console.sessions() as session:
+        assignment = await session.get(Assignment, console.request.assignment_id)
+        item = await session.get(Item, assignment.item_id)
+    words = [w for w in item.text.split() if strip_diacritics(w) != w and len(w) > 3][:3]
+    await page.get_by_role("link", name="Nhiệm vụ", exact=True).click()
+    await page.locator("#q").fill(strip_diacritics(" ".join(words)))
+    row = page.locator(f'#results a[href="/console/nhiemvu/{item.id}"]').first
+    await expect(row).to_be_visible(timeout=WAIT_MS)
+    await expect(page).to_have_url(re.compile(r"q="), timeout=WAIT_MS)  # htmx pushed the search
+    await shoot(page, "items")
+    await row.click()
+    await expect(page.get_by_role("heading", name=re.compile(item.code))).to_be_visible(
+        timeout=WAIT_MS)
+    await shoot(page, "item")
+
+    await page.get_by_role("button", name="Đồng ý gia hạn").click()
+    await expect(page.get_by_role("status")).to_have_text("Đã ghi quyết định gia hạn.",
+                                                          timeout=WAIT_MS)
+    async with console.sessions() as session:
+        request = await session.get(ExtensionRequest, console.request.id)
+        assert (request.state, request.decided_by) == ("approved", console.secretariat.id)
+
+    await page.locator("input[name=deadline]").fill("30/11/2025")
+    await page.get_by_role("button", name="Lưu thời hạn").click()
+    await expect(page.get_by_role("status")).to_have_text("Đã đặt thời hạn mới.",
+                                                          timeout=WAIT_MS)
+    async with console.sessions() as session:
+        stored = await session.get(Item, item.id)
+        [change] = (await session.exec(select(DeadlineChange))).all()
+    assert (stored.due, change.via, change.changed_by) == (
+        date(2025, 11, 30), "console", console.secretariat.id)
+
+    await page.get_by_role("link", name="Cơ quan", exact=True).click()
+    await expect(page.get_by_role("heading", name="Cơ quan & đầu mối")).to_be_visible(
+        timeout=WAIT_MS)
+    await shoot(page, "agencies")
+    await page.get_by_role("button", name="Tạo mã mời – trang in").click()
+    await expect(page.locator(".invite").first).to_be_visible(timeout=WAIT_MS)
+    codes = await page.locator("code.code").all_inner_texts()
+    await shoot(page, "invites")
+    async with console.sessions() as session:
+        hashes = {i.code_hash for i in (await session.exec(select(Invite))).all()}
+    assert len(codes) > 10 and {hash_code(c) for c in codes} == hashes
+    await page.go_back()
+    async with page.expect_download() as download_info:
+        await page.get_by_role("button", name="Tạo mã mời – tải XLSX").click()
+    download = await download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(Path(await download.path()).read_bytes()))
+    assert book["Mã mời"].max_row == len(codes) + 1
+    async with console.sessions() as session:
+        assert len((await session.exec(select(Invite))).all()) == 2 * len(codes)
+
+    await page.get_by_role("link", name="Nhập", exact=True).click()
+    upload = tmp_path / "phu-luc-moi.txt"
+    upload.write_text(EXAMPLE_APPENDIX.read_text().replace("chuyên biệt", "chuyên biệt mới", 1))
+    await page.locator("input[type=file]").set_input_files(str(upload))
+    await page.get_by_role("button", name="Xem trước").click()
+    await expect(page.locator("pre.summary")).to_contain_text(
+        "Chạy thử (không ghi vào cơ sở dữ liệu): phu-luc-moi.txt", timeout=WAIT_MS)
+    await shoot(page, "import")
+    async with console.sessions() as session:
+        assert len((await session.exec(select(ImportRun))).all()) == 1  # the seed's only
+    await page.get_by_role("button", name="Nhập tệp phu-luc-moi.txt").click()
+    await expect(page.locator("pre.summary")).to_contain_text("Đã nhập: phu-luc-moi.txt",
+                                                              timeout=WAIT_MS)
+    async with console.sessions() as session:
+        assert len((await session.exec(select(ImportRun))).all()) == 2
+
+    await page.get_by_role("link", name="Nhật ký", exact=True).click()
+    await expect(page.get_by_role("heading", name="Nhật ký thay đổi")).to_be_visible(
+        timeout=WAIT_MS)
+    await expect(page.get_by_text("Nhập phụ lục phu-luc-moi.txt")).to_be_visible()
+    await shoot(page, "audit")
+
+    await page.get_by_role("button", name="Đăng xuất").click()
+    await expect(page.get_by_role("heading", name="Đăng nhập bảng điều khiển")).to_be_visible(
+        timeout=WAIT_MS)
+    await page.goto(f"{root}/")
+    await expect(page.get_by_role("heading", name="Đăng nhập bảng điều khiển")).to_be_visible(
+        timeout=WAIT_MS)
+    assert errors == [] and outside == []

@@ -34,7 +34,7 @@ async def test_the_overview_shows_the_digest_figures_as_links(console: Console):
     await console.sign_in(console.leader)
     page = await (await console.client.get("/console/")).text()
     assert "Nhiệm vụ theo phân loại" in page
-    assert "/console/nhiemvu?kind=task&amp;cls=not_started" in page
+    assert "/console/nhiemvu?kind=task&amp;cls=not_due" in page
     assert "Đề nghị gia hạn chờ duyệt (1)" in page
     item = await requested_item(console)
     assert f'/console/nhiemvu/{item.id}">{item.code}</a>' in page

@@ -50,7 +50,11 @@ def worker_name() -> str:
 def make_sender(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                 messengers: dict[str, Messenger]) -> Sender:
     """The outbox sender with the configured limits."""
-    limiter = SendLimiter(settings.send_per_second, settings.send_per_chat_seconds)
+    # Each bot its own budget: Zalo's messages never spend Telegram's.
+    budgets = {"telegram": (settings.send_per_second, settings.send_per_chat_seconds),
+               "zalo": (settings.zalo_send_per_second, settings.zalo_send_per_chat_seconds)}
+    limiters = {channel: SendLimiter(*budgets.get(channel, budgets["telegram"]))
+                for channel in messengers}
     policy = DeliveryPolicy(lease=timedelta(seconds=settings.send_lease_seconds))
-    return Sender(sessions, messengers, limiter, worker=worker_name(),
+    return Sender(sessions, messengers, limiters, worker=worker_name(),
                   now=lambda: datetime.now(UTC), policy=policy)

@@ -32,15 +32,20 @@ class SendLimiter:
             raise ValueError("per_second must be >= 1 and per_chat_interval >= 0")
         self.per_second = per_second
         self.per_chat_interval = per_chat_interval
-        self._clock = clock
-        self._sleep = sleep
+        self.clock = clock
+        self.sleep = sleep
         self._recent: deque[float] = deque()
         self._in_flight = 0
         self._chat_ready_at: dict[str, float] = {}
+        # Sends waiting in acquire(): they will take a slot, so a claim leaves room for them.
+        self.waiting = 0
 
-    def _wait_for(self, chat_id: str, now: float) -> float:
+    def _forget_old(self, now: float) -> None:
         while self._recent and now - self._recent[0] >= 1.0:
             self._recent.popleft()
+
+    def _wait_for(self, chat_id: str, now: float) -> float:
+        self._forget_old(now)
         overall = 0.0
         if len(self._recent) + self._in_flight >= self.per_second:
             overall = (self._recent[0] + 1.0 - now if self._recent
@@ -52,23 +57,56 @@ class SendLimiter:
 
     async def acquire(self, chat_id: str) -> None:
         """Return when a message to this chat may go out now; call release() once answered."""
-        while True:
-            now = self._clock()
-            wait = self._wait_for(chat_id, now)
-            if wait <= 0:
-                self._in_flight += 1
-                self._chat_ready_at[chat_id] = math.inf
-                return
-            await self._sleep(wait)
+        self.waiting += 1
+        try:
+            while True:
+                now = self.clock()
+                wait = self._wait_for(chat_id, now)
+                if wait <= 0:
+                    self._in_flight += 1
+                    self._chat_ready_at[chat_id] = math.inf
+                    return
+                await self.sleep(wait)
+        finally:
+            self.waiting -= 1
 
     def release(self, chat_id: str) -> None:
         """The send that acquire() allowed has its answer (or failed): count it from now."""
-        now = self._clock()
+        now = self.clock()
         self._in_flight -= 1
         self._recent.append(now)
         self._chat_ready_at[chat_id] = now + self.per_chat_interval
 
     def pause_chat(self, chat_id: str, seconds: float) -> None:
         """Hold one chat for `seconds` (the platform's retry_after)."""
-        ready = self._clock() + seconds
+        ready = self.clock() + seconds
         self._chat_ready_at[chat_id] = max(self._chat_ready_at.get(chat_id, ready), ready)
+
+    def free_slots(self, within: float) -> int:
+        """How many sends could start within `within` seconds, less those already waiting."""
+        now = self.clock()
+        self._forget_old(now)
+        counted = sum(1 for at in self._recent if at + 1.0 > now + within)
+        return self.per_second - counted - self._in_flight - self.waiting
+
+    def next_slot_in(self) -> float:
+        """Seconds until the global limit lets one more send start (0 when it would now)."""
+        now = self.clock()
+        self._forget_old(now)
+        if len(self._recent) + self._in_flight < self.per_second:
+            return 0.0
+        return self._recent[0] + 1.0 - now if self._recent else IN_FLIGHT_RECHECK_SECONDS
+
+    def busy_chats(self, within: float) -> list[str]:
+        """Chats that may not be sent to within `within` seconds (spacing, a pause, in flight)."""
+        now = self.clock()
+        ready = [chat for chat, at in self._chat_ready_at.items() if at <= now]
+        for chat in ready:  # a chat not listed is ready: the map stays as small as the traffic
+            del self._chat_ready_at[chat]
+        return [chat for chat, at in self._chat_ready_at.items() if at > now + within]
+
+    def next_chat_in(self) -> float | None:
+        """Seconds until the first chat now waiting for its slot may be sent to; None if none."""
+        now = self.clock()
+        waits = [at - now for at in self._chat_ready_at.values() if not math.isinf(at)]
+        return max(0.0, min(waits)) if waits else None

@@ -64,6 +64,7 @@ class DeliveryPolicy:
     lease: timedelta = timedelta(seconds=30)
     guard: timedelta = timedelta(seconds=2)
     batch: int = 200
+    in_flight: int = 10  # sends answered or awaited but not yet recorded, at most
     retry_base: timedelta = timedelta(seconds=30)
     retry_bound: timedelta = timedelta(minutes=30)
     rate_limit_retries: int = 5
@@ -114,6 +115,7 @@ class Sender:
         self.now = now
         self.policy = policy or DeliveryPolicy()
         self.rng = rng or random.Random()
+        self._unsettled = asyncio.Semaphore(self.policy.in_flight)
 
     async def drain(self) -> DrainReport:
         """Send every row due now on each channel this sender leads, then hand the lead back.
@@ -218,15 +220,27 @@ class Sender:
         chat = f"{row.channel}:{row.chat_id}"
         await limiter.acquire(chat)
         try:
-            if row.attachment is not None and row.attachment_name:
-                if row.attachment_name.lower().endswith(_IMAGE_SUFFIXES):
-                    return await messenger.send_photo(row.chat_id, row.attachment_name,
-                                                      row.attachment, row.text)
-                return await messenger.send_document(row.chat_id, row.attachment_name,
-                                                     row.attachment, row.text)
-            return await messenger.send_text(row.chat_id, row.text, to_buttons(row.buttons))
+            # Sends answered but not yet recorded are what a crash repeats: at most `in_flight`
+            # of them at once, however slowly the database records (the slot is given back
+            # once the "sent" is committed, by _deliver).
+            await self._unsettled.acquire()
+            try:
+                return await self._send(messenger, row)
+            except BaseException:
+                self._unsettled.release()
+                raise
         finally:
             limiter.release(chat)
+
+    @staticmethod
+    async def _send(messenger: Messenger, row: Outbox) -> Sent:
+        if row.attachment is not None and row.attachment_name:
+            if row.attachment_name.lower().endswith(_IMAGE_SUFFIXES):
+                return await messenger.send_photo(row.chat_id, row.attachment_name,
+                                                  row.attachment, row.text)
+            return await messenger.send_document(row.chat_id, row.attachment_name,
+                                                 row.attachment, row.text)
+        return await messenger.send_text(row.chat_id, row.text, to_buttons(row.buttons))
 
     async def _deliver(self, row: Outbox, report: DrainReport) -> None:
         assert row.id is not None
@@ -256,9 +270,13 @@ class Sender:
                 log.exception("outbox %s: unexpected error while sending", row.id)
                 await self._retry_later(row, f"{type(exc).__name__}: {exc}", report)
                 return
-            await self._settle(row, {"status": "sent", "sent_at": self.now(),
-                                     "platform_message_id": sent.message_id, "last_error": None},
-                               "sent", report, platform_message_id=sent.message_id)
+            try:
+                await self._settle(row, {"status": "sent", "sent_at": self.now(),
+                                         "platform_message_id": sent.message_id,
+                                         "last_error": None},
+                                   "sent", report, platform_message_id=sent.message_id)
+            finally:
+                self._unsettled.release()
             report.sent += 1
             return
         await self._retry_later(row, "still rate limited", report)

@@ -92,11 +92,16 @@ async def enqueue_many(messages: Iterable[NewMessage], now: datetime, *,
     return added
 
 
-async def reclaim_expired(now: datetime, channel: str, *, session: AsyncSession) -> int:
-    """Queue again the rows whose sender stopped renewing its lease (it died); how many."""
+async def reclaim_expired(now: datetime, channel: str, worker: str, *,
+                          session: AsyncSession) -> int:
+    """Queue again the rows whose sender stopped renewing its lease (it died); how many.
+
+    The worker's own rows are left alone: it is alive (it is asking), and a late heartbeat
+    must not make it send a row twice.
+    """
     result = await session.exec(
         update(Outbox).where(col(Outbox.channel) == channel, col(Outbox.status) == "sending",
-                             col(Outbox.lease_until) < now)
+                             col(Outbox.lease_until) < now, col(Outbox.claimed_by) != worker)
         .values(status="queued", lease_until=None, claimed_by=None))
     return int(result.rowcount or 0)
 
@@ -132,7 +137,7 @@ async def claim_ready(now: datetime, worker: str, lease: timedelta, limit: int, 
 
     Rows whose lease ran out (their sender died) are queued again first.
     """
-    await reclaim_expired(now, channel, session=session)
+    await reclaim_expired(now, channel, worker, session=session)
     claimed: list[int] = []
     heads = (await session.exec(_ready_heads(now, channel, busy, limit))).scalars().all()
     for outbox_id in heads:

@@ -18,18 +18,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing
 import random
 import statistics
-import tempfile
 import time
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 from sqlalchemy import func
@@ -37,10 +31,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bench import sender_child
+from bench.senders import Children, bench_database
 from sandbox import Sandbox, running_sandbox
 from storage.db import make_engine, session_factory, transaction
-from storage.migrate import upgrade_async
 from storage.models import Outbox, SendLead
 from storage.outbox import NewMessage, enqueue_many
 
@@ -102,48 +95,6 @@ def _spread(values: list[float]) -> dict[str, float] | None:
             "median": round(statistics.median(values), 2),
             "p90": round(values[int(len(values) * 0.9) - 1 if len(values) >= 10 else -1], 2),
             "max": round(values[-1], 2)}
-
-
-class Children:
-    """The sender processes, forked from a server that imported everything once (a fresh
-    interpreter takes seconds to import the sender on a busy machine); killed by pid only."""
-
-    def __init__(self, database_url: str, sandbox: Sandbox, lease: float) -> None:
-        self.args = [database_url, sandbox.base_url, sandbox.token, "--lease", str(lease),
-                     "--guard", str(lease / 5), "--per-second", "60", "--per-chat", "0"]
-        self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["bench.sender_child"])
-        self.alive: dict[str, BaseProcess] = {}
-        self.ready: dict[str, Any] = {}
-        self.count = 0
-
-    def spawn(self, *extra: str) -> tuple[str, BaseProcess]:
-        """Start one more sender process."""
-        self.count += 1
-        worker = f"crash-{self.count}"
-        ready = self.context.Event()
-        process = self.context.Process(
-            target=sender_child.child_main,
-            args=([*self.args, "--worker", worker, *extra], ready), daemon=True)
-        process.start()
-        self.alive[worker] = process
-        self.ready[worker] = ready
-        return worker, process
-
-    def standing_by(self, leader: str | None) -> int:
-        """How many live processes other than the leader are ready to take over."""
-        return sum(1 for worker in self.alive if worker != leader and self.ready[worker].is_set())
-
-    async def kill(self, worker: str) -> None:
-        """SIGKILL one of ours and reap it."""
-        process = self.alive.pop(worker)
-        process.kill()
-        await asyncio.to_thread(process.join)
-
-    async def close(self) -> None:
-        """Kill every process still running."""
-        for worker in list(self.alive):
-            await self.kill(worker)
 
 
 async def _texts(sessions: async_sessionmaker[AsyncSession], *where: Any) -> list[str]:
@@ -242,7 +193,8 @@ async def crash_trials(sessions: async_sessionmaker[AsyncSession], database_url:
     result = CrashResult()
     started = time.monotonic()
     outbox = Outboxes(sessions, sandbox, chats)
-    children = Children(database_url, sandbox, lease)
+    children = Children(database_url, sandbox, "--lease", str(lease), "--guard",
+                        str(lease / 5), "--per-second", "60", "--per-chat", "0")
     watchers: list[asyncio.Task[None]] = []
     try:
         for _ in range(trials):
@@ -289,32 +241,6 @@ async def crash_trials(sessions: async_sessionmaker[AsyncSession], database_url:
     _check(result, sandbox, texts)
     result.seconds = time.monotonic() - started
     return result
-
-
-@asynccontextmanager
-async def bench_database(kind: str, pg_url: str) -> AsyncIterator[str]:
-    """A new migrated database: a SQLite file, or a PostgreSQL database dropped afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{folder}/bench.db"
-            await upgrade_async(url)
-            yield url
-        return
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(pg_url)
-    name = f"dondoc_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(base.set(drivername="postgresql")
-                                  .render_as_string(hide_password=False))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        url = base.set(database=name).render_as_string(hide_password=False)
-        await upgrade_async(url)
-        yield url
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 async def run(kind: str, pg_url: str, trials: int, seed: int) -> dict[str, Any]:

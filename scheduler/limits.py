@@ -7,6 +7,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 # How often to look again while every slot is taken by a send still waiting for its answer.
 IN_FLIGHT_RECHECK_SECONDS = 0.01
@@ -39,35 +40,51 @@ class SendLimiter:
         self._chat_ready_at: dict[str, float] = {}
         # Sends waiting in acquire(): they will take a slot, so a claim leaves room for them.
         self.waiting = 0
+        # Sends whose chat is ready, waiting for an overall slot: (order, arrival).
+        self._queue: set[tuple[tuple[Any, ...], int]] = set()
+        self._tickets = 0
 
     def _forget_old(self, now: float) -> None:
         while self._recent and now - self._recent[0] >= 1.0:
             self._recent.popleft()
 
-    def _wait_for(self, chat_id: str, now: float) -> float:
+    def _overall_wait(self, now: float) -> float:
         self._forget_old(now)
-        overall = 0.0
-        if len(self._recent) + self._in_flight >= self.per_second:
-            overall = (self._recent[0] + 1.0 - now if self._recent
-                       else IN_FLIGHT_RECHECK_SECONDS)
-        chat = self._chat_ready_at.get(chat_id, now) - now
-        if math.isinf(chat):
-            chat = IN_FLIGHT_RECHECK_SECONDS
-        return max(overall, chat)
+        if len(self._recent) + self._in_flight < self.per_second:
+            return 0.0
+        return self._recent[0] + 1.0 - now if self._recent else IN_FLIGHT_RECHECK_SECONDS
 
-    async def acquire(self, chat_id: str) -> None:
-        """Return when a message to this chat may go out now; call release() once answered."""
+    def _chat_wait(self, chat_id: str, now: float) -> float:
+        chat = self._chat_ready_at.get(chat_id, now) - now
+        return IN_FLIGHT_RECHECK_SECONDS if math.isinf(chat) else chat
+
+    async def acquire(self, chat_id: str, order: tuple[Any, ...] = ()) -> None:
+        """Return when a message to this chat may go out now; call release() once answered.
+
+        Sends whose chat is ready take the overall slots lowest `order` first (the outbox's
+        priority, due time and id), then first come, first served: a chat that waited for its
+        own slot is not then overtaken at every turn by chats claimed after it.
+        """
         self.waiting += 1
+        self._tickets += 1
+        ticket = (order, self._tickets)
         try:
             while True:
                 now = self.clock()
-                wait = self._wait_for(chat_id, now)
-                if wait <= 0:
+                chat = self._chat_wait(chat_id, now)
+                if chat > 0:
+                    self._queue.discard(ticket)  # not ready after all (paused): let others by
+                    await self.sleep(chat)
+                    continue
+                self._queue.add(ticket)
+                overall = self._overall_wait(now)
+                if overall <= 0 and min(self._queue) == ticket:
                     self._in_flight += 1
                     self._chat_ready_at[chat_id] = math.inf
                     return
-                await self.sleep(wait)
+                await self.sleep(overall if overall > 0 else IN_FLIGHT_RECHECK_SECONDS)
         finally:
+            self._queue.discard(ticket)
             self.waiting -= 1
 
     def release(self, chat_id: str) -> None:

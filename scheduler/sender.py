@@ -218,7 +218,7 @@ class Sender:
         messenger = self.messengers[row.channel]
         limiter = self.limiters[row.channel]
         chat = f"{row.channel}:{row.chat_id}"
-        await limiter.acquire(chat)
+        await limiter.acquire(chat, (row.priority, row.next_attempt_at, row.id))
         try:
             # Sends answered but not yet recorded are what a crash repeats: at most `in_flight`
             # of them at once, however slowly the database records (the slot is given back

@@ -24,18 +24,20 @@ import argparse
 import asyncio
 import json
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.senders import Children, bench_database
 from sandbox import ApiCall, Sandbox, running_sandbox
 from storage.db import make_engine, session_factory, transaction
-from storage.models import DeliveryAttempt
+from storage.models import DeliveryAttempt, Outbox
 from storage.outbox import NewMessage, enqueue_many
 
 BURST_CHATS, BURST_ROUNDS = 1000, 3
@@ -120,6 +122,17 @@ async def _wait(sandbox: Sandbox, scenario: str, expected: int, window: float,
             return
 
 
+async def _recorded(sessions: async_sessionmaker[AsyncSession], timeout: float) -> None:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        async with sessions() as session:
+            left = (await session.exec(select(func.count()).select_from(Outbox).where(
+                col(Outbox.status).in_(["queued", "sending"])))).one()
+        if not left:
+            return
+        await asyncio.sleep(0.2)
+
+
 async def run(kind: str, pg_url: str, scenario: str, processes: int,
               busy_window: float) -> dict[str, Any]:
     """One scenario on a new database; the figures."""
@@ -137,6 +150,8 @@ async def run(kind: str, pg_url: str, scenario: str, processes: int,
                 for _ in range(processes):
                     children.spawn()
                 await _wait(sandbox, scenario, len(messages), busy_window, timeout=900)
+                if scenario == "burst":  # let the last answers be recorded before stopping
+                    await _recorded(sessions, timeout=30)
             finally:
                 await children.close()
             async with sessions() as session:

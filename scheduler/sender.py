@@ -74,6 +74,10 @@ class DeliveryPolicy:
             raise ValueError("the lead's guard must be under half the lease")
 
 
+class LeadLost(Exception):
+    """This sender no longer leads the channel: a send not yet made must not be made."""
+
+
 @dataclass
 class DrainReport:
     """What one drain did."""
@@ -116,6 +120,7 @@ class Sender:
         self.policy = policy or DeliveryPolicy()
         self.rng = rng or random.Random()
         self._unsettled = asyncio.Semaphore(self.policy.in_flight)
+        self._leads: dict[str, datetime | None] = {}  # channel -> end of our lead
 
     async def drain(self) -> DrainReport:
         """Send every row due now on each channel this sender leads, then hand the lead back.
@@ -132,18 +137,22 @@ class Sender:
 
     async def _drain_channel(self, channel: str, report: DrainReport) -> None:
         limiter = self.limiters[channel]
-        lead_until = await self._lead(channel)
-        if lead_until is None:
+        self._leads[channel] = await self._lead(channel)
+        if self._leads[channel] is None:
             report.standby.append(channel)
             return
         tasks: set[asyncio.Task[None]] = set()
-        beat_at = limiter.clock() + self.policy.lease.total_seconds() / 3
+        beat = self.policy.lease.total_seconds() / 3
+        beat_at = limiter.clock() + beat
+        # The heartbeat also runs on its own, so a loop held up by a slow database still
+        # renews in time (and the loop renews on the limiter's clock, which tests drive).
+        keep_alive = asyncio.create_task(self._keep_alive(channel, beat))
         try:
             while True:
                 if limiter.clock() >= beat_at:
-                    beat_at = limiter.clock() + self.policy.lease.total_seconds() / 3
-                    lead_until = await self._heartbeat(channel)
-                leading = lead_until is not None and self.now() < lead_until - self.policy.guard
+                    beat_at = limiter.clock() + beat
+                    await self._heartbeat(channel)
+                leading = self._may_send(channel)
                 room = min(limiter.free_slots(LOOKAHEAD_SECONDS), self.policy.batch)
                 claimed = await self._claim(channel, limiter, room) if leading and room > 0 \
                     else []
@@ -165,10 +174,17 @@ class Sender:
             for task in tasks:
                 task.cancel()
             raise
-        if lead_until is not None:
+        finally:
+            keep_alive.cancel()
+        if self._leads[channel] is not None:
             async with transaction(self.sessions) as session:
                 await hand_back(channel, self.worker, self.now() + self.policy.guard,
                                 session=session)
+
+    def _may_send(self, channel: str) -> bool:
+        """Whether this sender leads the channel with time to spare (the guard)."""
+        lead = self._leads.get(channel)
+        return lead is not None and self.now() < lead - self.policy.guard
 
     async def _lead(self, channel: str) -> datetime | None:
         """Take or renew the lead of this channel; its end, or None if another sender leads."""
@@ -178,16 +194,22 @@ class Sender:
             return until if await take_lead(channel, self.worker, now, until,
                                             session=session) else None
 
-    async def _heartbeat(self, channel: str) -> datetime | None:
-        """Renew the lead and the leases of the rows being sent."""
-        until = self.now() + self.policy.lease
-        lead = await self._lead(channel)
+    async def _keep_alive(self, channel: str, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            await self._heartbeat(channel)
+
+    async def _heartbeat(self, channel: str) -> None:
+        """Renew the lead and the leases of the rows being sent, in one transaction."""
+        now = self.now()
+        until = now + self.policy.lease
         async with transaction(self.sessions) as session:
+            led = await take_lead(channel, self.worker, now, until, session=session)
             await renew_claims(self.worker, channel, until, session=session)
-        if lead is None:
-            log.warning("%s: lost the lead of %s; finishing the sends in flight", self.worker,
-                        channel)
-        return lead
+        if not led and self._leads.get(channel) is not None:
+            log.warning("%s: lost the lead of %s; sends not yet made go back to the queue",
+                        self.worker, channel)
+        self._leads[channel] = until if led else None
 
     async def _claim(self, channel: str, limiter: SendLimiter, room: int) -> list[Outbox]:
         prefix = f"{channel}:"
@@ -225,6 +247,8 @@ class Sender:
             # once the "sent" is committed, by _deliver).
             await self._unsettled.acquire()
             try:
+                if not self._may_send(row.channel):
+                    raise LeadLost(row.channel)
                 return await self._send(messenger, row)
             except BaseException:
                 self._unsettled.release()
@@ -247,6 +271,11 @@ class Sender:
         for _ in range(self.policy.rate_limit_retries + 1):
             try:
                 sent = await self._attempt(row)
+            except LeadLost:
+                # Another sender leads now (we stalled past our lease): it sends this row.
+                await self._settle(row, {"status": "queued", "lease_until": None,
+                                         "claimed_by": None}, "lead_lost", report)
+                return
             except RateLimited as exc:
                 # Wait exactly what the platform asked, for this chat only, then try again.
                 self.limiters[row.channel].pause_chat(f"{row.channel}:{row.chat_id}",

@@ -82,7 +82,10 @@ class SendLimiter:
                     self._in_flight += 1
                     self._chat_ready_at[chat_id] = math.inf
                     return
-                await self.sleep(overall if overall > 0 else IN_FLIGHT_RECHECK_SECONDS)
+                if overall > 0:
+                    await self.sleep(overall)
+                else:
+                    await asyncio.sleep(0)  # a send ahead is taking its slot now: let it
         finally:
             self._queue.discard(ticket)
             self.waiting -= 1

@@ -75,3 +75,7 @@ async def remind(settings: Settings, day: date, dry_run: bool) -> None:
         sent = await make_sender(settings, sessions, messengers).drain()
         print(f"Đã gửi {sent.sent}, thử lại sau {sent.retried}, lỗi {sent.failed}, "
               f"không liên lạc được {sent.unreachable}.")
+        if sent.standby:
+            # Another instance (`dondoc run`) leads the sending for this bot: it sends them.
+            print(f"Một phiên dondoc khác đang gửi qua {', '.join(sent.standby)}: "
+                  "tin nhắn còn lại do phiên đó gửi.")

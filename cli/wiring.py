@@ -59,10 +59,14 @@ def worker_name() -> str:
 def make_sender(settings: Settings, sessions: async_sessionmaker[AsyncSession],
                 messengers: dict[str, Messenger]) -> Sender:
     """The outbox sender with the configured limits."""
-    limiter = SendLimiter(settings.send_per_second, settings.send_per_chat_seconds)
+    # Each bot its own budget: Zalo's messages never spend Telegram's.
+    budgets = {"telegram": (settings.send_per_second, settings.send_per_chat_seconds),
+               "zalo": (settings.zalo_send_per_second, settings.zalo_send_per_chat_seconds)}
+    limiters = {channel: SendLimiter(*budgets.get(channel, budgets["telegram"]))
+                for channel in messengers}
     policy = DeliveryPolicy(lease=timedelta(seconds=settings.send_lease_seconds),
                             max_attempts=settings.send_max_attempts)
     admin_chats = [("telegram", str(chat)) for chat in settings.admin_chat_ids] + [
         ("zalo", chat) for chat in settings.zalo_admin_chat_ids]
-    return Sender(sessions, messengers, limiter, worker=worker_name(),
+    return Sender(sessions, messengers, limiters, worker=worker_name(),
                   now=service_clock(settings), policy=policy, admin_chats=admin_chats)

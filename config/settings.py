@@ -99,7 +99,9 @@ class Settings(BaseSettings):
     # Delivery.
     send_per_second: int = Field(default=30, ge=1)
     send_per_chat_seconds: float = Field(default=1.0, ge=0)
-    send_lease_seconds: int = Field(default=300, ge=10)
+    # A sender renews its claims and its lead every third of this; a crashed sender's rows and
+    # lead wait at most this long for another sender.
+    send_lease_seconds: int = Field(default=30, ge=10)
     # A message failing this many times (5xx, time-outs) is given up; the secretariat is told.
     send_max_attempts: int = Field(default=16, ge=1)
     drain_every_seconds: int = Field(default=15, ge=1)

@@ -217,10 +217,14 @@ class ImportRun(SQLModel, table=True):
 class Outbox(SQLModel, table=True):
     """One message to deliver; its unique key makes planning it twice a no-op."""
 
-    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+                      sa.Index("ix_outbox_ready", "channel", "status", "priority",
+                               "next_attempt_at", "id"))
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)
     kind: str = Field(max_length=40)
+    # Lower goes first: a person's answer and the secretariat's items before bulk reminders.
+    priority: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     channel: str = Field(max_length=20)
     chat_id: str = Field(max_length=64)
     focal_person_id: int | None = Field(default=None, foreign_key="focal_person.id")
@@ -237,6 +241,15 @@ class Outbox(SQLModel, table=True):
     platform_message_id: str | None = Field(default=None, max_length=64)
     last_error: str | None = None
     created_at: datetime = Field(sa_column=utc_column())
+
+
+class SendLead(SQLModel, table=True):
+    """Which sender process may send on a channel's bot now: one leader per bot, by lease."""
+
+    __tablename__ = "send_lead"
+    channel: str = Field(max_length=20, primary_key=True)
+    worker: str = Field(max_length=64)
+    lease_until: datetime = Field(sa_column=utc_column())
 
 
 class DeliveryAttempt(SQLModel, table=True):

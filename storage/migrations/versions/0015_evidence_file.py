@@ -1,7 +1,7 @@
 """evidence files kept by dondoc (Zalo's photo links may expire); when a shared file was read
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-06 14:30:00
 
 A new table and a column of shared_file: no table with 0008's triggers is rebuilt.
@@ -16,7 +16,7 @@ from alembic import op
 import storage.models
 
 revision: str = '0015'
-down_revision: str | None = '0011'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

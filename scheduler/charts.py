@@ -67,7 +67,8 @@ def _stacked(axes: Axes, labels: list[str], counts: list[dict[str, int]], *,
                               fontsize=12, fontweight="bold", fontfamily=FONT)
         left = [a + b for a, b in zip(left, widths, strict=True)]
     axes.set_yticks(positions, labels, fontsize=12, fontfamily=FONT)
-    axes.set_ylim(len(labels) - 0.5, -0.5)
+    if labels:  # no agency yet: matplotlib's own limits (equal ones would warn)
+        axes.set_ylim(len(labels) - 0.5, -0.5)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 
+from domain.reminder_reasons import ask, last_report
 from domain.reminder_steps import (
-    FOLLOW_UP,
     AssignmentState,
     DueReminder,
+    ReminderPolicy,
     escalation_threshold,
 )
 from domain.reminders import ReminderMessage
@@ -49,6 +50,8 @@ def describe_timing(item: DueReminder) -> str:
         wording = "đề nghị cập nhật giá trị và đánh giá chỉ tiêu"
         if due is not None:
             wording += f", hạn {format_date(due)}"
+    elif item.overdue_working_days is not None and due is not None:
+        wording = f"hạn {format_date(due)}, quá hạn {item.overdue_working_days} ngày làm việc"
     elif state.deadline.kind == "date" and due is not None and item.days_left is not None:
         wording = f"hạn {format_date(due)}, {days_phrase(item.days_left)}"
     elif state.deadline.kind == "recurring":
@@ -57,8 +60,6 @@ def describe_timing(item: DueReminder) -> str:
         wording = "theo tiến độ của Trung ương: đề nghị cập nhật tiến độ"
     else:
         wording = f"thời hạn “{tidy(state.deadline.raw)}”: đề nghị cập nhật tiến độ"
-    if item.kind == FOLLOW_UP:
-        wording += "; nhắc lại do chưa nhận được phản hồi"
     return wording
 
 
@@ -68,8 +69,16 @@ def item_line(item: DueReminder) -> str:
     return f"{_BULLET} {item.item_code} – {text} ({describe_timing(item)})"
 
 
-def render_focal_message(message: ReminderMessage) -> str:
-    """A focal person's reminder: greeting, one line per item, how to answer."""
+def item_lines(item: DueReminder, policy: ReminderPolicy) -> tuple[str, str]:
+    """The item's line, then what we already know and what is asked of it, and why."""
+    asked = ask(item, policy.report_quiet_days, policy.blocked_checkin_after)
+    known = last_report(item.assignment)
+    return item_line(item), f"   {known[0].upper()}{known[1:]}. {asked[0].upper()}{asked[1:]}."
+
+
+def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None = None) -> str:
+    """A focal person's reminder: greeting, two lines per item, how to answer."""
+    policy = policy or ReminderPolicy()
     states = [item.assignment for item in message.items]
     person = message.recipient.name.strip()
     addressee = f"đồng chí {person}, cán bộ đầu mối" if person else "đồng chí cán bộ đầu mối"
@@ -77,7 +86,7 @@ def render_focal_message(message: ReminderMessage) -> str:
     lines = [
         f"Kính gửi {addressee} của {_agency_list(states)},",
         f"Ban Chỉ đạo đề nghị đồng chí cập nhật tình hình thực hiện {_count_noun(states)} sau:",
-        *(item_line(item) for item in message.items),
+        *(line for item in message.items for line in item_lines(item, policy)),
         f"Trả lời tin nhắn này hoặc gõ mã nhiệm vụ kèm tình trạng, ví dụ: {example} đã hoàn thành",
     ]
     return "\n".join(lines)
@@ -104,7 +113,7 @@ def render_escalation(message: ReminderMessage) -> str:
             f"Kính gửi đồng chí lãnh đạo {_agency_list(states)},",
             f"Ban Chỉ đạo thông báo: {_agency_list(states)} có {_count_noun(states)} {overdue},"
             " đề nghị đồng chí quan tâm chỉ đạo thực hiện:",
-            *(item_line(item) for item in items),
+            *(line for item in items for line in _with_report(item)),
             "Cán bộ đầu mối của đơn vị đã được nhắc việc qua hệ thống.",
         ]
     )
@@ -175,7 +184,16 @@ def _lines_by_agency(items: Sequence[DueReminder]) -> Iterator[str]:
         by_agency.setdefault(item.assignment.agency_id, []).append(item)
     for agency_items in by_agency.values():
         yield f"{agency_items[0].assignment.agency_name}:"
-        yield from (item_line(item) for item in agency_items)
+        for item in agency_items:
+            yield from _with_report(item)
+
+
+def _with_report(item: DueReminder) -> tuple[str, ...]:
+    """An escalated item's line and its last report (an unreachable one: the line alone)."""
+    if item.overdue_working_days is None:
+        return (item_line(item),)
+    known = last_report(item.assignment)
+    return item_line(item), f"   {known[0].upper()}{known[1:]}."
 
 
 def _units(text: str) -> int:

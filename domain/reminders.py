@@ -13,9 +13,9 @@ from typing import Literal, get_args
 
 from domain.calendar import WorkCalendar
 from domain.deadlines import Every
+from domain.followup_steps import focal_step
 from domain.reminder_schedule import NextReminder, steps_on
 from domain.reminder_steps import (
-    FOLLOW_UP,
     AssignmentState,
     DueReminder,
     ReminderPolicy,
@@ -26,10 +26,9 @@ from domain.reminder_steps import (
     escalation_kind,
     escalation_on,
     escalation_step,
-    focal_step,
-    follow_up_cutoff,
-    overdue_kind,
+    message_day,
     period_start,
+    week_of,
 )
 
 __all__ = [
@@ -117,7 +116,6 @@ class ScanScope:
     deadline_kinds: Mapping[date, str]
     escalation_kinds: Mapping[date, str]
     period_starts: Mapping[Every, date]
-    follow_up_cutoff: date
     # Per deadline, this policy's own step kinds that come before today's step: a history row
     # of one of them can never stop a reminder today, so it need not even be read.
     superseded: Mapping[date, frozenset[str]] = field(default_factory=dict)
@@ -145,20 +143,17 @@ def scan_scope(
     starts = {
         every: period_start(today, every, policy.fortnight_epoch) for every in get_args(Every)
     }
-    return ScanScope(today, policy, deadline_kinds, escalation_kinds, starts,
-                     follow_up_cutoff(today, calendar, policy), superseded)
+    return ScanScope(today, policy, deadline_kinds, escalation_kinds, starts, superseded)
 
 
 def _superseded(order: int | None, threshold: int | None, policy: ReminderPolicy) -> frozenset[str]:
     """The policy's step kinds strictly before a step order and an escalation threshold."""
     kinds = [before_kind(days) for days in policy.before_days]
-    if order is not None and order > 0:
-        kinds += [overdue_kind(days) for days in
-                  range(policy.overdue_first, order, policy.overdue_every)]
     earlier = {kind for kind in kinds
                if order is not None and (deadline_step_order(kind) or 0) < order}
     if threshold is not None:
-        earlier |= {escalation_kind(days) for days in policy.escalate_after if days < threshold}
+        earlier |= {escalation_kind(days) for days in
+                    range(policy.escalate_after, threshold, policy.escalate_every)}
     return frozenset(earlier)
 
 
@@ -198,6 +193,9 @@ def due_reminders(
     focal_items: list[DueReminder] = []
     escalated: list[DueReminder] = []
     unreachable: list[DueReminder] = []
+    # What nobody could be told goes to the secretariat once a week, on the weekly message's
+    # day: on other days those steps are left due (the weekly day takes them, superseded).
+    listing_day = message_day(week_of(today), calendar, policy.weekly_weekday) == today
     for state in sorted(states, key=lambda state: state.assignment_id):
         found = known.get(state.assignment_id) if known else None
         if found is not None and found.exact and found.day == today:
@@ -209,9 +207,9 @@ def due_reminders(
         if step is not None:
             if state.agency_id in focal_by_agency:
                 focal_items.append(step)
-            elif step.kind != FOLLOW_UP:
-                # Nobody was reminded, so there is nobody to follow up; but the step itself is
-                # listed for the secretariat so the agency does not drop out of sight.
+            elif listing_day:
+                # Nobody was reminded; the step is listed for the secretariat so the agency
+                # does not drop out of sight.
                 unreachable.append(step)
         if escalation is not None:
             escalated.append(escalation)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
+from functools import partial
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -204,10 +205,12 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
         report.steps = len(taken) + len(listed)
         report.warnings = list(plan.warnings)
         queued: list[tuple[ReminderMessage, list[_Part]]] = []
-        for message, render, kind in [
-            *((m, render_focal_message, "reminder") for m in plan.messages),
+        focal: Callable[[ReminderMessage], str] = partial(render_focal_message, policy=policy)
+        batches: list[tuple[ReminderMessage, Callable[[ReminderMessage], str], str]] = [
+            *((m, focal, "reminder") for m in plan.messages),
             *((m, render_escalation, "escalation") for m in plan.escalations),
-        ]:
+        ]
+        for message, render, kind in batches:
             items = tuple(item for item in message.items if _step_id(item) in taken)
             if not items:
                 continue

@@ -73,7 +73,7 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
              if use_stored and scope is not None else sa.null())
     query = sa.select(a.c.id, a.c.item_id, a.c.agency_id, effective_due(), a.c.status,
                       last_change, last_report, final, a.c.reminder_revision,
-                      rules).select_from(
+                      rules, a.c.percent, a.c.blocker_handled_on).select_from(
         a.join(item_t, item_t.c.id == a.c.item_id)).where(is_open())
     if assignment_ids is not None:
         query = query.where(among(session, a.c.id, assignment_ids))
@@ -154,8 +154,11 @@ async def load_history(states: Sequence[AssignmentState], scope: ScanScope, *,
     last_day = select(func.max(recent.c.day)).where(
         recent.c.assignment_id == candidates.c.id, is_reminder(recent),
         recent.c.day <= scope.on).scalar_subquery()
+    # The last questions asked, wherever anchored (a superseded deadline step too: whether
+    # anything was asked after a report is read from them); disjoint from the two above.
     since_last = sa.select(*_history_columns(log)).select_from(joined).where(
-        log.c.day >= last_day, log.c.anchor.not_in(starts), not_at_deadline)
+        log.c.day >= last_day, log.c.anchor.not_in(starts),
+        sa.or_(not_at_deadline, sa.not_(current)))
     found: list[SentReminder] = []
     dates = _Dates()
     for query in (at_deadline, at_period, since_last):
@@ -216,6 +219,8 @@ class _StateReader:
             last_update_on=(_aware(last_change).astimezone(self.tz).date()
                             if last_change is not None else None),
             indicator_assessed_final=bool(final),
+            percent=row[10],
+            blocker_handled_on=as_date(row[11]) if row[11] is not None else None,
         )
 
 

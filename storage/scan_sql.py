@@ -45,8 +45,8 @@ def effective_due() -> Any:
 
 
 def is_reminder(row: Any) -> Any:
-    """A reminder a follow-up can answer: not a follow-up itself, nor an escalation."""
-    return sa.and_(row.c.kind != FOLLOW_UP, ~row.c.kind.startswith("escalation_"))
+    """A question put to the focal person: any step but an escalation."""
+    return ~row.c.kind.startswith("escalation_")
 
 
 # Any constant shared by every dondoc instance: the key of the scanner's advisory lock.

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from domain.followup_steps import focal_step
 from domain.reminder_schedule import (
     NextReminder,
     next_reminder,
@@ -15,7 +16,6 @@ from domain.reminder_schedule import (
     schedule_fingerprint,
     steps_on,
 )
-from domain.followup_steps import focal_step
 from domain.reminder_steps import (
     BLOCKER_HANDLED,
     CHECKIN_BLOCKED,

@@ -116,7 +116,7 @@ def test_weekly_consolidation_one_message_a_week_for_many_overdue_items():
     states = [replace(silent(due=due), assignment_id=n, item_code=f"NV{n}")
               for n, due in enumerate(["2025-06-30", "2025-07-31", "2025-08-29"], start=1)]
     states = [replace(s, status="in_progress", last_update_on=D("2025-09-01")) for s in states]
-    fired, plans = month(states, "2025-09-15", "2025-10-10", answer=True)
+    _, plans = month(states, "2025-09-15", "2025-10-10", answer=True)
     focal_days = sorted({day for p in plans for m in p.messages for day in [p.on.isoformat()]
                          if m.recipient == FOCAL})
     # One overdue_1 day (the first scan), then Mondays only.

@@ -110,7 +110,8 @@ async def test_a_day_worked_out_from_stale_inputs_is_not_stored(seeded):
                             date(2025, 9, 22), SECRETARIAT, session=session)
     async with transaction(seeded) as session:
         # A scan that read the assignment before the update tries to store its day.
-        assert await store_days([(aid, revision, NextReminder(date(2025, 11, 3), ("before_7", date(2025, 11, 12))))],
+        later = NextReminder(date(2025, 11, 3), ("before_7", date(2025, 11, 12)))
+        assert await store_days([(aid, revision, later)],
                                 session=session) == 0
     assert (await stored(seeded))[aid][0] is None
 

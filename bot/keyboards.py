@@ -21,15 +21,15 @@ MAX_CALLBACK_BYTES = 64
 class Choice:
     """What a pressed button means."""
 
-    action: str  # "status", "indicator", "extension_decision", "pick"
+    action: str  # "status", "indicator", "extension_decision", "pick", "blocker"
     target: int
     value: str = ""
 
 
 def encode(choice: Choice) -> str:
     """Callback data for a choice."""
-    prefix = {"status": "s", "indicator": "i", "extension_decision": "x", "pick": "p"}[
-        choice.action]
+    prefix = {"status": "s", "indicator": "i", "extension_decision": "x", "pick": "p",
+              "blocker": "k"}[choice.action]
     value = _SHORT.get(choice.value, choice.value)
     data = f"{prefix}|{choice.target}|{value}"
     if len(data.encode()) > MAX_CALLBACK_BYTES:
@@ -42,8 +42,8 @@ def decode(data: str) -> Choice | None:
     parts = data.split("|")
     if len(parts) != 3 or not parts[1].isdigit():
         return None
-    action = {"s": "status", "i": "indicator", "x": "extension_decision", "p": "pick"}.get(
-        parts[0])
+    action = {"s": "status", "i": "indicator", "x": "extension_decision", "p": "pick",
+              "k": "blocker"}.get(parts[0])
     if action is None:
         return None
     return Choice(action, int(parts[1]), _LONG.get(parts[2], parts[2]))

@@ -6,6 +6,7 @@ import logging
 from typing import Any, cast
 
 from bot import texts
+from bot.blocker_flow import decide, forward, raise_blocker
 from bot.commands import import_upload
 from bot.keyboards import Choice, decode, encode, item_buttons
 from bot.messenger import Button
@@ -82,6 +83,8 @@ async def record(config: ConversationConfig, turn: Turn, card: AssignmentCard, s
         await _remember(config, turn, {"await": "evidence", "change": change.id})
     else:
         await _forget(turn)
+    if status == "blocked":
+        await raise_blocker(turn, card, change.id, note)
     return turn.say(texts.confirm_status(card, status, change.percent, note, turn.today))
 
 
@@ -143,6 +146,8 @@ async def _answer_awaited(config: ConversationConfig, turn: Turn,
                               session=turn.session)
         await _forget(turn)
         return turn.say(f"Đã đính kèm minh chứng: {'; '.join(references)}.")
+    if awaiting == "forward":
+        return await forward(config, turn, state)
     if awaiting not in ("in_progress", "blocked", "extension", "indicator"):
         return None
     card = await _card(turn, int(state["assignment"]))
@@ -210,6 +215,8 @@ async def handle_button(config: ConversationConfig, turn: Turn) -> list[Outgoing
         return turn.say("Nút này không còn hiệu lực. Gõ /nhiemvu để xem danh sách.")
     if choice.action == "extension_decision":
         return await _decide(turn, choice)
+    if choice.action == "blocker":
+        return await decide(config, turn, choice)
     if turn.person.role == "leader":
         return turn.say(texts.LEADER_READ_ONLY)
     card = await _card(turn, choice.target)

@@ -24,11 +24,12 @@ _HEADING = re.compile(r"^[^•].{0,80}:$")  # an agency's name heading its items
 _CLOSING = ("Trả lời tin nhắn này", "Đề nghị đôn đốc", "Cán bộ đầu mối của đơn vị đã được nhắc")
 
 
-def timing(text: str) -> str:
+_AGAIN = "nhắc lại vì chưa nhận được phản hồi"
+
+
+def timing(text: str, again: bool = False) -> str:
     """A reminder line's bracket, shortened: "quá hạn 79 ngày", "còn 9 ngày", "chỉ tiêu"."""
-    again = "; nhắc lại do chưa nhận được phản hồi"
-    suffix = " (nhắc lại)" if text.endswith(again) else ""
-    text = text.removesuffix(again)
+    suffix = " (nhắc lại)" if again else ""
     if text.startswith("hạn "):
         text = text.split(", ", 1)[-1]
     elif "chỉ tiêu" in text:
@@ -43,10 +44,13 @@ def timing(text: str) -> str:
 def item_codes(lines: Sequence[str]) -> list[str]:
     """Listed items as codes grouped by timing: "NV22, NV47: quá hạn 79 ngày · NV67: còn 9 ngày"."""
     groups: dict[str, list[str]] = {}
-    for line in lines:
+    for number, line in enumerate(lines):
         match = _ITEM.match(line)
         if match:
-            groups.setdefault(timing(match.group(2)), []).append(match.group(1))
+            # The line under an item says why it is asked: again, for want of an answer?
+            below = lines[number + 1] if number + 1 < len(lines) else ""
+            again = not below.startswith("•") and _AGAIN in below.casefold()
+            groups.setdefault(timing(match.group(2), again), []).append(match.group(1))
     pieces = []
     for when, codes in groups.items():
         shown = ", ".join(codes[:CODES_PER_GROUP])
@@ -76,12 +80,13 @@ def summarize(text: str) -> list[str]:
     if len(lines) > 1 and lines[0].startswith("Kính gửi"):
         lines = lines[1:]  # whom it went to is on the arrow already
     listed = [line for line in lines if line.startswith("•")]
+    items = [line for line in lines if not _HEADING.match(line)]
     if not listed:
         return [shorten(line, LINE) for line in lines[:3]]
     shown = [] if lines[0].startswith("•") else [shorten(lines[0], LINE)]
     agencies = [line for line in lines[1:] if _HEADING.match(line)]
     if not agencies:
-        return shown + item_codes(listed)
+        return shown + item_codes(items)
     # The secretariat's lists are grouped by agency: name the agencies, count their items.
     counts: dict[str, int] = {}
     current = ""

@@ -88,11 +88,13 @@ def weekly_kind(state: AssignmentState, history: Sequence[SentReminder], day: da
     """What the weekly message of `day` says about the item: asked again, overdue, or nothing."""
     if state.item_kind == "indicator" and state.indicator_assessed_final:
         return None
+    if quiet(state, day, calendar, policy):
+        return None  # a fresh report: it rests until its check-in
     if unanswered(state, history) is not None:
         return FOLLOW_UP
     due = state.deadline.due
     if (state.item_kind == "task" and state.deadline.kind == "date" and due is not None
-            and day > due and not quiet(state, day, calendar, policy)):
+            and day > due):
         return OVERDUE_WEEKLY
     return None
 

@@ -20,6 +20,7 @@ ITEM_TEXT_LIMIT = 120
 _BULLET = "•"
 _SECRETARIAT = "Cơ quan thường trực Ban Chỉ đạo"
 _TRIM_BEFORE_ELLIPSIS = " ,;:.-–—"
+_GLUED = "   "
 
 
 def format_date(day: date) -> str:
@@ -146,8 +147,14 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     for piece in (piece for line in text.split("\n") for piece in _fit_line(line, limit)):
         piece_size = _units(piece)
         if lines and size + 1 + piece_size > limit:
-            parts.append("\n".join(lines))
-            lines, size = [], 0
+            # An indented line belongs to the line above (an item's report and question):
+            # they move to the next part together when both fit there.
+            keep = 1 if (piece.startswith(_GLUED) and len(lines) > 1
+                         and _units(lines[-1]) + 1 + piece_size <= limit) else 0
+            carried = lines[len(lines) - keep:]
+            parts.append("\n".join(lines[:len(lines) - keep]))
+            lines = carried
+            size = sum(_units(line) + 1 for line in lines) - 1 if lines else 0
         size = piece_size if not lines else size + 1 + piece_size
         lines.append(piece)
     if lines:

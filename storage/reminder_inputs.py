@@ -31,6 +31,7 @@ from storage.scan_sql import (
     little_table,
     log_t,
     report_t,
+    request_t,
 )
 
 
@@ -65,6 +66,9 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
         change_t.c.assignment_id == a.c.id).scalar_subquery(), sa.String)
     last_report = sa.type_coerce(select(func.max(report_t.c.at)).where(
         report_t.c.assignment_id == a.c.id).scalar_subquery(), sa.String)
+    # A request for more time answers a reminder as a status update does.
+    last_request = sa.type_coerce(select(func.max(request_t.c.requested_at)).where(
+        request_t.c.assignment_id == a.c.id).scalar_subquery(), sa.String)
     final = sa.exists().where(report_t.c.assignment_id == a.c.id, report_t.c.final.is_(True))
     # Assignments narrow; their items and agencies once each (thousands of assignments share
     # an item: one copy of its text and deadline, not one per row).
@@ -73,7 +77,7 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
              if use_stored and scope is not None else sa.null())
     query = sa.select(a.c.id, a.c.item_id, a.c.agency_id, effective_due(), a.c.status,
                       last_change, last_report, final, a.c.reminder_revision,
-                      rules, a.c.percent, a.c.blocker_handled_on).select_from(
+                      rules, a.c.percent, a.c.blocker_handled_on, last_request).select_from(
         a.join(item_t, item_t.c.id == a.c.item_id)).where(is_open())
     if assignment_ids is not None:
         query = query.where(among(session, a.c.id, assignment_ids))
@@ -210,8 +214,8 @@ class _StateReader:
             deadline = Deadline(raw, deadline_kind, as_date(due) if due is not None else None,
                                 every)
             self.deadlines[(item_id, due)] = deadline
-        if last_change is None or (last_report is not None and last_report > last_change):
-            last_change = last_report
+        last_change = max((moment for moment in (last_change, last_report, row[12])
+                           if moment is not None), default=None)
         return AssignmentState(
             assignment_id=assignment_id, item_code=code or "", item_kind=kind, item_text=text,
             agency_id=agency_id, agency_name=self.names[agency_id], deadline=deadline,

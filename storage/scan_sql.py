@@ -19,6 +19,7 @@ from domain.reminder_steps import FOLLOW_UP
 from storage.models import (
     Agency,
     Assignment,
+    ExtensionRequest,
     IndicatorReport,
     Item,
     ReminderLog,
@@ -31,6 +32,7 @@ agency_t = cast(sa.Table, Agency.__table__)  # type: ignore[attr-defined]
 log_t = cast(sa.Table, ReminderLog.__table__)  # type: ignore[attr-defined]
 change_t = cast(sa.Table, StatusChange.__table__)  # type: ignore[attr-defined]
 report_t = cast(sa.Table, IndicatorReport.__table__)  # type: ignore[attr-defined]
+request_t = cast(sa.Table, ExtensionRequest.__table__)  # type: ignore[attr-defined]
 
 
 def is_open() -> Any:

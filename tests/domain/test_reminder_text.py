@@ -258,7 +258,10 @@ def test_a_long_focal_message_splits_between_item_lines():
     assert all(len(part) <= 4096 for part in parts)
     assert "\n".join(parts) == text
     for part, following in pairwise(parts):
-        assert len(part) + 1 + len(following.split("\n")[0]) > 4096  # each part is filled
+        # Each part is filled, but an item's line and the line under it stay together.
+        first, second = following.split("\n")[:2]
+        assert len(part) + 1 + len(first) + 1 + len(second) > 4096
+        assert first.startswith("•") and second.startswith("   ")
 
 
 def test_split_message_refuses_a_limit_too_small_for_any_character():

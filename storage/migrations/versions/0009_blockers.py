@@ -6,7 +6,8 @@ Create Date: 2026-12-06 15:00:00
 
 `assignment.blocker_handled_on` is read by the follow-up policy (a check-in the next working
 day), so 0008's assignment trigger is made again with it among the columns that clear the
-stored next reminder day. Columns are added, no table is rebuilt.
+stored next reminder day; a request for more time answers a reminder like a status update,
+so inserting one clears the day too. Columns are added, no table is rebuilt.
 """
 
 from collections.abc import Sequence
@@ -44,6 +45,22 @@ def _assignment_trigger(columns: Sequence[str]) -> None:
                    f" BEGIN UPDATE assignment SET {CLEAR} WHERE id = NEW.id; END")
 
 
+def _request_trigger(create: bool) -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    op.execute("DROP TRIGGER IF EXISTS extension_request_reconsider_insert"
+               + (" ON extension_request" if postgresql else ""))
+    if not create:
+        return
+    # A request for more time answers a reminder: the policy reads it as an update.
+    if postgresql:
+        op.execute("CREATE TRIGGER extension_request_reconsider_insert AFTER INSERT ON"
+                   " extension_request FOR EACH ROW EXECUTE FUNCTION dondoc_child_reconsider()")
+    else:
+        op.execute("CREATE TRIGGER extension_request_reconsider_insert AFTER INSERT ON"
+                   " extension_request FOR EACH ROW BEGIN UPDATE assignment SET"
+                   f" {CLEAR} WHERE id = NEW.assignment_id; END")
+
+
 def upgrade() -> None:
     op.add_column('assignment', sa.Column('blocker_handled_on', sa.Date(), nullable=True))
     op.create_table(
@@ -71,9 +88,11 @@ def upgrade() -> None:
     op.create_index(op.f('ix_blocker_assignment_id'), 'blocker', ['assignment_id'], unique=False)
     op.create_index(op.f('ix_blocker_state'), 'blocker', ['state'], unique=False)
     _assignment_trigger(NEW_COLUMNS)
+    _request_trigger(create=True)
 
 
 def downgrade() -> None:
+    _request_trigger(create=False)
     _assignment_trigger(OLD_COLUMNS)
     op.drop_index(op.f('ix_blocker_state'), table_name='blocker')
     op.drop_index(op.f('ix_blocker_assignment_id'), table_name='blocker')

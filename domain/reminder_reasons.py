@@ -31,6 +31,19 @@ _PERIODIC = {
 }
 
 
+_AGAIN = "chưa nhận được phản hồi cho lần nhắc trước"
+
+
+def _follow_up_request(item: DueReminder) -> str:
+    state = item.assignment
+    if state.item_kind == "indicator":
+        return "đề nghị cập nhật giá trị và tự đánh giá chỉ tiêu"
+    if item.days_left is not None and item.days_left < 0:
+        return ("nhiệm vụ đã quá hạn, đề nghị báo cáo kết quả, cho biết khi nào xong,"
+                " hoặc xin gia hạn")
+    return "đề nghị cập nhật tiến độ"
+
+
 def short_date(day: date) -> str:
     """dd/mm, for dates in the current year's conversation."""
     return day.strftime("%d/%m")
@@ -54,7 +67,7 @@ def ask(item: DueReminder, quiet_days: int, blocked_days: int) -> str:
     kind = item.kind
     order = deadline_step_order(kind)
     if kind == FOLLOW_UP:
-        return "nhắc lại vì chưa nhận được phản hồi cho lần nhắc trước: đề nghị cập nhật tiến độ"
+        return f"nhắc lại vì {_AGAIN}: {_follow_up_request(item)}"
     if kind == OVERDUE_WEEKLY:
         return "đang quá hạn: đề nghị báo cáo kết quả, cho biết khi nào xong, hoặc xin gia hạn"
     if kind == CHECKIN_REPORT:

@@ -120,9 +120,9 @@ SCRIPT: tuple[Act, ...] = (
     Act(date(2025, 9, 23), time(14, 0), "ha", None, (Decide(approve=True),)),
     Act(date(2025, 9, 24), time(10, 0), "dung", CROPS, (
         Press("in_progress"), Write("Đạt 85%, đang hoàn thiện hồ sơ trình UBND tỉnh"))),
+    Act(date(2025, 9, 23), time(15, 0), "ha", None, (Unblock(),)),
     Act(date(2025, 9, 25), time(15, 0), "tuan", COVERAGE_5G, (
         Press("not_achieved"), Write("5G phủ khoảng 35% dân số"))),
-    Act(date(2025, 9, 26), time(15, 0), "ha", None, (Unblock(),)),
     Act(date(2025, 9, 29), time(15, 0), "hoa", EHR, (
         Press("done"),
         SendFile("QD-2345-SYT.pdf", b"%PDF-1.4\n% Quyet dinh 2345/QD-SYT ve trien khai benh an "

@@ -24,7 +24,7 @@ _HEADING = re.compile(r"^[^•].{0,80}:$")  # an agency's name heading its items
 _CLOSING = ("Trả lời tin nhắn này", "Đề nghị đôn đốc", "Cán bộ đầu mối của đơn vị đã được nhắc")
 
 
-_AGAIN = "nhắc lại vì chưa nhận được phản hồi"
+_AGAIN = "chưa nhận được phản hồi cho lần nhắc trước"
 
 
 def timing(text: str, again: bool = False) -> str:

@@ -13,7 +13,7 @@ from functools import partial
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.keyboards import as_json, item_buttons
+from bot.keyboards import ONGOING, as_json, item_buttons
 from domain.calendar import WorkCalendar
 from domain.reminder_text import (
     render_escalation,
@@ -132,9 +132,16 @@ async def plan_day_unfiltered(today: date, tz: tzinfo, calendar: WorkCalendar,
 def reminder_buttons(items: tuple[DueReminder, ...], part: str) -> list[list[dict[str, str]]]:
     """Status buttons for the items a message part lists (Telegram keeps them under 100)."""
     listed = {item.assignment.assignment_id: (item.assignment.assignment_id,
-                                              item.assignment.item_kind, item.item_code)
+                                              _button_kind(item), item.item_code)
               for item in items if f" {item.item_code} – " in part}
     return as_json(item_buttons(list(listed.values())[:MAX_BUTTON_ITEMS]))
+
+
+def _button_kind(item: DueReminder) -> str:
+    """An ongoing task ("Thường xuyên") asks for a periodic report: no "done" button."""
+    state = item.assignment
+    return ONGOING if state.item_kind == "task" and state.deadline.kind == "recurring" else (
+        state.item_kind)
 
 
 def _step_id(step: DueReminder) -> tuple[int, str, date]:

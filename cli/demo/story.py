@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.keyboards import INDICATOR_BUTTONS, STATUS_BUTTONS
+from bot.keyboards import INDICATOR_BUTTONS, STATUS_BUTTONS, row_label_for
 from cli.demo.cast import (
     CAST,
     SCRIPT,
@@ -236,7 +236,7 @@ class Story:
     async def _button(self, person: Person, code: str, label: str) -> tuple[ChatMessage, str]:
         """The newest message with this item's button; else the item's card (/capnhat)."""
         # A reminder of several items labels each button with its code; one of one item, not.
-        short = f"{label.split(' ', 1)[0]} {code}"
+        short = row_label_for(label, code)
         message = self._newest(person, lambda m: short in m.buttons or (
             label in m.buttons and f" {code} – " in m.text))
         if message is not None:

@@ -33,6 +33,8 @@ class ImportReport:
     unknown_deadlines: list[UnknownDeadline] = field(default_factory=list)
     without_deadline: int = 0
     changes: list[str] = field(default_factory=list)
+    # (item code, group wording): led by a group the registry cannot expand into members.
+    unexpanded_groups: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def items(self) -> int:
@@ -65,6 +67,13 @@ def render_import_summary(report: ImportReport) -> str:
             f"  {u.code} (STT {u.number}{', ' + u.section if u.section else ''}): “{u.raw}”"
             for u in report.unknown_deadlines
         )
+    if report.unexpanded_groups:
+        by_group: dict[str, list[str]] = {}
+        for code, group in report.unexpanded_groups:
+            by_group.setdefault(group, []).append(code)
+        lines.append("Cần phân công cơ quan chủ trì cụ thể (nhóm đơn vị chưa có danh sách thành"
+                     " viên trong danh mục cơ quan):")
+        lines.extend(f"  “{group}”: {', '.join(codes)}" for group, codes in by_group.items())
     if report.changes:
         lines.append("Thay đổi:")
         lines.extend(f"  {change}" for change in report.changes)

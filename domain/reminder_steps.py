@@ -140,6 +140,8 @@ class AssignmentState:
     # secretariat marked the current blocker handled.
     percent: int | None = None
     blocker_handled_on: date | None = None
+    # A group the registry could not expand ("Các Viện/trường"): it needs a concrete lead.
+    agency_is_group: bool = False
 
 
 @dataclass(frozen=True, slots=True)

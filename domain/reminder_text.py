@@ -121,18 +121,31 @@ def render_escalation(message: ReminderMessage) -> str:
 
 
 def render_unreachable(items: Sequence[DueReminder], today: date) -> str:
-    """The secretariat's list of reminders nobody received; "" when there is none."""
+    """The secretariat's weekly list of reminders nobody received; "" when there is none.
+
+    Items led by a group of agencies are not an agency without a focal person: they are
+    listed apart, as needing a concrete lead.
+    """
     if not items:
         return ""
-    return "\n".join(
-        [
-            f"Kính gửi {_SECRETARIAT},",
+    agencies = [item for item in items if not item.assignment.agency_is_group]
+    groups = [item for item in items if item.assignment.agency_is_group]
+    lines = [f"Kính gửi {_SECRETARIAT},"]
+    if agencies:
+        lines += [
             "Các đơn vị sau chưa đăng ký cán bộ đầu mối nên chưa nhận được nhắc việc"
             f" ngày {format_date(today)}:",
-            *_lines_by_agency(items),
+            *_lines_by_agency(agencies),
             "Đề nghị đôn đốc các đơn vị đăng ký cán bộ đầu mối để nhận nhắc việc.",
         ]
-    )
+    if groups:
+        lines += [
+            "Các nhiệm vụ sau giao cho nhóm đơn vị, chưa có cơ quan chủ trì cụ thể nên chưa"
+            " nhắc được ai (đề nghị phân công cơ quan chủ trì, hoặc khai báo các đơn vị"
+            " thành viên của nhóm trong danh mục cơ quan):",
+            *_lines_by_agency(groups),
+        ]
+    return "\n".join(lines)
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:

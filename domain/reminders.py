@@ -279,7 +279,15 @@ def _warnings(
         for agency_id, name in leaderless
     )
     unreachable_agencies = sorted(
-        {(item.assignment.agency_id, item.assignment.agency_name) for item in unreachable}
+        {(item.assignment.agency_id, item.assignment.agency_name) for item in unreachable
+         if not item.assignment.agency_is_group}
+    )
+    notes.extend(
+        f"group {agency_id} ({name}) has no members in the registry: its items need a"
+        " concrete lead"
+        for agency_id, name in sorted({(item.assignment.agency_id, item.assignment.agency_name)
+                                       for item in unreachable
+                                       if item.assignment.agency_is_group})
     )
     notes.extend(
         f"agency {agency_id} ({name}) has no focal person registered: its reminders are listed"

@@ -188,17 +188,19 @@ async def _items(ids: set[int], session: AsyncSession) -> dict[int, tuple[Any, .
     return {row[0]: tuple(row[1:]) for row in (await session.exec(query)).all()}  # type: ignore[call-overload]
 
 
-async def _agency_names(ids: set[int], session: AsyncSession) -> dict[int, str]:
-    query = sa.select(agency_t.c.id, agency_t.c.name).where(
+async def _agency_names(ids: set[int], session: AsyncSession) -> dict[int, tuple[str, bool]]:
+    """Agency id -> (name, whether it is a group of agencies)."""
+    query = sa.select(agency_t.c.id, agency_t.c.name, agency_t.c.is_group).where(
         among(session, agency_t.c.id, sorted(ids)))
-    return dict((await session.exec(query)).all())  # type: ignore[call-overload]
+    return {row[0]: (row[1], bool(row[2]))
+            for row in (await session.exec(query)).all()}  # type: ignore[call-overload]
 
 
 class _StateReader:
     """Assignment rows into AssignmentStates, with their items' and agencies' details."""
 
     def __init__(self, tz: tzinfo, items: dict[int, tuple[Any, ...]],
-                 names: dict[int, str]) -> None:
+                 names: dict[int, tuple[str, bool]]) -> None:
         self.tz = tz
         self.items = items
         self.names = names
@@ -218,13 +220,14 @@ class _StateReader:
                            if moment is not None), default=None)
         return AssignmentState(
             assignment_id=assignment_id, item_code=code or "", item_kind=kind, item_text=text,
-            agency_id=agency_id, agency_name=self.names[agency_id], deadline=deadline,
+            agency_id=agency_id, agency_name=self.names[agency_id][0], deadline=deadline,
             status=self.statuses.setdefault(status, status),
             last_update_on=(_aware(last_change).astimezone(self.tz).date()
                             if last_change is not None else None),
             indicator_assessed_final=bool(final),
             percent=row[10],
             blocker_handled_on=as_date(row[11]) if row[11] is not None else None,
+            agency_is_group=self.names[agency_id][1],
         )
 
 

@@ -25,6 +25,7 @@ _CLOSING = ("Trả lời tin nhắn này", "Đề nghị đôn đốc", "Cán b�
 
 
 _AGAIN = "chưa nhận được phản hồi cho lần nhắc trước"
+_GROUPS = "giao cho nhóm đơn vị"
 
 
 def timing(text: str, again: bool = False) -> str:
@@ -79,6 +80,12 @@ def summarize(text: str) -> list[str]:
         return [lines[0], *(line for line in lines if line.startswith(("Đã hoàn thành",)))]
     if len(lines) > 1 and lines[0].startswith("Kính gửi"):
         lines = lines[1:]  # whom it went to is on the arrow already
+    groups = next((n for n, line in enumerate(lines) if _GROUPS in line), None)
+    if groups is not None:  # the list's second part: items led by a group, not an agency
+        led = summarize("\n".join(lines[groups + 1:])) if lines[groups + 1:] else []
+        head = summarize("\n".join(lines[:groups])) if groups else []
+        named = led[-1].replace(" đơn vị: ", " nhóm cần phân công cụ thể: ", 1) if led else ""
+        return [*head, named] if head else [shorten(lines[groups], LINE), named]
     listed = [line for line in lines if line.startswith("•")]
     items = [line for line in lines if not _HEADING.match(line)]
     if not listed:
@@ -100,6 +107,7 @@ def summarize(text: str) -> list[str]:
     more = len(pieces) - first.count(" (")
     tail = f", … và {more} đơn vị khác" if more else ""
     return [*shown, f"{len(pieces)} đơn vị: {first}{tail}"]
+
 
 def _continues(first: ChatMessage, later: ChatMessage) -> bool:
     """Whether `later` is the next part of a long message the bot split (no greeting again)."""

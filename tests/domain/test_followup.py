@@ -8,12 +8,13 @@ from datetime import timedelta
 import pytest
 
 from domain.reminder_steps import AssignmentState, ReminderPolicy
-from domain.reminder_text import render_escalation, render_focal_message
+from domain.reminder_text import render_escalation, render_focal_message, render_unreachable
 from domain.reminders import SentReminder, due_reminders
 from tests.domain.test_reminders import (
     CALENDAR,
     FOCAL,
     LEADER,
+    POLICE,
     RECIPIENTS,
     SECRETARIAT,
     TET_2026,
@@ -170,3 +171,19 @@ def test_at_most_one_message_a_day_per_person_and_few_a_week():
     assert len(days) == len(set(days))
     weeks = {day - timedelta(days=day.weekday()) for day in days}
     assert len(days) / 7 <= 2.5 and len(weeks) == 7  # reached every week, ~2 days a week
+
+
+def test_groups_are_not_agencies_in_the_weekly_list():
+    nobody = (LEADER, SECRETARIAT)
+    agency = replace(silent(due="2025-09-19"), assignment_id=1)
+    group = replace(silent(due="2025-09-19"), assignment_id=2, agency_id=POLICE,
+                    agency_name="Các Viện/trường", agency_is_group=True)
+    _, plans = month([agency, group], "2025-09-15", "2025-09-22", recipients=nobody)
+    listed = next(p for p in plans if p.unreachable)
+    text = render_unreachable(listed.unreachable, listed.on)
+    agencies, groups = text.split("giao cho nhóm đơn vị")
+    assert "Sở Y tế:" in agencies and "Các Viện/trường" not in agencies
+    assert "Các Viện/trường:" in groups and "cơ quan chủ trì cụ thể" in groups
+    assert any("group" in note and "Các Viện/trường" in note for note in listed.warnings)
+    assert not any("Các Viện/trường" in note and "focal person" in note
+                   for note in listed.warnings)

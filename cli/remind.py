@@ -19,7 +19,7 @@ def _describe(message: ReminderMessage, body: str, policy: ReminderPolicy) -> st
     lines = [f"=== {person.role} #{person.person_id} {person.name} · {person.chat_ref}", body,
              "--- vì sao:"]
     lines += [f"  {item.item_code}: "
-              f"{explain(item, policy.report_quiet_days, policy.blocked_checkin_after)}"
+              f"{explain(item, policy)}"
               f" [{item.kind}]" for item in message.items]
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ from domain.reminder_steps import (
     OVERDUE_WEEKLY,
     AssignmentState,
     DueReminder,
+    ReminderPolicy,
     deadline_step_order,
     escalation_threshold,
 )
@@ -90,17 +91,19 @@ def ask(item: DueReminder, quiet_days: int, blocked_days: int) -> str:
     return "đề nghị cập nhật tiến độ"
 
 
-def explain(item: DueReminder, quiet_days: int, blocked_days: int) -> str:
+def explain(item: DueReminder, policy: ReminderPolicy) -> str:
     """The rule behind a line, for the secretariat's dry run (the rule code stays beside)."""
     kind = item.kind
     order = deadline_step_order(kind)
     threshold = escalation_threshold(kind)
     due = item.assignment.deadline.due
     deadline = f"hạn {due:%d/%m/%Y}" if due is not None else "không có hạn cụ thể"
+    quiet_days, blocked_days = policy.report_quiet_days, policy.blocked_checkin_after
     if threshold is not None:
         return (f"báo lãnh đạo đơn vị và Cơ quan thường trực: quá hạn"
-                f" {item.overdue_working_days} ngày làm việc ({deadline}); báo lần đầu khi quá"
-                f" hạn {threshold} ngày làm việc trở lên, sau đó tối đa 2 tuần một lần")
+                f" {item.overdue_working_days} ngày làm việc ({deadline}), đã qua mốc"
+                f" {threshold} ngày làm việc; báo khi quá hạn từ {policy.escalate_after} ngày"
+                f" làm việc, sau đó mỗi {policy.escalate_every} ngày làm việc một lần")
     if kind == FOLLOW_UP:
         return ("tin tổng hợp hằng tuần: lần nhắc trước chưa được trả lời, nhắc lại mỗi tuần"
                 " một lần")

@@ -100,10 +100,9 @@ def explain(item: DueReminder, policy: ReminderPolicy) -> str:
     deadline = f"hạn {due:%d/%m/%Y}" if due is not None else "không có hạn cụ thể"
     quiet_days, blocked_days = policy.report_quiet_days, policy.blocked_checkin_after
     if threshold is not None:
-        return (f"báo lãnh đạo đơn vị và Cơ quan thường trực: quá hạn"
-                f" {item.overdue_working_days} ngày làm việc ({deadline}), đã qua mốc"
-                f" {threshold} ngày làm việc; báo khi quá hạn từ {policy.escalate_after} ngày"
-                f" làm việc, sau đó mỗi {policy.escalate_every} ngày làm việc một lần")
+        return (f"báo lãnh đạo đơn vị và Cơ quan thường trực: quá hạn {threshold} ngày làm"
+                f" việc ({deadline}); báo khi quá hạn từ {policy.escalate_after} ngày làm việc,"
+                f" các lần báo cách nhau ít nhất {policy.escalate_every} ngày làm việc")
     if kind == FOLLOW_UP:
         return ("tin tổng hợp hằng tuần: lần nhắc trước chưa được trả lời, nhắc lại mỗi tuần"
                 " một lần")

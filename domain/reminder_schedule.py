@@ -28,7 +28,7 @@ from domain.reminder_steps import (
     deadline_step_order,
     escalates,
     escalation_step,
-    escalation_threshold,
+    last_escalation,
     make_step,
     next_period,
     period_start,
@@ -185,11 +185,9 @@ def _escalation(state: AssignmentState, history: Sequence[SentReminder], after: 
     due = state.deadline.due
     if not escalates(state) or due is None:
         return None
-    done = max((threshold for record in history if record.anchor == due
-                for threshold in (escalation_threshold(record.kind),) if threshold is not None),
-               default=None)
-    first, every = policy.escalate_after, policy.escalate_every
-    ahead = first if done is None or done < first else first + ((done - first) // every + 1) * every
+    last = last_escalation(history, due)
+    ahead = policy.escalate_after if last is None else max(policy.escalate_after,
+                                                            last + policy.escalate_every)
     return _overdue_reaches(due, ahead, max(after + _ONE_DAY, due + _ONE_DAY), calendar)
 
 

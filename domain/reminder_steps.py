@@ -247,19 +247,26 @@ def escalation_step(
     calendar: WorkCalendar,
     policy: ReminderPolicy,
 ) -> DueReminder | None:
-    """The escalation to the leader and secretariat due today, once per threshold crossed."""
+    """The escalation to the leader and secretariat due today: after escalate_after working
+    days overdue, then again once escalate_every more have passed since the last one."""
     due = state.deadline.due
     if not escalates(state) or due is None:
         return None
     current = escalation_on(due, today, calendar, policy)
     if current is None:
         return None
-    kind, threshold, _ = current
-    for record in history:
-        done_threshold = escalation_threshold(record.kind)
-        if record.anchor == due and done_threshold is not None and done_threshold >= threshold:
-            return None
+    kind, overdue, _ = current
+    last = last_escalation(history, due)
+    if last is not None and overdue < last + policy.escalate_every:
+        return None
     return make_step(state, kind, due, today, calendar, policy)
+
+
+def last_escalation(history: Sequence[SentReminder], due: date) -> int | None:
+    """How many working days overdue the deadline was at its latest escalation, if any."""
+    return max((days for record in history if record.anchor == due
+                for days in (escalation_threshold(record.kind),) if days is not None),
+               default=None)
 
 
 def escalates(state: AssignmentState) -> bool:
@@ -299,28 +306,22 @@ def deadline_step_on(
     return overdue_kind(step), step, rule
 
 
-def escalation_level(overdue: int, policy: ReminderPolicy) -> int | None:
-    """The escalation threshold `overdue` working days have reached (10, 20, 30…), if any."""
-    if overdue < policy.escalate_after:
-        return None
-    return policy.escalate_after + (
-        (overdue - policy.escalate_after) // policy.escalate_every * policy.escalate_every)
-
-
 @lru_cache(maxsize=8192)
 def escalation_on(
     due: date, today: date, calendar: WorkCalendar, policy: ReminderPolicy
 ) -> tuple[str, int, str] | None:
-    """The escalation a deadline on `due` has reached `today`: (kind, threshold, rule), or None."""
+    """The escalation a deadline on `due` could have `today`: (kind, overdue, rule), or None.
+
+    The kind names how many working days overdue it is, so the next one can be spaced from it.
+    """
     if today <= due:
         return None
     overdue = overdue_days(due, today, calendar)
-    threshold = escalation_level(overdue, policy)
-    if threshold is None:
+    if overdue < policy.escalate_after:
         return None
-    rule = (f"{overdue} working days past the deadline {due.isoformat()} (threshold"
-            f" {threshold}: after {policy.escalate_after}, then every {policy.escalate_every})")
-    return escalation_kind(threshold), threshold, rule
+    rule = (f"{overdue} working days past the deadline {due.isoformat()} (after"
+            f" {policy.escalate_after}, then {policy.escalate_every} apart)")
+    return escalation_kind(overdue), overdue, rule
 
 
 def checkin_every(item_kind: str, deadline: Deadline, policy: ReminderPolicy) -> Every | None:

@@ -23,7 +23,6 @@ from domain.reminder_steps import (
     before_kind,
     deadline_step_on,
     deadline_step_order,
-    escalation_kind,
     escalation_on,
     escalation_step,
     message_day,
@@ -137,24 +136,19 @@ def scan_scope(
         escalation = escalation_on(due, today, calendar, policy)
         if escalation is not None:
             escalation_kinds[due] = escalation[0]
-        if step is not None or escalation is not None:
-            superseded[due] = _superseded(step[1] if step else None,
-                                          escalation[1] if escalation else None, policy)
+        if step is not None:
+            superseded[due] = _superseded(step[1], policy)
     starts = {
         every: period_start(today, every, policy.fortnight_epoch) for every in get_args(Every)
     }
     return ScanScope(today, policy, deadline_kinds, escalation_kinds, starts, superseded)
 
 
-def _superseded(order: int | None, threshold: int | None, policy: ReminderPolicy) -> frozenset[str]:
-    """The policy's step kinds strictly before a step order and an escalation threshold."""
+def _superseded(order: int, policy: ReminderPolicy) -> frozenset[str]:
+    """The policy's deadline step kinds strictly before a step order (escalations are all
+    read: the next one is spaced from the latest)."""
     kinds = [before_kind(days) for days in policy.before_days]
-    earlier = {kind for kind in kinds
-               if order is not None and (deadline_step_order(kind) or 0) < order}
-    if threshold is not None:
-        earlier |= {escalation_kind(days) for days in
-                    range(policy.escalate_after, threshold, policy.escalate_every)}
-    return frozenset(earlier)
+    return frozenset(kind for kind in kinds if (deadline_step_order(kind) or 0) < order)
 
 
 def urgency_key(item: DueReminder) -> tuple[bool, int, tuple[str | int, ...], int]:

@@ -84,8 +84,9 @@ def summarize(text: str) -> list[str]:
     if groups is not None:  # the list's second part: items led by a group, not an agency
         led = summarize("\n".join(lines[groups + 1:])) if lines[groups + 1:] else []
         head = summarize("\n".join(lines[:groups])) if groups else []
-        named = led[-1].replace(" đơn vị: ", " nhóm cần phân công cụ thể: ", 1) if led else ""
-        return [*head, named] if head else [shorten(lines[groups], LINE), named]
+        named = [line.replace(" đơn vị: ", " nhóm cần phân công cụ thể: ", 1)
+                 for line in led[-1:] if " đơn vị: " in line]
+        return [*head, *named] if head else [shorten(lines[groups], LINE), *named]
     listed = [line for line in lines if line.startswith("•")]
     items = [line for line in lines if not _HEADING.match(line)]
     if not listed:
@@ -103,6 +104,8 @@ def summarize(text: str) -> list[str]:
         elif line.startswith("•") and current:
             counts[current] = counts.get(current, 0) + 1
     pieces = [f"{name} ({count})" for name, count in counts.items()]
+    if not pieces:  # a part that holds only headings (its items are in the next part)
+        return shown or [shorten(lines[0], LINE)]
     first = _wrap(pieces, ", ")[0]
     more = len(pieces) - first.count(" (")
     tail = f", … và {more} đơn vị khác" if more else ""

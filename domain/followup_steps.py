@@ -24,11 +24,9 @@ from domain.reminder_steps import (
     SentReminder,
     is_escalation,
     make_step,
-    message_day,
-    overdue_days,
     scheduled_step,
-    week_of,
 )
+from domain.weeks import message_day, overdue_days, week_of
 
 _ONE_DAY = timedelta(days=1)
 _WEEK = timedelta(days=7)

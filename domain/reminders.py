@@ -25,10 +25,9 @@ from domain.reminder_steps import (
     deadline_step_order,
     escalation_on,
     escalation_step,
-    message_day,
     period_start,
-    week_of,
 )
+from domain.weeks import message_day, week_of
 
 __all__ = [
     "AssignmentState",

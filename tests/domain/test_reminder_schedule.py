@@ -28,9 +28,9 @@ from domain.reminder_steps import (
     escalation_step,
     overdue_kind,
     period_start,
-    week_of,
 )
 from domain.reminders import ReminderPolicy, SentReminder
+from domain.weeks import week_of
 from tests.domain.test_reminders import CALENDAR, D, task
 
 POLICY = ReminderPolicy()

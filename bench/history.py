@@ -111,7 +111,7 @@ class Seeder:
             if kind.startswith("escalation_"):
                 continue
             later = steps[index + 1][2] if index + 1 < len(steps) else self.until
-            follow = self.calendar.add_working_days(day, self.policy.follow_up_after)
+            follow = self.calendar.add_working_days(day, 2)
             if follow < later and self.rng.random() < FOLLOW_UP_SHARE:
                 logs.append((self.ids.take("reminder_log"), summary.assignment_id, FOLLOW_UP,
                              day, follow, False, None))

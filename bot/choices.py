@@ -63,17 +63,17 @@ def _item_row(row: tuple[Button, ...]) -> tuple[str, tuple[str, ...]] | None:
         return None
     if len({c.target for c in choices if c is not None}) != 1:
         return None
-    codes = {button.text.partition(" ")[2].strip() for button in row}
+    codes = {button.text.rsplit(" ", 1)[-1].strip() for button in row}
     code = codes.pop() if len(codes) == 1 else ""
     if not _CODE.fullmatch(code):
         return None
     return code, tuple(_FULL_LABELS.get(c.value, c.value) for c in choices if c is not None)
 
 
-def _item_legend(labels: tuple[str, ...], example: str) -> str:
-    options = " · ".join(f"{number} = {label}" for number, label in enumerate(labels, start=1))
+def _item_legend(labels: tuple[str, ...], numbers: dict[str, int], example: str) -> str:
+    options = " · ".join(f"{numbers[label]} = {label}" for label in labels)
     noun = "chỉ tiêu" if example.startswith("CT") else "nhiệm vụ"
-    return f"Trả lời mã {noun} kèm số: {options} (ví dụ: “{example} 1”)."
+    return f"Trả lời mã {noun} kèm số: {options} (ví dụ: “{example} {numbers[labels[0]]}”)."
 
 
 def number_buttons(buttons: Buttons, first: int = 1) -> Numbered:
@@ -81,6 +81,7 @@ def number_buttons(buttons: Buttons, first: int = 1) -> Numbered:
     legends: list[str] = []
     tokens: dict[str, str] = {}
     by_options: dict[tuple[str, ...], list[str]] = {}
+    numbers: dict[str, int] = {}
     plain: list[Button] = []
     for row in buttons:
         item = _item_row(row)
@@ -89,10 +90,12 @@ def number_buttons(buttons: Buttons, first: int = 1) -> Numbered:
             continue
         code, labels = item
         by_options.setdefault(labels, []).append(code)
-        for number, button in enumerate(row, start=1):
+        # One number, one meaning, across tasks and indicators of the whole message.
+        for label, button in zip(labels, row, strict=True):
+            number = numbers.setdefault(label, len(numbers) + 1)
             tokens[f"{code} {number}"] = button.data
     for labels, codes in by_options.items():
-        legends.append(_item_legend(labels, codes[0]))
+        legends.append(_item_legend(labels, numbers, codes[0]))
     pairs = [(str(number), button) for number, button in enumerate(plain, start=first)]
     tokens.update((number, button.data) for number, button in pairs)
     if pairs:

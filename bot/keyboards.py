@@ -22,7 +22,7 @@ MAX_ROW_ID = 2**31 - 1  # INTEGER on PostgreSQL (int4) and the ids we hand out
 class Choice:
     """What a pressed button means."""
 
-    action: str  # "status", "indicator", "extension_decision", "pick", "evidence"
+    action: str  # "status", "indicator", "extension_decision", "pick", "evidence", "blocker"
     target: int
     value: str = ""
 
@@ -30,7 +30,7 @@ class Choice:
 def encode(choice: Choice) -> str:
     """Callback data for a choice."""
     prefix = {"status": "s", "indicator": "i", "extension_decision": "x", "pick": "p",
-              "evidence": "m"}[choice.action]
+              "evidence": "m", "blocker": "k"}[choice.action]
     value = _SHORT.get(choice.value, choice.value)
     data = f"{prefix}|{choice.target}|{value}"
     if len(data.encode()) > MAX_CALLBACK_BYTES:
@@ -46,18 +46,56 @@ def decode(data: str) -> Choice | None:
             or len(parts[1]) > 10 or int(parts[1]) > MAX_ROW_ID:
         return None
     action = {"s": "status", "i": "indicator", "x": "extension_decision", "p": "pick",
-              "m": "evidence"}.get(parts[0])
+              "m": "evidence", "k": "blocker"}.get(parts[0])
     if action is None:
         return None
     return Choice(action, int(parts[1]), _LONG.get(parts[2], parts[2]))
 
 
+# In a row of several items the label is short, but a word stays beside the emoji so
+# nobody has to learn what the emoji means: "✅ Xong NV12".
+SHORT_WORDS = {"done": "Xong", "in_progress": "Đang làm", "blocked": "Vướng",
+               "extension": "Gia hạn", "achieved": "Đạt", "not_achieved": "Chưa đạt",
+               "not_assessable": "Chưa rõ"}
+# An ongoing item ("Thường xuyên") is reported on periodically, never finished.
+ONGOING = "ongoing"
+
+
+_FULL: dict[str, str] = dict((*STATUS_BUTTONS, *INDICATOR_BUTTONS))
+_VALUE_OF_FULL = {label: value for value, label in _FULL.items()}
+
+
+def row_label(value: str, code: str) -> str:
+    """The label of one choice in a row of several items."""
+    return f"{_FULL[value].split(' ', 1)[0]} {SHORT_WORDS[value]} {code}"
+
+
+def row_label_for(full_label: str, code: str) -> str:
+    """row_label of the choice a single item's button (full label) stands for."""
+    return row_label(_VALUE_OF_FULL[full_label], code)
+
+
+def full_label_of(label: str) -> str | None:
+    """The single-item label a row label ("✅ Xong NV12") stands for; None if not one."""
+    prefix = label.rsplit(" ", 1)[0]
+    for value, word in SHORT_WORDS.items():
+        if prefix == f"{_FULL[value].split(' ', 1)[0]} {word}":
+            return _FULL[value]
+    return None
+
+
 def status_row(assignment_id: int, kind: str, code: str | None = None) -> tuple[Button, ...]:
-    """One row of status buttons for an item; with a code, labels carry it (several items)."""
-    options = INDICATOR_BUTTONS if kind == "indicator" else STATUS_BUTTONS
+    """One row of status buttons for an item; with a code, labels carry it (several items).
+
+    `kind` is the item's kind, or ONGOING for a task that is never finished (no "done").
+    """
+    options: tuple[tuple[str, str], ...] = (
+        INDICATOR_BUTTONS if kind == "indicator" else STATUS_BUTTONS)
+    if kind == ONGOING:
+        options = tuple(option for option in STATUS_BUTTONS if option[0] != "done")
     action = "indicator" if kind == "indicator" else "status"
     return tuple(
-        Button(f"{label.split(' ', 1)[0]} {code}" if code else label,
+        Button(row_label(value, code) if code else label,
                encode(Choice(action, assignment_id, value)))
         for value, label in options
     )

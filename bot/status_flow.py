@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 from bot import texts
+from bot.blocker_flow import decide, forward, raise_blocker
 from bot.commands import import_upload
 from bot.extension_decision import decide_and_tell
 from bot.keyboards import Choice, decode, encode, item_buttons
@@ -89,6 +90,8 @@ async def record(config: ConversationConfig, turn: Turn, card: AssignmentCard, s
                                        "assignment": card.assignment_id})
     else:
         await _forget(turn)
+    if status == "blocked":
+        await raise_blocker(turn, card, change.id, note)
     return turn.say(texts.confirm_status(card, status, change.percent, note, turn.today))
 
 
@@ -137,13 +140,14 @@ async def apply_reply(config: ConversationConfig, turn: Turn, card: AssignmentCa
 async def _disputed(config: ConversationConfig, turn: Turn, card: AssignmentCard, reply: Reply,
                     reply_to: int | None) -> list[Outgoing]:
     """The item is not this agency's, says the person: blocked, and the secretariat is told."""
-    await record_status(card.assignment_id, "blocked", turn.now, turn.today, _actor(turn),
-                        session=turn.session, note=reply.note, source=_source(turn, reply_to))
+    change = await record_status(card.assignment_id, "blocked", turn.now, turn.today,
+                                 _actor(turn), session=turn.session, note=reply.note,
+                                 source=_source(turn, reply_to))
     await _forget(turn)
-    text = texts.disputed_notice(card, turn.actor_name, reply.note)
-    ref = f"{turn.incoming.channel}:{turn.incoming.chat_id}:{turn.incoming.update_id}"
-    for person in await secretariat_people(session=turn.session):
-        await notify(turn.session, person, f"disputed:{ref}:{person.id}", text, turn.now)
+    # The secretariat's action item, like any blocker: "handled" or "forward" under it, and the
+    # item rests (no nagging) until then.
+    await raise_blocker(turn, card, change.id, reply.note,
+                        texts.disputed_notice(card, turn.actor_name, reply.note))
     return turn.say(texts.disputed_forwarded(card))
 
 
@@ -199,6 +203,8 @@ async def _answer_awaited(config: ConversationConfig, turn: Turn,
     text = turn.incoming.text
     if awaiting in ("evidence", "evidence_confirm"):
         return await _evidence_or_status(config, turn, state)
+    if awaiting == "forward":
+        return await forward(config, turn, state)
     if awaiting not in ("in_progress", "blocked", "extension", "indicator"):
         return None
     card = await _card(turn, int(state["assignment"]))
@@ -278,6 +284,8 @@ async def handle_button(config: ConversationConfig, turn: Turn) -> list[Outgoing
         return await _decide(turn, choice)
     if choice.action == "evidence":
         return await _confirm_evidence(turn, choice)
+    if choice.action == "blocker":
+        return await decide(config, turn, choice)
     if turn.person.role in READ_ONLY:
         return turn.say(texts.LEADER_READ_ONLY)
     card = await _card(turn, choice.target)

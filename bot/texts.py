@@ -140,6 +140,9 @@ def confirm_status(card: AssignmentCard, status: str, percent: int | None, note:
     if status == "done":
         line += ("\nNếu có minh chứng (số văn bản, tệp, ảnh), đồng chí gửi ngay tin tiếp theo "
                  "để đính kèm.")
+    if status == "blocked":
+        line += ("\nĐã chuyển Cơ quan thường trực để xử lý; hệ thống tạm dừng nhắc nhiệm vụ"
+                 " này cho đến khi vướng mắc được xử lý.")
     return line
 
 
@@ -240,3 +243,48 @@ def disputed_forwarded(card: AssignmentCard) -> str:
     """Told to the person whose dispute was forwarded."""
     return (f"Đã chuyển ý kiến của đồng chí về phân công {card.code} tới Cơ quan thường trực "
             "để xem xét. Trong khi chờ, nhiệm vụ được ghi nhận là “Vướng mắc”.")
+
+
+ASK_FORWARD_AGENCY = ("Chuyển vướng mắc tới cơ quan nào để phối hợp xử lý? Gõ tên cơ quan,"
+                      " ví dụ: Sở Tài chính.")
+
+
+def unknown_agency(name: str) -> str:
+    """A typed agency name the registry does not know."""
+    return (f"Chưa tìm thấy cơ quan “{name}” trong danh sách. Đồng chí gõ lại tên cơ quan,"
+            " ví dụ: Sở Tài chính.")
+
+
+def blocker_notice(card: AssignmentCard, reporter: str, on: date, reason: str | None) -> str:
+    """Told to the secretariat the moment an item is reported blocked: an action item."""
+    deadline = format_date(card.due) if card.due else card.deadline_raw
+    return "\n".join([
+        f"⚠️ Vướng mắc cần xử lý – {reporter} ({card.agency_name}) báo ngày {format_date(on)}:",
+        f"{card.code} – {shorten(card.text)} (thời hạn: {deadline})",
+        f"Nội dung vướng mắc: “{reason or 'không ghi rõ'}”",
+        "Hệ thống tạm dừng nhắc nhiệm vụ này. Đề nghị Cơ quan thường trực xử lý, hoặc chuyển"
+        " tới cơ quan phối hợp.",
+    ])
+
+
+def blocker_handled(card: AssignmentCard) -> str:
+    """Told to the person who reported the blocker when the secretariat marks it handled."""
+    return (f"✅ Cơ quan thường trực đã xử lý vướng mắc của {card.code} – {shorten(card.text)}."
+            " Đề nghị đồng chí cập nhật tiến độ thực hiện.")
+
+
+def blocker_forwarded(card: AssignmentCard, agency: str, reason: str | None, on: date) -> str:
+    """Told to the coordinating agency's focal person."""
+    return "\n".join([
+        f"Kính gửi cán bộ đầu mối của {agency},",
+        f"Cơ quan thường trực chuyển tới đơn vị vướng mắc của {card.agency_name}"
+        f" (báo ngày {format_date(on)}), đề nghị phối hợp xử lý:",
+        f"{card.code} – {shorten(card.text)}",
+        f"Nội dung vướng mắc: “{reason or 'không ghi rõ'}”",
+    ])
+
+
+def blocker_forwarded_told(card: AssignmentCard, agency: str) -> str:
+    """Told to the person who reported the blocker when it is forwarded."""
+    return (f"Cơ quan thường trực đã chuyển vướng mắc của {card.code} tới {agency} để phối hợp"
+            " xử lý. Hệ thống tạm dừng nhắc nhiệm vụ này cho đến khi vướng mắc được xử lý.")

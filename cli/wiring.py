@@ -23,9 +23,11 @@ def reminder_policy(settings: Settings) -> ReminderPolicy:
     """The reminder policy from the DONDOC_* knobs."""
     return ReminderPolicy(
         before_days=tuple(settings.remind_before),
-        overdue_every=settings.overdue_every,
-        escalate_after=tuple(settings.escalate_after),
-        follow_up_after=settings.follow_up_after,
+        weekly_weekday=("mon", "tue", "wed", "thu", "fri").index(settings.weekly_day),
+        escalate_after=settings.escalate_after,
+        escalate_every=settings.escalate_every,
+        report_quiet_days=settings.report_quiet_days,
+        blocked_checkin_after=settings.blocked_checkin_after,
         recurring_default=settings.ongoing_every,
         dependent_every=settings.dependent_every,
         indicator_every=settings.indicator_every,

@@ -88,10 +88,13 @@ class Settings(BaseSettings):
     console_session_hours: int = Field(default=12, ge=1, le=24 * 14)
 
     # Reminder policy (counts in working days).
-    remind_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [14, 7, 3, 1, 0])
-    overdue_every: int = Field(default=3, ge=1)
-    escalate_after: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10])
-    follow_up_after: int = Field(default=2, ge=1)
+    remind_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 1, 0])
+    # The weekly consolidated message's day (the first working day of the week from it).
+    weekly_day: Literal["mon", "tue", "wed", "thu", "fri"] = "mon"
+    escalate_after: int = Field(default=10, ge=1)
+    escalate_every: int = Field(default=10, ge=1)
+    report_quiet_days: int = Field(default=10, ge=1)
+    blocked_checkin_after: int = Field(default=10, ge=1)
     ongoing_every: Literal["weekly", "biweekly", "monthly", "quarterly", "yearly"] = "biweekly"
     dependent_every: Literal["weekly", "biweekly", "monthly", "quarterly", "yearly"] = "monthly"
     indicator_every: Literal["weekly", "biweekly", "monthly", "quarterly", "yearly"] = "monthly"
@@ -116,7 +119,7 @@ class Settings(BaseSettings):
     digest_cron: str = "0 16 * * fri"
     digest_every_weeks: int = Field(default=1, ge=1, le=4)
 
-    @field_validator("admin_chat_ids", "zalo_admin_chat_ids", "remind_before", "escalate_after",
+    @field_validator("admin_chat_ids", "zalo_admin_chat_ids", "remind_before",
                      mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

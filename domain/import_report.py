@@ -40,6 +40,8 @@ class ImportReport:
     changes: list[str] = field(default_factory=list)
     # What the file looked wrong in without stopping the import (merged rows, repeated numbers).
     warnings: list[str] = field(default_factory=list)
+    # (item code, group wording): led by a group the registry cannot expand into members.
+    unexpanded_groups: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def items(self) -> int:
@@ -77,6 +79,13 @@ def render_import_summary(report: ImportReport) -> str:
     if report.warnings:
         lines.append("Cần kiểm tra:")
         lines.extend(f"  ⚠️ {warning}" for warning in report.warnings)
+    if report.unexpanded_groups:
+        by_group: dict[str, list[str]] = {}
+        for code, group in report.unexpanded_groups:
+            by_group.setdefault(group, []).append(code)
+        lines.append("Cần phân công cơ quan chủ trì cụ thể (nhóm đơn vị chưa có danh sách thành"
+                     " viên trong danh mục cơ quan):")
+        lines.extend(f"  “{group}”: {', '.join(codes)}" for group, codes in by_group.items())
     if report.changes:
         lines.append("Thay đổi:")
         lines.extend(f"  {change}" for change in report.changes)

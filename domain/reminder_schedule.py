@@ -11,27 +11,30 @@ from functools import lru_cache
 
 from domain.calendar import WorkCalendar
 from domain.deadlines import Every
+from domain.followup_steps import (
+    blocked_day,
+    focal_step,
+    report_checkin_day,
+    weekly_day,
+)
 from domain.reminder_steps import (
     CHECKIN_KINDS,
-    FOLLOW_UP,
     AssignmentState,
     DueReminder,
     ReminderPolicy,
     SentReminder,
+    checkin_day,
     checkin_every,
     deadline_step_order,
+    escalates,
     escalation_step,
-    escalation_threshold,
-    follow_up_of,
-    is_escalation,
+    last_escalation,
+    make_step,
+    next_period,
     period_start,
-    scheduled_step,
 )
 
 _ONE_DAY = timedelta(days=1)
-# A period is never longer than this many days: adding it to a period's start lands in the next.
-_LONGEST_PERIOD: dict[Every, int] = {"weekly": 7, "biweekly": 14, "monthly": 31,
-                                     "quarterly": 92, "half_yearly": 184, "yearly": 366}
 # Beyond this, something is odd (an update dated years ahead): look again tomorrow instead.
 _MAX_PERIODS = 400
 _MAX_SEARCH_DAYS = 3660
@@ -46,19 +49,16 @@ class NextReminder:
     """
 
     day: date
-    scheduled: bool = False
+    # The focal step of that day (kind, anchor), if one fires.
+    focal: tuple[str, date] | None = None
     escalation: bool = False
-    # The reminder (kind, day sent) a follow-up answers, when that is the day's focal step.
-    follow_up: tuple[str, date] | None = None
     exact: bool = True
 
     def encoded(self) -> str:
-        """The rules as stored beside the day: "s", "e", "f=kind@date", joined by ";"."""
+        """The rules as stored beside the day: "k=kind@anchor", "e", joined by ";"."""
         if not self.exact:
             return "?"
-        parts = ["s"] if self.scheduled else []
-        if self.follow_up is not None:
-            parts.append(f"f={self.follow_up[0]}@{self.follow_up[1].isoformat()}")
+        parts = [f"k={self.focal[0]}@{self.focal[1].isoformat()}"] if self.focal else []
         if self.escalation:
             parts.append("e")
         return ";".join(parts)
@@ -70,12 +70,12 @@ class NextReminder:
         if text == "?":
             return NextReminder(day, exact=False)
         parts = text.split(";") if text else []
-        follow_up = None
+        focal = None
         for part in parts:
-            if part.startswith("f="):
-                kind, sent_on = part[2:].rsplit("@", 1)
-                follow_up = (kind, date.fromisoformat(sent_on))
-        return NextReminder(day, "s" in parts, "e" in parts, follow_up)
+            if part.startswith("k="):
+                kind, anchor = part[2:].rsplit("@", 1)
+                focal = (kind, date.fromisoformat(anchor))
+        return NextReminder(day, focal, "e" in parts)
 
 
 def next_reminder(state: AssignmentState, history: Sequence[SentReminder], after: date,
@@ -91,18 +91,21 @@ def next_reminder(state: AssignmentState, history: Sequence[SentReminder], after
     if any(record.sent_on > after for record in history):
         # A schedule asked for a day already past: look again every day, with the history.
         return NextReminder(after + _ONE_DAY, exact=False)
-    scheduled = _scheduled(state, history, after, calendar, policy)
-    last = _unanswered(state, history)
-    follow_up = (_follow_up_day(last.sent_on, after, calendar, policy.follow_up_after)
-                 if last is not None else None)
+    if state.status == "blocked":
+        days = [blocked_day(state, history, after, calendar, policy)]
+    else:
+        days = [_scheduled(state, history, after, calendar, policy),
+                report_checkin_day(state, history, after, calendar, policy)]
+        days.append(weekly_day(state, history, after, calendar, policy,
+                               until=min((d for d in days if d is not None), default=None)))
+    focal_day = min((found for found in days if found is not None), default=None)
     escalation = _escalation(state, history, after, calendar, policy)
-    day = min((found for found in (scheduled, follow_up, escalation) if found is not None),
-              default=None)
+    day = min((found for found in (focal_day, escalation) if found is not None), default=None)
     if day is None:
         return None
-    followed = (last.kind, last.sent_on) if last is not None and follow_up == day else None
-    return NextReminder(day, scheduled == day, escalation == day,
-                        followed if scheduled != day else None)
+    focal = focal_step(state, history, day, calendar, policy) if focal_day == day else None
+    return NextReminder(day, (focal.kind, focal.anchor) if focal is not None else None,
+                        escalation == day)
 
 
 def next_reminder_day(state: AssignmentState, history: Sequence[SentReminder], after: date,
@@ -116,14 +119,10 @@ def steps_on(state: AssignmentState, known: NextReminder, calendar: WorkCalendar
              policy: ReminderPolicy) -> tuple[DueReminder | None, DueReminder | None]:
     """The focal step and escalation due on an exact NextReminder's day, without the history."""
     # On that day the history lacks exactly these steps (it was read when the day was worked
-    # out, and any change since would have cleared the day): asked with no history, the
-    # rules give the same steps.
+    # out, and any change since would have cleared the day).
     today = known.day
-    focal = None
-    if known.scheduled:
-        focal = scheduled_step(state, (), today, calendar, policy)
-    elif known.follow_up is not None:
-        focal = follow_up_of(state, *known.follow_up, today, calendar, policy)
+    focal = (make_step(state, *known.focal, today, calendar, policy)
+             if known.focal is not None else None)
     escalation = (escalation_step(state, (), today, calendar, policy) if known.escalation
                   else None)
     return focal, escalation
@@ -156,7 +155,7 @@ def _scheduled(state: AssignmentState, history: Sequence[SentReminder], after: d
     deadline = state.deadline
     every = checkin_every(state.item_kind, deadline, policy)
     if every is not None:
-        return _checkin(state, history, after, every, policy)
+        return _checkin(state, history, after, every, calendar, policy)
     if deadline.kind != "date" or deadline.due is None:
         return None
     due = deadline.due
@@ -167,52 +166,35 @@ def _scheduled(state: AssignmentState, history: Sequence[SentReminder], after: d
 
 
 def _checkin(state: AssignmentState, history: Sequence[SentReminder], after: date,
-             every: Every, policy: ReminderPolicy) -> date | None:
+             every: Every, calendar: WorkCalendar, policy: ReminderPolicy) -> date | None:
     covered = {record.anchor for record in history if record.kind in CHECKIN_KINDS}
     start = period_start(after + _ONE_DAY, every, policy.fortnight_epoch)
     for _ in range(_MAX_PERIODS):
         updated = state.last_update_on is not None and state.last_update_on >= start
-        if not updated and start not in covered:
-            return max(start, after + _ONE_DAY)
-        start = period_start(start + timedelta(days=_LONGEST_PERIOD[every]), every,
-                             policy.fortnight_epoch)
+        day = checkin_day(start, every, calendar, policy)
+        if not updated and start not in covered and day is not None:
+            day = max(day, after + _ONE_DAY)
+            if day < next_period(start, every, policy):
+                return day
+        start = next_period(start, every, policy)
     return after + _ONE_DAY
-
-
-def _unanswered(state: AssignmentState,
-                history: Sequence[SentReminder]) -> SentReminder | None:
-    """The last reminder, if it waits for an answer and has not been followed up."""
-    reminders = [record for record in history
-                 if record.kind != FOLLOW_UP and not is_escalation(record.kind)]
-    if not reminders:
-        return None
-    last = max(reminders, key=lambda record: (record.sent_on, record.anchor, record.kind))
-    if last.answered or (state.last_update_on is not None
-                         and state.last_update_on >= last.sent_on):
-        return None
-    if any(record.kind == FOLLOW_UP and record.anchor == last.sent_on for record in history):
-        return None
-    return last
 
 
 def _escalation(state: AssignmentState, history: Sequence[SentReminder], after: date,
                 calendar: WorkCalendar, policy: ReminderPolicy) -> date | None:
     due = state.deadline.due
-    if state.item_kind == "indicator" or state.deadline.kind != "date" or due is None:
+    if not escalates(state) or due is None:
         return None
-    done = max((threshold for record in history if record.anchor == due
-                for threshold in (escalation_threshold(record.kind),) if threshold is not None),
-               default=None)
-    ahead = [days for days in policy.escalate_after if done is None or days > done]
-    if not ahead:
-        return None
-    return _overdue_reaches(due, min(ahead), max(after + _ONE_DAY, due + _ONE_DAY), calendar)
+    last = last_escalation(history, due)
+    ahead = policy.escalate_after if last is None else max(policy.escalate_after,
+                                                            last + policy.escalate_every)
+    return _overdue_reaches(due, ahead, max(after + _ONE_DAY, due + _ONE_DAY), calendar)
 
 
 # Thousands of assignments share a deadline and a step: one search each per scan.
 @lru_cache(maxsize=16384)
 def first_deadline_step_after(due: date, done: int | None, after: date, calendar: WorkCalendar,
-                              policy: ReminderPolicy) -> date:
+                              policy: ReminderPolicy) -> date | None:
     """The first day after `after` whose deadline step is later than step order `done`."""
     start = after + _ONE_DAY
     # Before the deadline, step k (order -k) is reached once k working days or fewer are left.
@@ -222,10 +204,10 @@ def first_deadline_step_after(due: date, done: int | None, after: date, calendar
         day = _first_day(lambda day: calendar.count_working_days(day, due) <= reach, start, due)
         if day is not None:
             return day
-    # After it, the steps are overdue_first, then every overdue_every working days.
-    first, every = policy.overdue_first, policy.overdue_every
-    step = first if done is None or done < first else first + ((done - first) // every + 1) * every
-    return _overdue_reaches(due, step, max(start, due + _ONE_DAY), calendar)
+    # After it, one step on the first day overdue; the weekly message carries it from then on.
+    if done is not None and done >= policy.overdue_first:
+        return None
+    return _overdue_reaches(due, policy.overdue_first, max(start, due + _ONE_DAY), calendar)
 
 
 @lru_cache(maxsize=16384)
@@ -235,15 +217,6 @@ def _overdue_reaches(due: date, days: int, start: date, calendar: WorkCalendar) 
         lambda day: calendar.count_working_days(due + _ONE_DAY, day + _ONE_DAY) >= days, start)
     if found is None:
         raise ValueError(f"{due} never becomes {days} working days overdue")
-    return found
-
-
-@lru_cache(maxsize=16384)
-def _follow_up_day(sent_on: date, after: date, calendar: WorkCalendar, wait: int) -> date:
-    found = _first_day(lambda day: calendar.working_days_between(sent_on, day) >= wait,
-                       after + _ONE_DAY)
-    if found is None:
-        raise ValueError(f"no follow-up day for a reminder sent {sent_on}")
     return found
 
 

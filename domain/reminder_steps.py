@@ -12,6 +12,7 @@ from typing import Literal
 from domain.appendix import ItemKind
 from domain.calendar import WorkCalendar
 from domain.deadlines import Deadline, Every
+from domain.weeks import message_day_from, overdue_days
 
 Status = Literal["not_started", "in_progress", "blocked", "done"]
 
@@ -22,15 +23,21 @@ CHECKIN_RECURRING = "checkin_recurring"
 CHECKIN_DEPENDENT = "checkin_dependent"
 CHECKIN_INDICATOR = "checkin_indicator"
 CHECKIN_UNDATED = "checkin_undated"
+# The weekly consolidated message's lines, anchored at the week's Monday: an unanswered
+# question asked again, or an overdue item's weekly line.
 FOLLOW_UP = "follow_up"
+OVERDUE_WEEKLY = "overdue_weekly"
+WEEKLY_KINDS = frozenset({FOLLOW_UP, OVERDUE_WEEKLY})
+# Check-ins after a report: anchored at the report's day (or the blocker's handling).
+CHECKIN_REPORT = "checkin_report"
+CHECKIN_BLOCKED = "checkin_blocked"
+BLOCKER_HANDLED = "blocker_handled"
 CHECKIN_KINDS = frozenset(
     {CHECKIN_RECURRING, CHECKIN_DEPENDENT, CHECKIN_INDICATOR, CHECKIN_UNDATED}
 )
 
 _STEP_KIND = re.compile(r"(before|overdue|escalation)_(\d+)")
 _ONE_DAY = timedelta(days=1)
-# A calendar with no working day for this long is broken; stop instead of looping forever.
-_MAX_WAIT_SEARCH_DAYS = 3660
 
 
 def before_kind(working_days: int) -> str:
@@ -74,30 +81,43 @@ def deadline_step_order(kind: str) -> int | None:
 
 @dataclass(frozen=True)
 class ReminderPolicy:
-    """Every knob of the reminder policy, with the committee's defaults (counts in working days)."""
+    """Every knob of the follow-up policy, with the committee's defaults (counts in working days).
+
+    A secretary's rhythm: the deadline steps (T-7, T-1, the day, the first day overdue), one
+    consolidated message a week for what is overdue or unanswered, quiet after a fresh report,
+    blockers to the secretariat instead of nagging, escalation spaced out.
+    """
 
     # Bi-weekly periods are 14 calendar days from fortnight_epoch (a Monday), so a period's start
     # is the same whatever holidays are added later and can key the history.
-    before_days: tuple[int, ...] = (14, 7, 3, 1, 0)
+    before_days: tuple[int, ...] = (7, 1, 0)
     overdue_first: int = 1
-    overdue_every: int = 3
-    escalate_after: tuple[int, ...] = (10,)
+    # The weekly consolidated message goes on the first working day of the week from this
+    # weekday on (0 = Monday); a week with none has no weekly message.
+    weekly_weekday: int = 0
+    escalate_after: int = 10
+    escalate_every: int = 10
+    # A fresh report (any update) keeps an item out of the weekly message this long, and an
+    # in-progress report gets a check-in then if nothing was asked since.
+    report_quiet_days: int = 10
+    blocked_checkin_after: int = 10
     recurring_default: Every = "biweekly"
     dependent_every: Every = "monthly"
     indicator_every: Every = "monthly"
     undated_every: Every | None = "biweekly"
-    follow_up_after: int = 2
     fortnight_epoch: date = date(2024, 1, 1)
 
     def __post_init__(self) -> None:
         if any(days < 0 for days in self.before_days):
             raise ValueError(f"before_days must not be negative: {self.before_days}")
-        if self.overdue_first < 1 or self.overdue_every < 1:
-            raise ValueError("overdue_first and overdue_every must be at least 1")
-        if any(days < 1 for days in self.escalate_after):
-            raise ValueError(f"escalate_after must be at least 1: {self.escalate_after}")
-        if self.follow_up_after < 1:
-            raise ValueError("follow_up_after must be at least 1")
+        if self.overdue_first < 1:
+            raise ValueError("overdue_first must be at least 1")
+        if not 0 <= self.weekly_weekday <= 6:
+            raise ValueError("weekly_weekday must be 0 (Monday) to 6 (Sunday)")
+        for name in ("escalate_after", "escalate_every", "report_quiet_days",
+                     "blocked_checkin_after"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +134,12 @@ class AssignmentState:
     status: Status
     last_update_on: date | None = None
     indicator_assessed_final: bool = False
+    # The last reported percent (shown beside each reminder line), and the day the
+    # secretariat marked the current blocker handled.
+    percent: int | None = None
+    blocker_handled_on: date | None = None
+    # A group the registry could not expand ("Các Viện/trường"): it needs a concrete lead.
+    agency_is_group: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +147,8 @@ class SentReminder:
     """A reminder step already handled for an assignment (sent, or listed as unreachable)."""
 
     # anchor: the date the step belongs to, independent of the holiday calendar: the deadline
-    # for deadline steps and escalations, the period start for check-ins, the followed
-    # reminder's sent_on for a follow-up.
+    # for deadline steps and escalations, the period start for check-ins, the week's Monday
+    # for weekly lines, the report's day for check-ins after a report.
     assignment_id: int
     kind: str
     anchor: date
@@ -139,6 +165,8 @@ class DueReminder:
     anchor: date
     rule: str
     days_left: int | None
+    # Escalations: how many working days overdue (the one unit they speak in).
+    overdue_working_days: int | None = None
 
     @property
     def key(self) -> str:
@@ -175,21 +203,6 @@ def period_start(day: date, every: Every, fortnight_epoch: date) -> date:
     return date(day.year, 1, 1)
 
 
-def focal_step(
-    state: AssignmentState,
-    history: Sequence[SentReminder],
-    today: date,
-    calendar: WorkCalendar,
-    policy: ReminderPolicy,
-) -> DueReminder | None:
-    """The step the focal person should get today for this assignment, if any."""
-    if state.status == "done":
-        return None
-    return scheduled_step(state, history, today, calendar, policy) or _follow_up(
-        state, history, today, calendar, policy
-    )
-
-
 def escalation_step(
     state: AssignmentState,
     history: Sequence[SentReminder],
@@ -197,21 +210,32 @@ def escalation_step(
     calendar: WorkCalendar,
     policy: ReminderPolicy,
 ) -> DueReminder | None:
-    """The escalation to the leader and secretariat due today, once per threshold crossed."""
+    """The escalation to the leader and secretariat due today: after escalate_after working
+    days overdue, then again once escalate_every more have passed since the last one."""
     due = state.deadline.due
-    if state.status == "done" or state.item_kind == "indicator" or due is None:
-        return None
-    if state.deadline.kind != "date":
+    if not escalates(state) or due is None:
         return None
     current = escalation_on(due, today, calendar, policy)
     if current is None:
         return None
-    kind, threshold, rule = current
-    for record in history:
-        done_threshold = escalation_threshold(record.kind)
-        if record.anchor == due and done_threshold is not None and done_threshold >= threshold:
-            return None
-    return _due(state, kind, due, rule, today)
+    kind, overdue, _ = current
+    last = last_escalation(history, due)
+    if last is not None and overdue < last + policy.escalate_every:
+        return None
+    return make_step(state, kind, due, today, calendar, policy)
+
+
+def last_escalation(history: Sequence[SentReminder], due: date) -> int | None:
+    """How many working days overdue the deadline was at its latest escalation, if any."""
+    return max((days for record in history if record.anchor == due
+                for days in (escalation_threshold(record.kind),) if days is not None),
+               default=None)
+
+
+def escalates(state: AssignmentState) -> bool:
+    """Whether the assignment can be escalated at all (a blocker goes to the secretariat)."""
+    return (state.status not in ("done", "blocked") and state.item_kind != "indicator"
+            and state.deadline.kind == "date" and state.deadline.due is not None)
 
 
 # A day's scan asks the same few hundred (deadline, today) questions for every assignment:
@@ -223,6 +247,7 @@ def deadline_step_on(
     """The focal step a deadline on `due` has reached `today`: (kind, order, rule), or None."""
     # The latest step whose day has come; earlier missed steps are superseded by it, so a
     # holiday or a missed scan delays a step to the next working day but never repeats one.
+    # After the first day overdue there is no step of its own: the weekly message carries it.
     if today <= due:
         remaining = calendar.count_working_days(today, due)
         reached = [days for days in policy.before_days if days >= remaining]
@@ -236,17 +261,11 @@ def deadline_step_on(
             f" ({remaining} working days left)"
         )
         return before_kind(step), -step, rule
-    overdue = calendar.count_working_days(due + _ONE_DAY, today + _ONE_DAY)
+    overdue = overdue_days(due, today, calendar)
     if overdue < policy.overdue_first:
         return None
-    step = policy.overdue_first + (
-        (overdue - policy.overdue_first) // policy.overdue_every * policy.overdue_every
-    )
-    rule = (
-        f"{step} working days past the deadline {due.isoformat()}"
-        f" ({overdue} working days overdue; first after {policy.overdue_first},"
-        f" then every {policy.overdue_every})"
-    )
+    step = policy.overdue_first
+    rule = f"{overdue} working days past the deadline {due.isoformat()} (first step {step})"
     return overdue_kind(step), step, rule
 
 
@@ -254,16 +273,18 @@ def deadline_step_on(
 def escalation_on(
     due: date, today: date, calendar: WorkCalendar, policy: ReminderPolicy
 ) -> tuple[str, int, str] | None:
-    """The escalation a deadline on `due` has reached `today`: (kind, threshold, rule), or None."""
+    """The escalation a deadline on `due` could have `today`: (kind, overdue, rule), or None.
+
+    The kind names how many working days overdue it is, so the next one can be spaced from it.
+    """
     if today <= due:
         return None
-    overdue = calendar.count_working_days(due + _ONE_DAY, today + _ONE_DAY)
-    crossed = [days for days in policy.escalate_after if days <= overdue]
-    if not crossed:
+    overdue = overdue_days(due, today, calendar)
+    if overdue < policy.escalate_after:
         return None
-    threshold = max(crossed)
-    rule = f"{overdue} working days past the deadline {due.isoformat()} (threshold {threshold})"
-    return escalation_kind(threshold), threshold, rule
+    rule = (f"{overdue} working days past the deadline {due.isoformat()} (after"
+            f" {policy.escalate_after}, then {policy.escalate_every} apart)")
+    return escalation_kind(overdue), overdue, rule
 
 
 def checkin_every(item_kind: str, deadline: Deadline, policy: ReminderPolicy) -> Every | None:
@@ -279,16 +300,22 @@ def checkin_every(item_kind: str, deadline: Deadline, policy: ReminderPolicy) ->
     return policy.undated_every
 
 
-def follow_up_cutoff(today: date, calendar: WorkCalendar, policy: ReminderPolicy) -> date:
-    """The latest sent_on whose reminder has waited long enough for a follow-up today."""
-    # working_days_between(day, today) only grows as day goes back, so the days that have
-    # waited enough are exactly those on or before this one.
-    day = today
-    for _ in range(_MAX_WAIT_SEARCH_DAYS):
-        if calendar.working_days_between(day, today) >= policy.follow_up_after:
-            return day
-        day -= _ONE_DAY
-    raise ValueError(f"no follow-up day within {_MAX_WAIT_SEARCH_DAYS} days of {today}")
+def next_period(start: date, every: Every, policy: ReminderPolicy) -> date:
+    """The start of the period after the one starting on `start`."""
+    return period_start(start + timedelta(days=_LONGEST_PERIOD[every]), every,
+                        policy.fortnight_epoch)
+
+
+_LONGEST_PERIOD: dict[Every, int] = {"weekly": 7, "biweekly": 14, "monthly": 31,
+                                     "quarterly": 92, "half_yearly": 184, "yearly": 366}
+
+
+@lru_cache(maxsize=8192)
+def checkin_day(start: date, every: Every, calendar: WorkCalendar,
+                policy: ReminderPolicy) -> date | None:
+    """The day a period's check-in goes: its first weekly-message day; None if it has none."""
+    day = message_day_from(start, calendar, policy.weekly_weekday)
+    return day if day < next_period(start, every, policy) else None
 
 
 def scheduled_step(
@@ -298,13 +325,13 @@ def scheduled_step(
     calendar: WorkCalendar,
     policy: ReminderPolicy,
 ) -> DueReminder | None:
-    """Today's deadline step or check-in, unless the history already has it."""
+    """Today's deadline step or periodic check-in, unless the history already has it."""
     deadline = state.deadline
     if state.item_kind == "indicator" and state.indicator_assessed_final:
         return None
     every = checkin_every(state.item_kind, deadline, policy)
     if every is not None:
-        return _checkin(state, history, today, _checkin_kind(state), every, policy)
+        return _checkin(state, history, today, _checkin_kind(state), every, calendar, policy)
     if deadline.kind == "date" and deadline.due is not None:
         return _deadline_step(state, deadline.due, history, today, calendar, policy)
     return None
@@ -331,12 +358,12 @@ def _deadline_step(
     current = deadline_step_on(due, today, calendar, policy)
     if current is None:
         return None
-    kind, order, rule = current
+    kind, order, _ = current
     for record in history:
         done_order = deadline_step_order(record.kind)
         if record.anchor == due and done_order is not None and done_order >= order:
             return None
-    return _due(state, kind, due, rule, today)
+    return make_step(state, kind, due, today, calendar, policy)
 
 
 def _checkin(
@@ -345,58 +372,48 @@ def _checkin(
     today: date,
     kind: str,
     every: Every,
+    calendar: WorkCalendar,
     policy: ReminderPolicy,
 ) -> DueReminder | None:
     start = period_start(today, every, policy.fortnight_epoch)
+    day = checkin_day(start, every, calendar, policy)
+    if day is None or today < day:
+        return None
     if state.last_update_on is not None and state.last_update_on >= start:
         return None
     if any(record.kind in CHECKIN_KINDS and record.anchor == start for record in history):
         return None
-    rule = f"{every} check-in for the period from {start.isoformat()} (no update since)"
-    return _due(state, kind, start, rule, today)
+    return make_step(state, kind, start, today, calendar, policy)
 
 
-def _follow_up(
-    state: AssignmentState,
-    history: Sequence[SentReminder],
-    today: date,
-    calendar: WorkCalendar,
-    policy: ReminderPolicy,
-) -> DueReminder | None:
-    reminders = [
-        record
-        for record in history
-        if record.kind != FOLLOW_UP and not is_escalation(record.kind) and record.sent_on <= today
-    ]
-    if not reminders:
-        return None
-    last = max(reminders, key=lambda record: (record.sent_on, record.anchor, record.kind))
-    answered = last.answered or (
-        state.last_update_on is not None and state.last_update_on >= last.sent_on
-    )
-    if answered:
-        return None
-    if any(record.kind == FOLLOW_UP and record.anchor == last.sent_on for record in history):
-        return None
-    return follow_up_of(state, last.kind, last.sent_on, today, calendar, policy)
-
-
-def follow_up_of(state: AssignmentState, kind: str, sent_on: date, today: date,
-                 calendar: WorkCalendar, policy: ReminderPolicy) -> DueReminder | None:
-    """The follow-up of an unanswered reminder (its kind, the day sent), once it waited enough."""
-    waited = _working_days_between(calendar, sent_on, today)
-    if waited < policy.follow_up_after:
-        return None
-    rule = f"no answer to {kind} sent {sent_on.isoformat()} for {waited} working days"
-    return _due(state, FOLLOW_UP, sent_on, rule, today)
-
-
-@lru_cache(maxsize=8192)
-def _working_days_between(calendar: WorkCalendar, start: date, end: date) -> int:
-    return calendar.working_days_between(start, end)
-
-
-def _due(state: AssignmentState, kind: str, anchor: date, rule: str, today: date) -> DueReminder:
+def make_step(state: AssignmentState, kind: str, anchor: date, today: date,
+              calendar: WorkCalendar, policy: ReminderPolicy) -> DueReminder:
+    """The step of that kind and anchor due `today`, with its rule (the same from any path)."""
     due = state.deadline.due
     days_left = (due - today).days if due is not None else None
-    return DueReminder(state, kind, anchor, rule, days_left)
+    overdue = overdue_days(due, today, calendar) if due is not None and today > due else None
+    return DueReminder(state, kind, anchor, _rule(kind, anchor, due, overdue, policy), days_left,
+                       overdue if is_escalation(kind) else None)
+
+
+def _rule(kind: str, anchor: date, due: date | None, overdue: int | None,
+          policy: ReminderPolicy) -> str:
+    """The rule that fired, in English for the log (the dry run explains it in Vietnamese)."""
+    if kind in CHECKIN_KINDS:
+        return f"{kind}: check-in for the period from {anchor.isoformat()} (no update since)"
+    if kind == FOLLOW_UP:
+        return f"{kind}: weekly message of {anchor.isoformat()}, the last question unanswered"
+    if kind == OVERDUE_WEEKLY:
+        return (f"{kind}: weekly message of {anchor.isoformat()}, {overdue} working days"
+                " overdue, no fresh report")
+    if kind == CHECKIN_REPORT:
+        return (f"{kind}: {policy.report_quiet_days} working days since the report of"
+                f" {anchor.isoformat()}")
+    if kind == CHECKIN_BLOCKED:
+        return (f"{kind}: {policy.blocked_checkin_after} working days since the blocker"
+                f" reported {anchor.isoformat()}")
+    if kind == BLOCKER_HANDLED:
+        return f"{kind}: the secretariat handled the blocker on {anchor.isoformat()}"
+    when = f"deadline {due.isoformat()}" if due is not None else "no deadline"
+    late = f", {overdue} working days overdue" if overdue is not None else ""
+    return f"{kind}: {when}{late}"

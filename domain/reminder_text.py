@@ -7,10 +7,11 @@ from datetime import date
 
 from domain.deadline_text import describe_cadence
 from domain.deadlines import follows_central_schedule
+from domain.reminder_reasons import ask, last_report
 from domain.reminder_steps import (
-    FOLLOW_UP,
     AssignmentState,
     DueReminder,
+    ReminderPolicy,
     escalation_threshold,
 )
 from domain.reminders import ReminderMessage
@@ -21,6 +22,7 @@ ITEM_TEXT_LIMIT = 120
 _BULLET = "•"
 _SECRETARIAT = "Cơ quan thường trực Ban Chỉ đạo"
 _TRIM_BEFORE_ELLIPSIS = " ,;:.-–—"
+_GLUED = "   "
 
 
 def format_date(day: date) -> str:
@@ -51,6 +53,8 @@ def describe_timing(item: DueReminder) -> str:
         wording = "đề nghị cập nhật giá trị và đánh giá chỉ tiêu"
         if due is not None:
             wording += f", hạn {format_date(due)}"
+    elif item.overdue_working_days is not None and due is not None:
+        wording = f"hạn {format_date(due)}, quá hạn {item.overdue_working_days} ngày làm việc"
     elif state.deadline.kind == "date" and due is not None and item.days_left is not None:
         wording = f"hạn {format_date(due)}, {days_phrase(item.days_left)}"
     elif state.deadline.kind == "recurring" and state.deadline.every and state.deadline.on:
@@ -63,8 +67,6 @@ def describe_timing(item: DueReminder) -> str:
         wording = "theo tiến độ của Trung ương: đề nghị cập nhật tiến độ"
     else:
         wording = f"thời hạn “{tidy(state.deadline.raw)}”: đề nghị cập nhật tiến độ"
-    if item.kind == FOLLOW_UP:
-        wording += "; nhắc lại do chưa nhận được phản hồi"
     return wording
 
 
@@ -74,8 +76,16 @@ def item_line(item: DueReminder) -> str:
     return f"{_BULLET} {item.item_code} – {text} ({describe_timing(item)})"
 
 
-def render_focal_message(message: ReminderMessage) -> str:
-    """A focal person's reminder: greeting, one line per item, how to answer."""
+def item_lines(item: DueReminder, policy: ReminderPolicy) -> tuple[str, str]:
+    """The item's line, then what we already know and what is asked of it, and why."""
+    asked = ask(item, policy.report_quiet_days, policy.blocked_checkin_after)
+    known = last_report(item.assignment)
+    return item_line(item), f"   {known[0].upper()}{known[1:]}. {asked[0].upper()}{asked[1:]}."
+
+
+def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None = None) -> str:
+    """A focal person's reminder: greeting, two lines per item, how to answer."""
+    policy = policy or ReminderPolicy()
     states = [item.assignment for item in message.items]
     person = message.recipient.name.strip()
     addressee = f"đồng chí {person}, cán bộ đầu mối" if person else "đồng chí cán bộ đầu mối"
@@ -83,7 +93,7 @@ def render_focal_message(message: ReminderMessage) -> str:
     lines = [
         f"Kính gửi {addressee} của {_agency_list(states)},",
         f"Ban Chỉ đạo đề nghị đồng chí cập nhật tình hình thực hiện {_count_noun(states)} sau:",
-        *(item_line(item) for item in message.items),
+        *(line for item in message.items for line in item_lines(item, policy)),
         f"Trả lời tin nhắn này hoặc gõ mã nhiệm vụ kèm tình trạng, ví dụ: {example} đã hoàn thành",
     ]
     return "\n".join(lines)
@@ -110,25 +120,38 @@ def render_escalation(message: ReminderMessage) -> str:
             f"Kính gửi đồng chí lãnh đạo {_agency_list(states)},",
             f"Ban Chỉ đạo thông báo: {_agency_list(states)} có {_count_noun(states)} {overdue},"
             " đề nghị đồng chí quan tâm chỉ đạo thực hiện:",
-            *(item_line(item) for item in items),
+            *(line for item in items for line in _with_report(item)),
             "Cán bộ đầu mối của đơn vị đã được nhắc việc qua hệ thống.",
         ]
     )
 
 
 def render_unreachable(items: Sequence[DueReminder], today: date) -> str:
-    """The secretariat's list of reminders nobody received; "" when there is none."""
+    """The secretariat's weekly list of reminders nobody received; "" when there is none.
+
+    Items led by a group of agencies are not an agency without a focal person: they are
+    listed apart, as needing a concrete lead.
+    """
     if not items:
         return ""
-    return "\n".join(
-        [
-            f"Kính gửi {_SECRETARIAT},",
+    agencies = [item for item in items if not item.assignment.agency_is_group]
+    groups = [item for item in items if item.assignment.agency_is_group]
+    lines = [f"Kính gửi {_SECRETARIAT},"]
+    if agencies:
+        lines += [
             "Các đơn vị sau chưa đăng ký cán bộ đầu mối nên chưa nhận được nhắc việc"
             f" ngày {format_date(today)}:",
-            *_lines_by_agency(items),
+            *_lines_by_agency(agencies),
             "Đề nghị đôn đốc các đơn vị đăng ký cán bộ đầu mối để nhận nhắc việc.",
         ]
-    )
+    if groups:
+        lines += [
+            "Các nhiệm vụ sau giao cho nhóm đơn vị, chưa có cơ quan chủ trì cụ thể nên chưa"
+            " nhắc được ai (đề nghị phân công cơ quan chủ trì, hoặc khai báo các đơn vị"
+            " thành viên của nhóm trong danh mục cơ quan):",
+            *_lines_by_agency(groups),
+        ]
+    return "\n".join(lines)
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
@@ -143,8 +166,14 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     for piece in (piece for line in text.split("\n") for piece in _fit_line(line, limit)):
         piece_size = _units(piece)
         if lines and size + 1 + piece_size > limit:
-            parts.append("\n".join(lines))
-            lines, size = [], 0
+            # An indented line belongs to the line above (an item's report and question):
+            # they move to the next part together when both fit there.
+            keep = 1 if (piece.startswith(_GLUED) and len(lines) > 1
+                         and _units(lines[-1]) + 1 + piece_size <= limit) else 0
+            carried = lines[len(lines) - keep:]
+            parts.append("\n".join(lines[:len(lines) - keep]))
+            lines = carried
+            size = sum(_units(line) + 1 for line in lines) - 1 if lines else 0
         size = piece_size if not lines else size + 1 + piece_size
         lines.append(piece)
     if lines:
@@ -181,7 +210,16 @@ def _lines_by_agency(items: Sequence[DueReminder]) -> Iterator[str]:
         by_agency.setdefault(item.assignment.agency_id, []).append(item)
     for agency_items in by_agency.values():
         yield f"{agency_items[0].assignment.agency_name}:"
-        yield from (item_line(item) for item in agency_items)
+        for item in agency_items:
+            yield from _with_report(item)
+
+
+def _with_report(item: DueReminder) -> tuple[str, ...]:
+    """An escalated item's line and its last report (an unreachable one: the line alone)."""
+    if item.overdue_working_days is None:
+        return (item_line(item),)
+    known = last_report(item.assignment)
+    return item_line(item), f"   {known[0].upper()}{known[1:]}."
 
 
 def _units(text: str) -> int:

@@ -13,9 +13,9 @@ from typing import Literal, get_args
 
 from domain.calendar import WorkCalendar
 from domain.deadlines import Every
+from domain.followup_steps import focal_step
 from domain.reminder_schedule import NextReminder, steps_on
 from domain.reminder_steps import (
-    FOLLOW_UP,
     AssignmentState,
     DueReminder,
     ReminderPolicy,
@@ -23,14 +23,11 @@ from domain.reminder_steps import (
     before_kind,
     deadline_step_on,
     deadline_step_order,
-    escalation_kind,
     escalation_on,
     escalation_step,
-    focal_step,
-    follow_up_cutoff,
-    overdue_kind,
     period_start,
 )
+from domain.weeks import message_day, week_of
 
 __all__ = [
     "AssignmentState",
@@ -117,7 +114,6 @@ class ScanScope:
     deadline_kinds: Mapping[date, str]
     escalation_kinds: Mapping[date, str]
     period_starts: Mapping[Every, date]
-    follow_up_cutoff: date
     # Per deadline, this policy's own step kinds that come before today's step: a history row
     # of one of them can never stop a reminder today, so it need not even be read.
     superseded: Mapping[date, frozenset[str]] = field(default_factory=dict)
@@ -139,27 +135,19 @@ def scan_scope(
         escalation = escalation_on(due, today, calendar, policy)
         if escalation is not None:
             escalation_kinds[due] = escalation[0]
-        if step is not None or escalation is not None:
-            superseded[due] = _superseded(step[1] if step else None,
-                                          escalation[1] if escalation else None, policy)
+        if step is not None:
+            superseded[due] = _superseded(step[1], policy)
     starts = {
         every: period_start(today, every, policy.fortnight_epoch) for every in get_args(Every)
     }
-    return ScanScope(today, policy, deadline_kinds, escalation_kinds, starts,
-                     follow_up_cutoff(today, calendar, policy), superseded)
+    return ScanScope(today, policy, deadline_kinds, escalation_kinds, starts, superseded)
 
 
-def _superseded(order: int | None, threshold: int | None, policy: ReminderPolicy) -> frozenset[str]:
-    """The policy's step kinds strictly before a step order and an escalation threshold."""
+def _superseded(order: int, policy: ReminderPolicy) -> frozenset[str]:
+    """The policy's deadline step kinds strictly before a step order (escalations are all
+    read: the next one is spaced from the latest)."""
     kinds = [before_kind(days) for days in policy.before_days]
-    if order is not None and order > 0:
-        kinds += [overdue_kind(days) for days in
-                  range(policy.overdue_first, order, policy.overdue_every)]
-    earlier = {kind for kind in kinds
-               if order is not None and (deadline_step_order(kind) or 0) < order}
-    if threshold is not None:
-        earlier |= {escalation_kind(days) for days in policy.escalate_after if days < threshold}
-    return frozenset(earlier)
+    return frozenset(kind for kind in kinds if (deadline_step_order(kind) or 0) < order)
 
 
 def urgency_key(item: DueReminder) -> tuple[bool, int, tuple[str | int, ...], int]:
@@ -198,6 +186,9 @@ def due_reminders(
     focal_items: list[DueReminder] = []
     escalated: list[DueReminder] = []
     unreachable: list[DueReminder] = []
+    # What nobody could be told goes to the secretariat once a week, on the weekly message's
+    # day: on other days those steps are left due (the weekly day takes them, superseded).
+    listing_day = message_day(week_of(today), calendar, policy.weekly_weekday) == today
     for state in sorted(states, key=lambda state: state.assignment_id):
         found = known.get(state.assignment_id) if known else None
         if found is not None and found.exact and found.day == today:
@@ -209,9 +200,9 @@ def due_reminders(
         if step is not None:
             if state.agency_id in focal_by_agency:
                 focal_items.append(step)
-            elif step.kind != FOLLOW_UP:
-                # Nobody was reminded, so there is nobody to follow up; but the step itself is
-                # listed for the secretariat so the agency does not drop out of sight.
+            elif listing_day:
+                # Nobody was reminded; the step is listed for the secretariat so the agency
+                # does not drop out of sight.
                 unreachable.append(step)
         if escalation is not None:
             escalated.append(escalation)
@@ -281,7 +272,15 @@ def _warnings(
         for agency_id, name in leaderless
     )
     unreachable_agencies = sorted(
-        {(item.assignment.agency_id, item.assignment.agency_name) for item in unreachable}
+        {(item.assignment.agency_id, item.assignment.agency_name) for item in unreachable
+         if not item.assignment.agency_is_group}
+    )
+    notes.extend(
+        f"group {agency_id} ({name}) has no members in the registry: its items need a"
+        " concrete lead"
+        for agency_id, name in sorted({(item.assignment.agency_id, item.assignment.agency_name)
+                                       for item in unreachable
+                                       if item.assignment.agency_is_group})
     )
     notes.extend(
         f"agency {agency_id} ({name}) has no focal person registered: its reminders are listed"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
+from functools import partial
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.keyboards import as_json, item_buttons
+from bot.keyboards import ONGOING, as_json, item_buttons
 from domain.calendar import WorkCalendar
 from domain.reminder_text import (
     render_escalation,
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 TEXT_LIMITS = {"telegram": 4096, "zalo": 2000}
 # Four buttons an item: 25 items fill Telegram's 100-button keyboard.
 MAX_BUTTON_ITEMS = 25
+RENDER_SLICE = 500
 
 
 @dataclass
@@ -132,9 +134,16 @@ async def plan_day_unfiltered(today: date, tz: tzinfo, calendar: WorkCalendar,
 def reminder_buttons(items: tuple[DueReminder, ...], part: str) -> list[list[dict[str, str]]]:
     """Status buttons for the items a message part lists (Telegram keeps them under 100)."""
     listed = {item.assignment.assignment_id: (item.assignment.assignment_id,
-                                              item.assignment.item_kind, item.item_code)
+                                              _button_kind(item), item.item_code)
               for item in items if f" {item.item_code} – " in part}
     return as_json(item_buttons(list(listed.values())[:MAX_BUTTON_ITEMS]))
+
+
+def _button_kind(item: DueReminder) -> str:
+    """An ongoing task ("Thường xuyên") asks for a periodic report: no "done" button."""
+    state = item.assignment
+    return ONGOING if state.item_kind == "task" and state.deadline.kind == "recurring" else (
+        state.item_kind)
 
 
 def _step_id(step: DueReminder) -> tuple[int, str, date]:
@@ -204,36 +213,43 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
                                                          session=session)]
         report.steps = len(taken) + len(listed)
         report.warnings = list(plan.warnings)
-        queued: list[tuple[ReminderMessage, list[_Part]]] = []
-        for message, render, kind in [
-            *((m, render_focal_message, "reminder") for m in plan.messages),
+        focal: Callable[[ReminderMessage], str] = partial(render_focal_message, policy=policy)
+        batches: list[tuple[ReminderMessage, Callable[[ReminderMessage], str], str]] = [
+            *((m, focal, "reminder") for m in plan.messages),
             *((m, render_escalation, "escalation") for m in plan.escalations),
-        ]:
-            items = tuple(item for item in message.items if _step_id(item) in taken)
-            if not items:
-                continue
-            message = ReminderMessage(message.recipient, items, message.on)
-            queued.append((message, _parts(message, render(message), kind)))
-            report.messages += 1
-            report.parts += len(queued[-1][1])
+        ]
         body = render_unreachable(listed, today)
-        for person in secretariat if body else []:
-            notice = ReminderMessage(person, tuple(listed), today)
-            queued.append((notice, _parts(notice, body, "unreachable_list")))
-            report.unreachable += len(queued[-1][1])
-        # Buttons are made as each slice is stored: a national scan makes hundreds of
-        # thousands of them, and they need not all be alive at once.
-        added = await enqueue_many((part.stored() for _, parts in queued for part in parts),
-                                   now, session=session)
-        # A reply to a reminder names the steps it carried: link them to its first part.
-        await link_steps([(taken[_step_id(item)], added[first.key])
-                          for message, parts in queued for first in (parts[0].message,)
-                          if first.kind == "reminder" and first.key in added
-                          for item in message.items], session=session)
+        batches += [(ReminderMessage(person, tuple(listed), today), lambda _: body,
+                     "unreachable_list") for person in (secretariat if body else [])]
+        # Rendered, stored and linked a slice of messages at a time: a national scan's texts
+        # (two lines an item, Vietnamese in UCS-2) would otherwise all be alive at once.
+        for start in range(0, len(batches), RENDER_SLICE):
+            queued: list[tuple[ReminderMessage, list[_Part]]] = []
+            for message, render, kind in batches[start:start + RENDER_SLICE]:
+                items = tuple(item for item in message.items if _step_id(item) in taken)
+                if kind != "unreachable_list" and not items:
+                    continue
+                if kind != "unreachable_list":
+                    message = ReminderMessage(message.recipient, items, message.on)
+                queued.append((message, _parts(message, render(message), kind)))
+                if kind == "unreachable_list":
+                    report.unreachable += len(queued[-1][1])
+                else:
+                    report.messages += 1
+                    report.parts += len(queued[-1][1])
+            # Buttons are made as each slice is stored, too.
+            added = await enqueue_many((part.stored() for _, parts in queued for part in parts),
+                                       now, session=session)
+            # A reply to a reminder names the steps it carried: link them to its first part.
+            await link_steps([(taken[_step_id(item)], added[first.key])
+                              for message, parts in queued for first in (parts[0].message,)
+                              if first.kind == "reminder" and first.key in added
+                              for item in message.items], session=session)
+            del queued, added
         # Each assignment planned gets the day the policy next fires for it, its steps of
         # today counted: tomorrow's scan reads only those whose day has come. The plan and its
         # messages go first, so the history read again reuses their memory.
-        del plan, queued, added, taken, listed, unreachable
+        del plan, batches, taken, listed, unreachable
         inputs = replace(inputs, history=[], known={})
         await store_after_scan(inputs, today, calendar, policy, session=session)
         await mark_scanned(today, calendar, policy, tz, session=session)

@@ -203,6 +203,8 @@ async def import_items(
         assert row.id is not None and row.code is not None
         unmatched.discard(row.id)
         created, closed = await sync_assignments(row, leads, book, session=session)
+        report.unexpanded_groups += [(row.code, lead.name) for lead in leads
+                                     if lead.is_group and not book.members.get(lead.id or 0)]
         report.assignments_created += created
         report.assignments_closed += closed
         if parsed.kind == "task":

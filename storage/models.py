@@ -140,6 +140,8 @@ class Assignment(SQLModel, table=True):
     # Which rules fire that day (NextReminder.encoded): the scan of that day needs no history.
     next_reminder_rules: str | None = Field(default=None, max_length=80)
     reminder_revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # When the secretariat marked the current blocker handled: the item gets a check-in.
+    blocker_handled_on: date | None = None
 
 
 class FocalPerson(SQLModel, table=True):
@@ -300,6 +302,22 @@ class ReminderSchedule(SQLModel, table=True):
     fingerprint: str = Field(max_length=64)
     # The latest day scanned with this schedule: a day before it is planned the long way.
     as_of: date
+
+
+class Blocker(SQLModel, table=True):
+    """A "blocked" report taken to the secretariat as an action item, and what they did."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    status_change_id: int | None = Field(default=None, foreign_key="status_change.id")
+    reported_at: datetime = Field(sa_column=utc_column())
+    reported_by: int | None = Field(default=None, foreign_key="focal_person.id")
+    reason: str | None = None
+    # open, handled, forwarded
+    state: str = Field(default="open", max_length=20, index=True)
+    forwarded_to: str | None = None
+    decided_by: int | None = Field(default=None, foreign_key="focal_person.id")
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column(True))
 
 
 class Evidence(SQLModel, table=True):

@@ -31,6 +31,7 @@ from storage.scan_sql import (
     little_table,
     log_t,
     report_t,
+    request_t,
 )
 
 
@@ -65,6 +66,9 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
         change_t.c.assignment_id == a.c.id).scalar_subquery(), sa.String)
     last_report = sa.type_coerce(select(func.max(report_t.c.at)).where(
         report_t.c.assignment_id == a.c.id).scalar_subquery(), sa.String)
+    # A request for more time answers a reminder as a status update does.
+    last_request = sa.type_coerce(select(func.max(request_t.c.requested_at)).where(
+        request_t.c.assignment_id == a.c.id).scalar_subquery(), sa.String)
     final = sa.exists().where(report_t.c.assignment_id == a.c.id, report_t.c.final.is_(True))
     # Assignments narrow; their items and agencies once each (thousands of assignments share
     # an item: one copy of its text and deadline, not one per row).
@@ -73,7 +77,7 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
              if use_stored and scope is not None else sa.null())
     query = sa.select(a.c.id, a.c.item_id, a.c.agency_id, effective_due(), a.c.status,
                       last_change, last_report, final, a.c.reminder_revision,
-                      rules).select_from(
+                      rules, a.c.percent, a.c.blocker_handled_on, last_request).select_from(
         a.join(item_t, item_t.c.id == a.c.item_id)).where(is_open())
     if assignment_ids is not None:
         query = query.where(among(session, a.c.id, assignment_ids))
@@ -154,8 +158,11 @@ async def load_history(states: Sequence[AssignmentState], scope: ScanScope, *,
     last_day = select(func.max(recent.c.day)).where(
         recent.c.assignment_id == candidates.c.id, is_reminder(recent),
         recent.c.day <= scope.on).scalar_subquery()
+    # The last questions asked, wherever anchored (a superseded deadline step too: whether
+    # anything was asked after a report is read from them); disjoint from the two above.
     since_last = sa.select(*_history_columns(log)).select_from(joined).where(
-        log.c.day >= last_day, log.c.anchor.not_in(starts), not_at_deadline)
+        log.c.day >= last_day, log.c.anchor.not_in(starts),
+        sa.or_(not_at_deadline, sa.not_(current)))
     found: list[SentReminder] = []
     dates = _Dates()
     for query in (at_deadline, at_period, since_last):
@@ -181,17 +188,19 @@ async def _items(ids: set[int], session: AsyncSession) -> dict[int, tuple[Any, .
     return {row[0]: tuple(row[1:]) for row in (await session.exec(query)).all()}  # type: ignore[call-overload]
 
 
-async def _agency_names(ids: set[int], session: AsyncSession) -> dict[int, str]:
-    query = sa.select(agency_t.c.id, agency_t.c.name).where(
+async def _agency_names(ids: set[int], session: AsyncSession) -> dict[int, tuple[str, bool]]:
+    """Agency id -> (name, whether it is a group of agencies)."""
+    query = sa.select(agency_t.c.id, agency_t.c.name, agency_t.c.is_group).where(
         among(session, agency_t.c.id, sorted(ids)))
-    return dict((await session.exec(query)).all())  # type: ignore[call-overload]
+    return {row[0]: (row[1], bool(row[2]))
+            for row in (await session.exec(query)).all()}  # type: ignore[call-overload]
 
 
 class _StateReader:
     """Assignment rows into AssignmentStates, with their items' and agencies' details."""
 
     def __init__(self, tz: tzinfo, items: dict[int, tuple[Any, ...]],
-                 names: dict[int, str]) -> None:
+                 names: dict[int, tuple[str, bool]]) -> None:
         self.tz = tz
         self.items = items
         self.names = names
@@ -207,15 +216,18 @@ class _StateReader:
             deadline = Deadline(raw, deadline_kind, as_date(due) if due is not None else None,
                                 every, decode_period_day(period_day))
             self.deadlines[(item_id, due)] = deadline
-        if last_change is None or (last_report is not None and last_report > last_change):
-            last_change = last_report
+        last_change = max((moment for moment in (last_change, last_report, row[12])
+                           if moment is not None), default=None)
         return AssignmentState(
             assignment_id=assignment_id, item_code=code or "", item_kind=kind, item_text=text,
-            agency_id=agency_id, agency_name=self.names[agency_id], deadline=deadline,
+            agency_id=agency_id, agency_name=self.names[agency_id][0], deadline=deadline,
             status=self.statuses.setdefault(status, status),
             last_update_on=(_aware(last_change).astimezone(self.tz).date()
                             if last_change is not None else None),
             indicator_assessed_final=bool(final),
+            percent=row[10],
+            blocker_handled_on=as_date(row[11]) if row[11] is not None else None,
+            agency_is_group=self.names[agency_id][1],
         )
 
 

@@ -19,6 +19,7 @@ from domain.reminder_steps import FOLLOW_UP
 from storage.models import (
     Agency,
     Assignment,
+    ExtensionRequest,
     IndicatorReport,
     Item,
     ReminderLog,
@@ -31,6 +32,7 @@ agency_t = cast(sa.Table, Agency.__table__)  # type: ignore[attr-defined]
 log_t = cast(sa.Table, ReminderLog.__table__)  # type: ignore[attr-defined]
 change_t = cast(sa.Table, StatusChange.__table__)  # type: ignore[attr-defined]
 report_t = cast(sa.Table, IndicatorReport.__table__)  # type: ignore[attr-defined]
+request_t = cast(sa.Table, ExtensionRequest.__table__)  # type: ignore[attr-defined]
 
 
 def is_open() -> Any:
@@ -45,8 +47,8 @@ def effective_due() -> Any:
 
 
 def is_reminder(row: Any) -> Any:
-    """A reminder a follow-up can answer: not a follow-up itself, nor an escalation."""
-    return sa.and_(row.c.kind != FOLLOW_UP, ~row.c.kind.startswith("escalation_"))
+    """A question put to the focal person: any step but an escalation."""
+    return ~row.c.kind.startswith("escalation_")
 
 
 # Any constant shared by every dondoc instance: the key of the scanner's advisory lock.

@@ -31,10 +31,10 @@ TASK_LABELS = {
 # What differs by channel: a press (Telegram's button, Zalo's typed number) and the evidence
 # (Telegram takes the PDF; a Zalo user can send only a photo, so sends one of the paper).
 CHANNEL_LINES = {
-    "telegram": ("bấm nút [🔄 NV47]", "bấm nút [✅ Đồng ý]",
+    "telegram": ("bấm nút [🔄 Đang thực hiện]", "bấm nút [✅ Đồng ý]",
                  "Đã đính kèm minh chứng: QD-2345-SYT.pdf."),
-    "zalo": ("chọn [🔄 NV47] bằng cách gõ số (Zalo không có nút)\n"
-             "  09:10  Hoa (Sở Y tế): NV47 2",
+    "zalo": ("chọn [🔄 Đang thực hiện] bằng cách gõ số (Zalo không có nút)\n"
+             "  09:10  Hoa (Sở Y tế): 2",
              "chọn [✅ Đồng ý] bằng cách gõ số (Zalo không có nút)",
              "Hoa (Sở Y tế): 📎 ảnh chụp QD-2345-SYT.pdf"),
 }
@@ -161,3 +161,38 @@ def test_the_png_and_xlsx_exist_and_open(run):
         assert book.sheetnames
     finally:
         book.close()
+
+
+def test_the_month_follows_up_like_a_secretary(run):
+    """Issue #15: few contacts, the silent reached weekly, answers and blockers acted on."""
+    result, out, _, _ = run
+    transcript = result.stdout
+    average = float(re.search(r"Bình quân cán bộ đầu mối: ([\d.]+) ngày liên hệ/tuần",
+                              transcript).group(1))
+    assert 0 < average <= 2
+    # Mai never answers: still reached every week of the run.
+    assert re.search(r"Mai \(Sở Tài chính\): .* có tin trong 5/5 tuần", transcript)
+    # The list of agencies without a focal person: at most once a week.
+    listed = re.findall(r"chưa nhận được nhắc việc ngày (\d\d/\d\d/\d{4})", transcript)
+    weeks = [date(int(d[6:]), int(d[3:5]), int(d[:2])).isocalendar()[1] for d in listed]
+    assert listed and len(weeks) == len(set(weeks))
+    # Nam's blocker reaches the secretariat and is forwarded the same day it is reported.
+    first_day = transcript.split("── Thứ Năm 18/09/2025")[0]
+    assert "⚠️ Vướng mắc cần xử lý – Hoàng Văn Nam (Văn phòng Tỉnh ủy)" in first_day
+    assert "Đã chuyển vướng mắc NV75 tới Sở Tài chính" in first_day
+    with sqlite3.connect(out / "dondoc-demo.db") as db:
+        # No follow-up about an item answered since the question it repeats.
+        answered_follow_ups = db.execute(
+            "SELECT f.assignment_id, f.day FROM reminder_log f WHERE f.kind = 'follow_up' AND"
+            " EXISTS (SELECT 1 FROM status_change c WHERE c.assignment_id = f.assignment_id"
+            "   AND date(c.at, '+7 hours') >= (SELECT max(q.day) FROM reminder_log q"
+            "     WHERE q.assignment_id = f.assignment_id AND q.day < f.day"
+            "     AND q.kind NOT LIKE 'escalation%')"
+            "   AND date(c.at, '+7 hours') < f.day)").fetchall()
+        blocked_nagged = db.execute(
+            "SELECT l.kind, l.day FROM reminder_log l JOIN assignment a ON a.id = l.assignment_id"
+            " JOIN item i ON i.id = a.item_id WHERE i.code = 'NV75' AND l.day > '2025-09-17'"
+            " ORDER BY l.day").fetchall()
+    assert answered_follow_ups == []
+    # The blocked item: only the check-in after the secretariat handled it (23/09).
+    assert blocked_nagged == [("blocker_handled", "2025-09-24")]

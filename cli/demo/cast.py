@@ -81,7 +81,14 @@ class Decide:
     approve: bool = True
 
 
-Step = Write | Press | SendFile | Decide
+@dataclass(frozen=True)
+class Unblock:
+    """The secretariat acts on the newest blocker notice: forward it to an agency, or handled."""
+
+    forward_to: str | None = None
+
+
+Step = Write | Press | SendFile | Decide | Unblock
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ SCRIPT: tuple[Act, ...] = (
     Act(date(2025, 9, 17), time(10, 20), "nam", PARTY_APPS, (
         Press("blocked"),
         Write("Chưa được cấp kinh phí mua sắm máy chủ, đề nghị Sở Tài chính bố trí vốn"))),
+    Act(date(2025, 9, 17), time(11, 0), "ha", None, (Unblock(forward_to="Sở Tài chính"),)),
     Act(date(2025, 9, 18), time(14, 30), "tuan", BUSINESS_POLICY, (
         Write("{code} đang thực hiện 80%, đã trình UBND tỉnh ban hành"),)),
     Act(date(2025, 9, 22), time(8, 45), "lan", TALENT, (
@@ -112,6 +120,7 @@ SCRIPT: tuple[Act, ...] = (
     Act(date(2025, 9, 23), time(14, 0), "ha", None, (Decide(approve=True),)),
     Act(date(2025, 9, 24), time(10, 0), "dung", CROPS, (
         Press("in_progress"), Write("Đạt 85%, đang hoàn thiện hồ sơ trình UBND tỉnh"))),
+    Act(date(2025, 9, 23), time(15, 0), "ha", None, (Unblock(),)),
     Act(date(2025, 9, 25), time(15, 0), "tuan", COVERAGE_5G, (
         Press("not_achieved"), Write("5G phủ khoảng 35% dân số"))),
     Act(date(2025, 9, 29), time(15, 0), "hoa", EHR, (

@@ -21,6 +21,7 @@ from cli.demo.check import all_match, compare, recorded_replies, task_classes
 from cli.demo.clock import SimulatedClock
 from cli.demo.command import DATABASE, LOG
 from cli.demo.console_web import console_server, secretariat_link
+from cli.demo.stats import contacts, render_contacts
 from cli.demo.story import REGISTER_AT, TZ, DigestDelivery, Story, local, working_days
 from cli.demo.transcript import Transcript
 from domain.digest_inputs import digest_period
@@ -182,6 +183,9 @@ async def _finish(story: Story, folder: Path, elapsed: float) -> Outcome:
     transcript.print(Text("Khớp: số liệu của báo cáo đúng với cơ sở dữ liệu." if matches else
                           "KHÔNG KHỚP: số liệu của báo cáo khác cơ sở dữ liệu.",
                           style="bold green" if matches else "bold red"))
+    transcript.print("")
+    transcript.print(*render_contacts(contacts(story.channel.messages(), FIRST_DAY, LAST_DAY,
+                                               TZ)))
     transcript.print("")
     transcript.print(f"Tổng kết: {len(story.digests)} báo cáo tuần, {story.reminders_sent} tin "
                      f"nhắc việc và báo cáo quá hạn; xong sau {elapsed:.1f} giây thật.",

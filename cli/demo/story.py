@@ -22,8 +22,19 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.keyboards import INDICATOR_BUTTONS, STATUS_BUTTONS
-from cli.demo.cast import CAST, SCRIPT, SECRETARIAT, Act, Decide, Person, Press, SendFile, Write
+from bot.keyboards import INDICATOR_BUTTONS, STATUS_BUTTONS, row_label_for
+from cli.demo.cast import (
+    CAST,
+    SCRIPT,
+    SECRETARIAT,
+    Act,
+    Decide,
+    Person,
+    Press,
+    SendFile,
+    Unblock,
+    Write,
+)
 from cli.demo.channels import ChatMessage, DemoChannel
 from cli.demo.clock import SimulatedClock
 from cli.demo.transcript import Transcript
@@ -196,7 +207,20 @@ class Story:
                     raise RuntimeError("the secretariat has no extension request to decide")
                 await self._press(person, notice, "✅ Đồng ý" if step.approve
                                   else "❌ Không đồng ý")
+            elif isinstance(step, Unblock):
+                await self._unblock(person, step)
         await self.drain()
+
+    async def _unblock(self, person: Person, step: Unblock) -> None:
+        """Press "forward" (then name the agency) or "handled" under the newest blocker notice."""
+        notice = self._newest(person, lambda m: m.text.startswith("⚠️ Vướng mắc cần xử lý"))
+        if notice is None:
+            raise RuntimeError("the secretariat has no blocker notice to act on")
+        if step.forward_to is None:
+            await self._press(person, notice, "✅ Đã xử lý")
+            return
+        await self._press(person, notice, "➡️ Chuyển cơ quan phối hợp")
+        await self._say(person, step.forward_to)
 
     async def code_of(self, person: Person, start: str) -> str:
         """The code of the person's agency's item whose wording starts with `start`."""
@@ -212,7 +236,7 @@ class Story:
     async def _button(self, person: Person, code: str, label: str) -> tuple[ChatMessage, str]:
         """The newest message with this item's button; else the item's card (/capnhat)."""
         # A reminder of several items labels each button with its code; one of one item, not.
-        short = f"{label.split(' ', 1)[0]} {code}"
+        short = row_label_for(label, code)
         message = self._newest(person, lambda m: short in m.buttons or (
             label in m.buttons and f" {code} – " in m.text))
         if message is not None:

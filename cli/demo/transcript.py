@@ -24,11 +24,13 @@ _HEADING = re.compile(r"^[^•].{0,80}:$")  # an agency's name heading its items
 _CLOSING = ("Trả lời tin nhắn này", "Đề nghị đôn đốc", "Cán bộ đầu mối của đơn vị đã được nhắc")
 
 
-def timing(text: str) -> str:
+_AGAIN = "chưa nhận được phản hồi cho lần nhắc trước"
+_GROUPS = "giao cho nhóm đơn vị"
+
+
+def timing(text: str, again: bool = False) -> str:
     """A reminder line's bracket, shortened: "quá hạn 79 ngày", "còn 9 ngày", "chỉ tiêu"."""
-    again = "; nhắc lại do chưa nhận được phản hồi"
-    suffix = " (nhắc lại)" if text.endswith(again) else ""
-    text = text.removesuffix(again)
+    suffix = " (nhắc lại)" if again else ""
     if text.startswith("hạn "):
         text = text.split(", ", 1)[-1]
     elif "chỉ tiêu" in text:
@@ -43,10 +45,13 @@ def timing(text: str) -> str:
 def item_codes(lines: Sequence[str]) -> list[str]:
     """Listed items as codes grouped by timing: "NV2, NV27: quá hạn 79 ngày · NV47: còn 9 ngày"."""
     groups: dict[str, list[str]] = {}
-    for line in lines:
+    for number, line in enumerate(lines):
         match = _ITEM.match(line)
         if match:
-            groups.setdefault(timing(match.group(2)), []).append(match.group(1))
+            # The line under an item says why it is asked: again, for want of an answer?
+            below = lines[number + 1] if number + 1 < len(lines) else ""
+            again = not below.startswith("•") and _AGAIN in below.casefold()
+            groups.setdefault(timing(match.group(2), again), []).append(match.group(1))
     pieces = []
     for when, codes in groups.items():
         shown = ", ".join(codes[:CODES_PER_GROUP])
@@ -75,13 +80,21 @@ def summarize(text: str) -> list[str]:
         return [lines[0], *(line for line in lines if line.startswith(("Đã hoàn thành",)))]
     if len(lines) > 1 and lines[0].startswith("Kính gửi"):
         lines = lines[1:]  # whom it went to is on the arrow already
+    groups = next((n for n, line in enumerate(lines) if _GROUPS in line), None)
+    if groups is not None:  # the list's second part: items led by a group, not an agency
+        led = summarize("\n".join(lines[groups + 1:])) if lines[groups + 1:] else []
+        head = summarize("\n".join(lines[:groups])) if groups else []
+        named = [line.replace(" đơn vị: ", " nhóm cần phân công cụ thể: ", 1)
+                 for line in led[-1:] if " đơn vị: " in line]
+        return [*head, *named] if head else [shorten(lines[groups], LINE), *named]
     listed = [line for line in lines if line.startswith("•")]
+    items = [line for line in lines if not _HEADING.match(line)]
     if not listed:
         return [shorten(line, LINE) for line in lines[:3]]
     shown = [] if lines[0].startswith("•") else [shorten(lines[0], LINE)]
     agencies = [line for line in lines[1:] if _HEADING.match(line)]
     if not agencies:
-        return shown + item_codes(listed)
+        return shown + item_codes(items)
     # The secretariat's lists are grouped by agency: name the agencies, count their items.
     counts: dict[str, int] = {}
     current = ""
@@ -91,10 +104,13 @@ def summarize(text: str) -> list[str]:
         elif line.startswith("•") and current:
             counts[current] = counts.get(current, 0) + 1
     pieces = [f"{name} ({count})" for name, count in counts.items()]
+    if not pieces:  # a part that holds only headings (its items are in the next part)
+        return shown or [shorten(lines[0], LINE)]
     first = _wrap(pieces, ", ")[0]
     more = len(pieces) - first.count(" (")
     tail = f", … và {more} đơn vị khác" if more else ""
     return [*shown, f"{len(pieces)} đơn vị: {first}{tail}"]
+
 
 def _continues(first: ChatMessage, later: ChatMessage) -> bool:
     """Whether `later` is the next part of a long message the bot split (no greeting again)."""

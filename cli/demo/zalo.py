@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 from bot.choices import ChoiceBook, read_legends
 from bot.conversation import Conversation
 from bot.file_links import FileShelf
+from bot.keyboards import full_label_of, row_label_for
 from bot.messenger import Messenger
 from bot.zalo_app import ZaloBot
 from bot.zalo_client import ZaloClient
@@ -87,8 +88,8 @@ class ZaloDemoChannel:
         number = next((n for n, text in plain if text == label), None)
         if number is not None:
             return number
-        mark, _, code = label.partition(" ")
-        found = next((n for text, n in item.items() if text.startswith(mark + " ")), None)
+        full, code = full_label_of(label), label.rsplit(" ", 1)[-1]
+        found = item.get(full) if full is not None else None
         if found is None or not code:
             raise RuntimeError(f"no choice {label!r} in {message.text!r}")
         return f"{code} {found}"
@@ -156,7 +157,7 @@ class ZaloDemoChannel:
             item, plain = read_legends(self._whole(chat_message))
             codes = _ITEM_CODE.findall(text)
             buttons = (*(label for _, label in plain),
-                       *(f"{label.split(' ', 1)[0]} {code}" for code in codes for label in item))
+                       *(row_label_for(label, code) for code in codes for label in item))
         return ChatMessage(sequence=stored.sequence, chat_id=stored.chat_id,
                            from_bot=stored.from_bot, at=at, text=text, buttons=buttons,
                            file_name=name, file_data=data, ref=stored)

@@ -25,6 +25,7 @@ from telegram.ext import Application
 from bot.choices import ChoiceBook, read_legends
 from bot.conversation import Conversation
 from bot.file_links import FileShelf
+from bot.keyboards import full_label_of
 from bot.messenger import Messenger
 from bot.telegram_app import build_application, register_commands
 from bot.telegram_messenger import TelegramMessenger
@@ -84,7 +85,7 @@ class Person(Protocol):
         ...
 
     async def choose(self, message: StoredMessage, label: str) -> None:
-        """Pick a choice by its label ("🔄 NV12" picks that item's row)."""
+        """Pick a choice by its label ("🔄 Đang làm NV12" picks that item's row)."""
         ...
 
     async def redeliver(self, sent: Any) -> None:
@@ -191,9 +192,9 @@ class ZaloPerson:
         item, plain = read_legends(self._whole(message))
         number = next((n for n, text in plain if text == label), None)
         if number is None:
-            mark, _, code = label.partition(" ")
-            number = next((f"{code} {n}" for text, n in item.items()
-                           if text.startswith(mark + " ")), None)
+            full, code = full_label_of(label), label.rsplit(" ", 1)[-1]
+            found = item.get(full) if full is not None else None
+            number = f"{code} {found}" if found is not None else None
         assert number is not None, f"no choice {label!r} in {message.text!r}"
         self.user.send_text(number)
 

@@ -14,7 +14,7 @@ from bot.choices import (
     number_buttons,
     typed_token,
 )
-from bot.keyboards import Choice, encode, item_buttons
+from bot.keyboards import ONGOING, Choice, encode, item_buttons
 from bot.messenger import Button
 
 NOW = datetime(2025, 9, 22, 1, 30, tzinfo=UTC)
@@ -31,16 +31,32 @@ def test_one_items_buttons_are_numbered_in_one_line():
 
 
 def test_several_items_are_answered_by_code_and_number_with_one_legend_per_kind():
+    # One digit, one meaning in the whole message: the indicators' choices come after the
+    # tasks'; an ongoing item has no "done" and keeps the others' numbers.
     numbered = number_buttons(item_buttons([(7, "task", "NV12"), (8, "task", "NV13"),
-                                            (9, "indicator", "CT3")]))
+                                            (9, "indicator", "CT3"), (10, ONGOING, "NV14")]))
     assert numbered.legend.split("\n") == [
         "Trả lời mã nhiệm vụ kèm số: 1 = ✅ Hoàn thành · 2 = 🔄 Đang thực hiện · "
         "3 = ⚠️ Vướng mắc · 4 = 📅 Xin gia hạn (ví dụ: “NV12 1”).",
-        "Trả lời mã chỉ tiêu kèm số: 1 = ✅ Đạt/vượt · 2 = ❌ Chưa đạt · "
-        "3 = ❓ Chưa đánh giá được (ví dụ: “CT3 1”).",
+        "Trả lời mã chỉ tiêu kèm số: 5 = ✅ Đạt/vượt · 6 = ❌ Chưa đạt · "
+        "7 = ❓ Chưa đánh giá được (ví dụ: “CT3 5”).",
+        "Trả lời mã nhiệm vụ kèm số: 2 = 🔄 Đang thực hiện · 3 = ⚠️ Vướng mắc · "
+        "4 = 📅 Xin gia hạn (ví dụ: “NV14 2”).",
     ]
-    assert numbered.tokens["NV13 2"] == "s|8|p" and numbered.tokens["CT3 3"] == "i|9|u"
+    assert numbered.tokens["NV13 2"] == "s|8|p" and numbered.tokens["CT3 7"] == "i|9|u"
+    assert "NV14 1" not in numbered.tokens and numbered.tokens["NV14 2"] == "s|10|p"
+    assert "CT3 1" not in numbered.tokens
     assert numbered.numbers_used == 0  # codes need no numbering
+
+
+def test_telegram_rows_of_several_items_carry_a_word_beside_the_emoji():
+    rows = item_buttons([(7, "task", "NV12"), (9, "indicator", "CT3"), (10, ONGOING, "NV14")])
+    assert [button.text for button in rows[0]] == [
+        "✅ Xong NV12", "🔄 Đang làm NV12", "⚠️ Vướng NV12", "📅 Gia hạn NV12"]
+    assert [button.text for button in rows[1]] == ["✅ Đạt CT3", "❌ Chưa đạt CT3",
+                                                   "❓ Chưa rõ CT3"]
+    assert [button.text for button in rows[2]] == [
+        "🔄 Đang làm NV14", "⚠️ Vướng NV14", "📅 Gia hạn NV14"]
 
 
 def test_plain_numbers_start_where_told_and_long_labels_get_a_line_each():

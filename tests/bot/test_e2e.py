@@ -70,7 +70,7 @@ async def test_invite_start_reminder_choice_percent_recorded(world: World):
     assert reminder.text.startswith("Kính gửi đồng chí Lê Thị Hoa, cán bộ đầu mối của Sở Y tế")
     code = await item_code(world, "Triển khai bệnh án điện tử")
     assert code in reminder.text and "30/09/2025" in reminder.text
-    await user.choose(reminder, f"🔄 {code}")
+    await user.choose(reminder, f"🔄 Đang làm {code}")
     question = await user.next(after=reminder)
     assert "bao nhiêu phần trăm" in question.text
     user.say("60%, đang trình UBND tỉnh phê duyệt")

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from domain.replies import MAX_REPLY_CHARS
-from storage.models import Assignment, Evidence, ExtensionRequest, StatusChange
+from storage.models import Assignment, Blocker, Evidence, ExtensionRequest, StatusChange
 from tests.bot.conftest import SECRETARIAT_CHAT, World
 from tests.bot.test_e2e import (
     HEALTH_CHAT,
@@ -141,6 +141,10 @@ async def test_a_disputed_assignment_reaches_the_secretariat(world: World):
     assert "không thuộc chức năng của Sở, Sở chỉ phối hợp" in notice.text
     recorded = await assignment_of(world, EHR, HEALTH_CHAT)
     assert recorded.status == "blocked"
+    # An action item like any blocker: one open blocker row, handled or forwarded from there.
+    async with world.sessions() as session:
+        blockers = (await session.exec(select(Blocker))).all()
+    assert [(b.assignment_id, b.state) for b in blockers] == [(recorded.id, "open")]
 
 
 async def test_reported_not_started_is_recorded(world: World):

@@ -10,12 +10,8 @@ import pytest
 
 from domain.deadlines import parse_deadline
 from domain.reminder_schedule import next_reminder_day
-from domain.reminder_steps import (
-    CHECKIN_DEPENDENT,
-    CHECKIN_RECURRING,
-    before_kind,
-    focal_step,
-)
+from domain.followup_steps import focal_step
+from domain.reminder_steps import CHECKIN_DEPENDENT, CHECKIN_RECURRING, before_kind
 from domain.reminders import ReminderPolicy
 from tests.domain.test_reminders import CALENDAR, D, task
 
@@ -53,6 +49,8 @@ def test_each_new_form_is_reminded_by_a_rule_the_policy_has(text, today, kind, a
 def test_a_half_yearly_check_in_waits_for_the_next_half_once_answered():
     state = state_for("6 tháng một lần", last_update_on=D("2025-07-03"))
     assert focal_step(state, (), D("2025-12-31"), CALENDAR, POLICY) is None
-    # The new half's check-in is due on its first day (this test calendar works on 1 January).
-    assert focal_step(state, (), D("2026-01-01"), CALENDAR, POLICY).anchor == D("2026-01-01")
-    assert next_reminder_day(state, (), D("2025-12-30"), CALENDAR, POLICY) == D("2026-01-01")
+    # The new half's check-in goes with its first weekly message (Monday 5 January), anchored
+    # on the half's first day; not on Thursday 1 January, a day of its own.
+    assert focal_step(state, (), D("2026-01-01"), CALENDAR, POLICY) is None
+    assert focal_step(state, (), D("2026-01-05"), CALENDAR, POLICY).anchor == D("2026-01-01")
+    assert next_reminder_day(state, (), D("2025-12-30"), CALENDAR, POLICY) == D("2026-01-05")

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from domain.appendix import parse_appendix
+from domain.import_report import render_import_summary
 from storage.agencies import import_registry, read_registry
 from storage.db import transaction
 from storage.importer import ImportFailed, import_appendix
@@ -128,6 +129,18 @@ async def test_registry_expands_groups_into_member_assignments(sessions, seed_pa
     assert television.lead_agencies == ["Báo và Phát thanh, Truyền hình Nghệ An"]
     proposers = next(i for i in items.values() if i.lead_agencies == ["Các đơn vị đề xuất"])
     assert [a.agency for a in proposers.assignments] == ["Các đơn vị đề xuất"]
+
+
+async def test_groups_the_registry_cannot_expand_are_flagged_at_import(sessions, seed_path):
+    async with transaction(sessions) as session:
+        await import_registry(read_registry(EXAMPLE_REGISTRY), session=session)
+    report = await run_import(sessions, seed_path)
+    flagged = {group for _, group in report.unexpanded_groups}
+    assert {"Các đơn vị đề xuất", "Các Viện/trường", "Các cơ quan, đơn vị", "Địa phương"} <= (
+        flagged)
+    assert "Các sở, ban, ngành" not in flagged  # the registry lists its members
+    summary = render_import_summary(report)
+    assert "Cần phân công cơ quan chủ trì cụ thể" in summary and "“Các Viện/trường”" in summary
 
 
 async def test_registry_loaded_after_import_reexpands_groups(sessions, seed_path):

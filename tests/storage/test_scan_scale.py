@@ -21,7 +21,7 @@ from storage.reminders import settle_answered
 
 CALENDAR = vietnam_calendar([2024, 2025, 2026])
 # Escalations off the overdue rhythm (1, 4, 7, 10…), so some days bring an escalation alone.
-POLICY = ReminderPolicy(escalate_after=(6, 12))
+POLICY = ReminderPolicy(escalate_after=6, escalate_every=6)
 START, END = date(2025, 8, 25), date(2025, 9, 26)
 
 

@@ -1,7 +1,7 @@
 """item codes from the appendix's own numbers; the appendix's title kept per import
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-06 14:30:00
 
 Items get codes from their row number (domain.item_codes); the id-based code they had is kept
@@ -19,7 +19,7 @@ from alembic import op
 from domain.item_codes import item_code, section_series
 
 revision: str = '0010'
-down_revision: str | None = '0008'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

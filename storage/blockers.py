@@ -1,0 +1,61 @@
+"""Blockers: a "blocked" report as the secretariat's action item, and what they did with it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Assignment, Blocker, FocalPerson
+from storage.status import StatusError
+
+
+async def open_blocker(assignment_id: int, change_id: int | None, now: datetime,
+                       person_id: int | None, reason: str | None, *,
+                       session: AsyncSession) -> Blocker:
+    """Record a new blocker (the status change is already written)."""
+    blocker = Blocker(assignment_id=assignment_id, status_change_id=change_id, reported_at=now,
+                      reported_by=person_id, reason=reason)
+    session.add(blocker)
+    await session.flush()
+    return blocker
+
+
+async def _open(blocker_id: int, session: AsyncSession) -> Blocker:
+    blocker = await session.get(Blocker, blocker_id)
+    if blocker is None:
+        raise StatusError("Không tìm thấy vướng mắc này.")
+    if blocker.state == "handled":
+        raise StatusError("Vướng mắc này đã được đánh dấu đã xử lý.")
+    return blocker
+
+
+async def mark_handled(blocker_id: int, now: datetime, today: date, person_id: int | None, *,
+                       session: AsyncSession) -> Blocker:
+    """The secretariat removed the blocker: the item gets a check-in the next working day."""
+    blocker = await _open(blocker_id, session)
+    blocker.state, blocker.decided_by, blocker.decided_at = "handled", person_id, now
+    # Read by the follow-up policy; the database trigger clears the stored next day.
+    await session.exec(sa.update(Assignment).where(
+        col(Assignment.id) == blocker.assignment_id).values(blocker_handled_on=today))
+    await session.flush()
+    return blocker
+
+
+async def mark_forwarded(blocker_id: int, now: datetime, person_id: int | None, agency: str, *,
+                         session: AsyncSession) -> Blocker:
+    """The secretariat sent the blocker to a coordinating agency (it stays open)."""
+    blocker = await _open(blocker_id, session)
+    blocker.state, blocker.decided_by, blocker.decided_at = "forwarded", person_id, now
+    blocker.forwarded_to = agency
+    await session.flush()
+    return blocker
+
+
+async def focal_people(agency_id: int, *, session: AsyncSession) -> list[FocalPerson]:
+    """An agency's reachable focal persons (a forwarded blocker goes to them)."""
+    return list((await session.exec(select(FocalPerson).where(
+        FocalPerson.agency_id == agency_id, FocalPerson.role == "focal",
+        col(FocalPerson.active).is_(True), col(FocalPerson.reachable).is_(True)))).all())

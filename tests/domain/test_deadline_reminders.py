@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from domain.deadlines import parse_deadline
-from domain.reminder_schedule import next_reminder_day
 from domain.followup_steps import focal_step
+from domain.reminder_schedule import next_reminder_day
 from domain.reminder_steps import CHECKIN_DEPENDENT, CHECKIN_RECURRING, before_kind
 from domain.reminders import ReminderPolicy
 from tests.domain.test_reminders import CALENDAR, D, task

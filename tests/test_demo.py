@@ -179,7 +179,7 @@ def test_the_month_follows_up_like_a_secretary(run):
     # Nam's blocker reaches the secretariat and is forwarded the same day it is reported.
     first_day = transcript.split("── Thứ Năm 18/09/2025")[0]
     assert "⚠️ Vướng mắc cần xử lý – Hoàng Văn Nam (Văn phòng Tỉnh ủy)" in first_day
-    assert "Đã chuyển vướng mắc NV75 tới Sở Tài chính" in first_day
+    assert "Đã chuyển vướng mắc NV55 tới Sở Tài chính" in first_day
     with sqlite3.connect(out / "dondoc-demo.db") as db:
         # No follow-up about an item answered since the question it repeats.
         answered_follow_ups = db.execute(
@@ -191,7 +191,7 @@ def test_the_month_follows_up_like_a_secretary(run):
             "   AND date(c.at, '+7 hours') < f.day)").fetchall()
         blocked_nagged = db.execute(
             "SELECT l.kind, l.day FROM reminder_log l JOIN assignment a ON a.id = l.assignment_id"
-            " JOIN item i ON i.id = a.item_id WHERE i.code = 'NV75' AND l.day > '2025-09-17'"
+            " JOIN item i ON i.id = a.item_id WHERE i.code = 'NV55' AND l.day > '2025-09-17'"
             " ORDER BY l.day").fetchall()
     assert answered_follow_ups == []
     # The blocked item: only the check-in after the secretariat handled it (23/09).

@@ -137,8 +137,13 @@ class Sender:
         is left to it (`report.standby`).
         """
         report = DrainReport()
-        await asyncio.gather(*(self._drain_channel(channel, report)
-                               for channel in self.messengers))
+        handed = -1
+        # A chat found blocked hands its message to the person's other chat, maybe on a channel
+        # whose drain has already finished: one more round for each such hand-over.
+        while report.unreachable != handed:
+            handed = report.unreachable
+            await asyncio.gather(*(self._drain_channel(channel, report)
+                                   for channel in self.messengers))
         return report
 
     async def _drain_channel(self, channel: str, report: DrainReport) -> None:

@@ -51,3 +51,16 @@ def test_per_agency_warnings_fold_into_one_line_per_kind():
     assert lines[1].startswith("2000 agencies: has no focal person registered")
     assert "0 (Sở 0), 1 (Sở 1), 2 (Sở 2) and 1997 more" in lines[1]
     assert lines[2].startswith("1 agencies: has no leader registered")
+
+
+def test_per_group_warnings_fold_apart_from_agencies():
+    warnings = [f"group {n} (Nhóm {n}) has no members in the registry: its items need a concrete"
+                " lead" for n in range(40)]
+    warnings += ["agency 7 (Sở 7) has no leader registered: escalation goes to the secretariat"
+                 " only"]
+    lines = summarize_warnings(warnings)
+    assert lines == [
+        "40 groups: has no members in the registry: its items need a concrete lead (e.g. group"
+        " 0 (Nhóm 0), 1 (Nhóm 1), 2 (Nhóm 2) and 37 more)",
+        "1 agencies: has no leader registered: escalation goes to the secretariat only (e.g."
+        " agency 7 (Sở 7))"]

@@ -320,5 +320,5 @@ async def test_the_catch_up_after_a_restart_queues_the_missed_digest(week):
     assert texts >= 1
     assert parts["900"] == parts["901"] == [*map(str, range(1, texts + 1)), "chart", "xlsx"]
     async with week() as session:
-        runs = list((await session.exec(select(DigestRun.period_start))).all())
+        runs = list((await session.exec(select(col(DigestRun.period_start)))).all())
     assert sorted(runs) == [D("2025-11-10"), D("2025-11-17")]

@@ -88,3 +88,19 @@ def test_a_reply_beyond_the_cap_is_not_read():
     reply = parse_reply("đã hoàn thành " * 1000, TODAY)
     assert (reply.status, reply.too_long) == ("unclear", True)
     assert not parse_reply("đã hoàn thành " * 10, TODAY).too_long
+
+
+@pytest.mark.parametrize("verb", ["đạt", "được", "tới", "đến", "lên"])
+def test_a_percent_not_yet_reached_is_not_recorded(verb):
+    """ "chưa đạt 50%": every reaching verb behind a negation; without it, the percent counts."""
+    negated = parse_reply(f"Tiến độ chưa {verb} 50%", TODAY)
+    assert (negated.status, negated.percent) == ("in_progress", None)
+    assert parse_reply(f"Tiến độ {verb} 50%", TODAY).percent == 50
+
+
+@pytest.mark.parametrize("filler", ["hết", "được", "xong"])
+def test_a_completion_of_a_part_after_a_filler_word_is_only_progress(filler):
+    """ "xong hết phần thiết kế": the word after the completion does not hide the part."""
+    reply = parse_reply(f"Đã hoàn thành {filler} phần thiết kế", TODAY)
+    assert reply.status == "in_progress"
+    assert parse_reply(f"Đã hoàn thành {filler}", TODAY).status == "done"

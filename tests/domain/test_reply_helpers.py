@@ -104,3 +104,11 @@ def test_a_completion_of_a_part_after_a_filler_word_is_only_progress(filler):
     reply = parse_reply(f"Đã hoàn thành {filler} phần thiết kế", TODAY)
     assert reply.status == "in_progress"
     assert parse_reply(f"Đã hoàn thành {filler}", TODAY).status == "done"
+
+
+def test_a_date_answer_as_long_as_a_reply_may_be_is_still_read():
+    head = "Xin gia hạn đến 30/11/2025"
+    longest = head + "." * (MAX_REPLY_CHARS - len(head))
+    assert len(longest) == MAX_REPLY_CHARS
+    assert requested_date(longest, TODAY) == date(2025, 11, 30)
+    assert requested_date(longest + ".", TODAY) is None

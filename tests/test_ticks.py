@@ -68,8 +68,10 @@ async def test_the_service_keeps_reminder_days_every_ten_minutes(tmp_path):
     try:
         ticker = make_ticker(settings, session_factory(engine), {})
         jobs = {job.id: job for job in ticker.scheduler.get_jobs()}
-        assert set(jobs) == {"scan", "drain", "reminder_days"}
+        # The handled-update memory is trimmed hourly too (added by the dedup window work).
+        assert set(jobs) == {"scan", "drain", "reminder_days", "forget_updates"}
         assert jobs["reminder_days"].trigger.interval.total_seconds() == 600
+        assert jobs["forget_updates"].trigger.interval.total_seconds() == 3600
         assert jobs["reminder_days"].coalesce and jobs["reminder_days"].max_instances == 1
     finally:
         await engine.dispose()

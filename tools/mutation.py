@@ -79,10 +79,14 @@ def run_group(name: str, root: Path, children: int) -> tuple[dict[str, int], dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("groups", nargs="*", default=list(GROUPS), choices=[*GROUPS, []])
+    parser.add_argument("groups", nargs="*", help=f"default: all of {', '.join(GROUPS)}")
     parser.add_argument("--children", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
     options = parser.parse_args()
+    unknown = set(options.groups) - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown group(s) {sorted(unknown)}; choose from {sorted(GROUPS)}")
+    options.groups = options.groups or list(GROUPS)
     root = Path(tempfile.mkdtemp(prefix="dondoc-mutation-"))
     try:
         for name in options.groups:

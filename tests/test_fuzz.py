@@ -15,7 +15,6 @@ import threading
 import zipfile
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,7 +37,7 @@ from tests.fakes import FakeClock
 
 SECRET = "fuzz-secret-token-0123456789"
 _T = TypeVar("_T")
-FUZZ = settings(max_examples=120, deadline=timedelta(seconds=10),
+FUZZ = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 

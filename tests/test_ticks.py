@@ -70,8 +70,7 @@ async def test_the_service_keeps_reminder_days_every_ten_minutes(tmp_path):
         jobs = {job.id: job for job in ticker.scheduler.get_jobs()}
         assert set(jobs) == {"scan", "drain", "reminder_days", "forget_updates"}
         assert jobs["reminder_days"].trigger.interval.total_seconds() == 600
-        assert jobs["reminder_days"].coalesce and jobs["reminder_days"].max_instances == 1
-        # Handled updates are forgotten hourly (the de-duplication window, issue #19).
         assert jobs["forget_updates"].trigger.interval.total_seconds() == 3600
+        assert jobs["reminder_days"].coalesce and jobs["reminder_days"].max_instances == 1
     finally:
         await engine.dispose()

@@ -219,6 +219,28 @@ async def test_secretariat_commands(world: World):
     assert welcome.text.startswith("Đã liên kết tài khoản: cán bộ đầu mối của Sở Y tế")
 
 
+async def test_invites_for_a_leader_and_the_mistakes_a_secretary_can_make(world: World):
+    secretariat = await link(world, SECRETARIAT_CHAT, "Văn phòng BCĐ", None, "secretariat")
+    last = secretariat.messages()[-1]
+    secretariat.say("/moi")
+    bare = await secretariat.next(after=last)
+    assert bare.text == ("Gõ kèm tên cơ quan, ví dụ: /moi Sở Y tế (thêm “lanhdao” để mời "
+                         "lãnh đạo)")
+    secretariat.say("/moi Sở Du hành Vũ trụ")
+    unknown = await secretariat.next(after=bare)
+    assert unknown.text == "Không tìm thấy cơ quan “Sở Du hành Vũ trụ”."
+    secretariat.say("/moi Sở Y tế lãnh đạo")
+    invite = await message_starting(world, secretariat, "Mã mời", after=unknown)
+    assert invite.text.startswith("Mã mời cho lãnh đạo của Sở Y tế: ")
+    code = invite.text.split(": ", 1)[1].split("\n", 1)[0]
+    director = world.add_person(105, "Giám đốc Sở")
+    director.say(f"/start {code}")
+    welcome = await director.next()
+    assert welcome.text.startswith("Đã liên kết tài khoản: lãnh đạo của Sở Y tế")
+    person = await world.person(105)
+    assert person.role == "leader"
+
+
 async def test_a_configured_admin_chat_is_the_secretariat(world: World):
     admin = world.add_person(SECRETARIAT_CHAT, "Chánh Văn phòng")
     admin.say("/duyet")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
 from collections import defaultdict
 
@@ -47,7 +48,28 @@ async def test_one_chats_updates_run_in_order_while_chats_overlap():
         assert ids == sorted(ids), chat
     assert sum(len(ids) for ids in seen.values()) == 200
     assert 1 < peak <= 4
-    assert processor._chats == {}  # no lock is kept for a chat with nothing pending
+
+
+def _live_locks() -> int:
+    gc.collect()
+    return sum(isinstance(thing, asyncio.Lock) for thing in gc.get_objects())
+
+
+async def test_no_lock_is_kept_for_a_chat_with_nothing_pending():
+    # A long-running bot meets many chats: what it keeps per chat must go when the chat is idle.
+    processor = ChatOrderedProcessor(4)
+    handled: list[int] = []
+
+    async def handle(update: Update) -> None:
+        await asyncio.sleep(0)
+        handled.append(update.update_id)
+
+    before = _live_locks()
+    updates = [update_from(number, 10_000 + number % 300) for number in range(600)]
+    await asyncio.gather(*(asyncio.create_task(processor.process_update(u, handle(u)))
+                           for u in updates))
+    assert sorted(handled) == list(range(600))
+    assert _live_locks() == before
 
 
 @pytest.fixture

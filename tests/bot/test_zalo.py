@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -251,6 +252,40 @@ def test_a_photo_is_read_from_photo_url_and_from_the_older_fields():
     both = to_incoming(_image_update(photo_url="https://new/a.jpg", photo="https://old/a.jpg"))
     assert both is not None and both.file is not None
     assert both.file.file_id == "https://new/a.jpg"
+
+
+def test_what_a_zalo_update_becomes_and_what_is_left_unread():
+    image = _image_update(photo_url="https://zalo.example/" + "a" * 300 + ".jpg")
+    incoming = to_incoming(image)
+    # A link longer than the evidence column is kept as its digest: the same link, the same id.
+    assert incoming is not None and incoming.file is not None
+    assert incoming.file.file_id.startswith("zalo-sha256:") and len(incoming.file.file_id) == 76
+    same = to_incoming(image)
+    assert same is not None and same.file is not None
+    assert incoming.file.file_id == same.file.file_id
+    assert (incoming.file.name, incoming.update_id) == ("anh-m2.jpg", "m:m2")
+    assert to_incoming(_image_update()) is None  # a picture without a link cannot be kept
+    said: dict[str, Any] = {"from": {"id": "a1", "name": "Hoa"}, "chat": {"id": "a1"},
+                            "text": "/NhiemVu  NV12 "}
+    text: dict[str, Any] = {"event_name": "message.text.received", "message": said}
+    read = to_incoming(text)
+    assert read is not None
+    assert (read.command, read.args, read.sender_name, read.message_id) == (
+        "nhiemvu", "NV12", "Hoa", None)
+    # No message id: the update's digest is its key, stable across deliveries.
+    again = to_incoming(text)
+    assert read.update_id.startswith("h:") and again is not None
+    assert read.update_id == again.update_id
+    unread = [
+        {**text, "message": {**said, "chat": {"id": ""}}},  # no chat id
+        {**text, "message": {**said, "chat": {"id": "g1", "chat_type": "GROUP"}}},
+        {**text, "message": {**said, "from": {"id": "b", "is_bot": True}}},
+        {**text, "message": {**said, "from": {"id": "oa-1"}}},  # our own echo
+        {**text, "event_name": "message.sticker.received"},
+        {"event_name": "message.text.received", "message": "xin chào"},
+    ]
+    assert [to_incoming(u, bot_id="oa-1") for u in unread] == [None] * len(unread)
+    assert to_incoming({**text, "message": {**said, "from": "a1"}}) is not None
 
 
 async def test_the_sandbox_sends_photos_as_photo_url(zalo_world: World):

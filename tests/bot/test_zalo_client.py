@@ -32,9 +32,11 @@ async def zalo():
 
 
 async def test_a_message_is_sent_and_its_id_returned(zalo):
-    _, client, user, _ = zalo
+    _, client, user, clock = zalo
+    clock.advance(12.5)
     sent = await client.send_message(user.id, "Nhắc việc")
-    assert len(sent.message_id) == 32 and sent.date > 0
+    # Zalo dates are Unix milliseconds of the moment it took the message.
+    assert len(sent.message_id) == 32 and sent.date == int(clock.time() * 1000)
     assert user.messages_from_bot()[-1].text == "Nhắc việc"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -127,10 +127,13 @@ def test_working_days_between_is_signed(start, end, expected):
 
 
 @pytest.mark.parametrize(
-    "weekend", [frozenset({7}), frozenset(range(7))], ids=["bad weekday", "no working day"]
+    ("weekend", "reason"),
+    [(frozenset({7}), r"^weekend days are weekday numbers 0-6, got \[7\]$"),
+     (frozenset(range(7)), "^a week with no working day$")],
+    ids=["bad weekday", "no working day"],
 )
-def test_impossible_weekends_are_refused(weekend):
-    with pytest.raises(ValueError):
+def test_impossible_weekends_are_refused(weekend, reason):
+    with pytest.raises(ValueError, match=reason):
         WorkCalendar(weekend=weekend)
 
 
@@ -218,15 +221,34 @@ def test_next_opening(now, expected):
     assert OFFICE.next_opening(now, NATIONAL_DAY) == expected
 
 
-def test_office_hours_refuse_naive_datetimes():
-    naive = datetime(2025, 9, 3, 10, 0, tzinfo=UTC).replace(tzinfo=None)
-    with pytest.raises(ValueError, match="timezone-aware"):
+class _NoOffset(tzinfo):
+    """A tzinfo that knows no offset: as naive as no tzinfo at all."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return None
+
+
+@pytest.mark.parametrize("naive", [
+    datetime(2025, 9, 3, 10, 0, tzinfo=UTC).replace(tzinfo=None),
+    datetime(2025, 9, 3, 10, 0, tzinfo=_NoOffset()),
+], ids=["no tzinfo", "tzinfo without offset"])
+def test_office_hours_refuse_naive_datetimes(naive):
+    with pytest.raises(ValueError, match=r"^a timezone-aware datetime is required$"):
         OFFICE.is_open(naive, NATIONAL_DAY)
 
 
-def test_office_hours_must_start_before_they_end():
-    with pytest.raises(ValueError):
-        WorkingHours(time(17, 0), time(8, 0), HCM)
+@pytest.mark.parametrize(("start", "end"), [(time(17, 0), time(8, 0)), (time(8, 0), time(8, 0))],
+                         ids=["reversed", "empty"])
+def test_office_hours_must_start_before_they_end(start, end):
+    with pytest.raises(ValueError, match=f"^working hours must start before they end: "
+                                         f"{start}-{end}$"):
+        WorkingHours(start, end, HCM)
 
 
 def test_domain_never_imports_the_holidays_package():

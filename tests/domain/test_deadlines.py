@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.deadline_model import PeriodDay, decode_period_day
 from domain.deadlines import Deadline, Every, last_day_of_month, parse_deadline
 
 YEAR = 2025
@@ -341,3 +342,17 @@ def test_impossible_days_are_unknown(day: int, month: int, year: int) -> None:
         assert result.kind == "unknown"
     else:
         assert result.due == date(year, month, day)
+
+
+@pytest.mark.parametrize(("day", "stored"), [
+    (PeriodDay(weekday=1), "w1"), (PeriodDay(weekday=7), "w7"), (PeriodDay(day=25), "d25"),
+    (PeriodDay(month=3, day=10), "m3d10"), (PeriodDay(month=12), "m12"),
+])
+def test_a_period_day_is_stored_and_read_back(day, stored):
+    assert day.encoded() == stored
+    assert decode_period_day(stored) == day
+
+
+@pytest.mark.parametrize("stored", [None, "", "w8", "w0", "x1", "m123", "d25m3", "25"])
+def test_a_stored_period_day_that_is_not_one_reads_as_none(stored):
+    assert decode_period_day(stored) is None

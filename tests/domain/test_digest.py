@@ -10,6 +10,7 @@ import pytest
 from domain.digest import build_digest, reconcile
 from domain.digest_classes import (
     adjusted,
+    assignment_indicator,
     classify_assignment,
     classify_indicator,
     classify_task,
@@ -131,6 +132,41 @@ def test_an_approved_extension_moves_the_deadline_the_item_is_judged_by():
     assert classify_assignment(task, waiting, TODAY) == "in_progress_on_time"
     lapsed = part(status="in_progress", extended_due=D("2025-11-20"))
     assert classify_task(task, [lapsed], TODAY) == "overdue"
+
+
+def test_a_part_done_on_the_original_deadline_was_not_adjusted():
+    # Finished on the day it was due: on time by the original deadline, whatever was extended.
+    task = item(due="2025-09-30")
+    assert not adjusted(task, [part(status="done", done_on="2025-09-30",
+                                    extended_due=D("2025-10-31"))])
+
+
+def test_a_done_part_past_the_deadline_does_not_make_the_item_overdue():
+    # Only unfinished parts can be overdue: the other agency's extension still runs.
+    task = item(due="2025-09-30")
+    parts = [part(1, status="done", done_on="2025-09-20"),
+             part(2, agency=(2, "Sở Nội vụ"), status="in_progress",
+                  extended_due=D("2026-03-31"))]
+    assert classify_task(task, parts, TODAY) == "in_progress_on_time"
+
+
+@pytest.mark.parametrize(("kind", "written", "source"), [
+    # An indicator's written assessment is "Đạt"/"Chưa đạt", not a task status: any text counts.
+    ("indicator", "Đạt 2 tổ chức", "document"), ("indicator", None, "none"),
+    ("indicator", "", "none"),
+    # A task's text counts only when it states a status.
+    ("task", "Giao Sở Y tế chủ trì", "none"), ("task", "Đạt", "none"),
+])
+def test_what_counts_as_the_appendixs_own_report(kind, written, source):
+    thing = item(kind=kind, due=None, deadline_kind="unknown", assessment=written)
+    assert report_source(thing, [part()]) == source
+
+
+def test_an_indicator_part_without_a_report_takes_the_appendixs_assessment():
+    indicator = item(kind="indicator", due=None, deadline_kind="unknown", assessment="Đạt")
+    reported = part(2, indicator=IndicatorIn("not_achieved", datetime(2025, 11, 1, tzinfo=UTC)))
+    assert [assignment_indicator(indicator, p) for p in (part(1), reported)] == [
+        "achieved", "not_achieved"]
 
 
 @pytest.mark.parametrize(("due", "expected"), [

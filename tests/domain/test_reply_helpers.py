@@ -88,3 +88,44 @@ def test_a_reply_beyond_the_cap_is_not_read():
     reply = parse_reply("đã hoàn thành " * 1000, TODAY)
     assert (reply.status, reply.too_long) == ("unclear", True)
     assert not parse_reply("đã hoàn thành " * 10, TODAY).too_long
+
+
+@pytest.mark.parametrize("verb", ["đạt", "được", "tới", "đến", "lên"])
+def test_a_percent_not_yet_reached_is_not_recorded(verb):
+    """ "chưa đạt 50%": every reaching verb behind a negation; without it, the percent counts."""
+    negated = parse_reply(f"Tiến độ chưa {verb} 50%", TODAY)
+    assert (negated.status, negated.percent) == ("in_progress", None)
+    assert parse_reply(f"Tiến độ {verb} 50%", TODAY).percent == 50
+
+
+@pytest.mark.parametrize("filler", ["hết", "được", "xong"])
+def test_a_completion_of_a_part_after_a_filler_word_is_only_progress(filler):
+    """ "xong hết phần thiết kế": the word after the completion does not hide the part."""
+    reply = parse_reply(f"Đã hoàn thành {filler} phần thiết kế", TODAY)
+    assert reply.status == "in_progress"
+    assert parse_reply(f"Đã hoàn thành {filler}", TODAY).status == "done"
+
+
+def test_a_date_answer_as_long_as_a_reply_may_be_is_still_read():
+    head = "Xin gia hạn đến 30/11/2025"
+    longest = head + "." * (MAX_REPLY_CHARS - len(head))
+    assert len(longest) == MAX_REPLY_CHARS
+    assert requested_date(longest, TODAY) == date(2025, 11, 30)
+    assert requested_date(longest + ".", TODAY) is None
+
+
+@pytest.mark.parametrize(("today", "text", "due"), [
+    # From Friday 21/11/2025 and from Wednesday 10/12/2025 (the month after is in the next year).
+    ("2025-11-21", "tháng sau", "2025-12-31"), ("2025-12-10", "tháng sau", "2026-01-31"),
+    ("2025-11-21", "năm sau", "2026-12-31"),
+    ("2025-11-21", "thứ Ba tuần sau", "2025-11-25"),
+    ("2025-11-21", "thứ Ba tuần tới", "2025-11-25"),
+    ("2025-11-21", "thứ Ba tuần sau nữa", "2025-12-02"),
+    ("2025-12-10", "chủ nhật tuần sau nữa", "2025-12-28"),
+    ("2025-12-10", "thứ Sáu tuần này", "2025-12-12"), ("2025-11-21", "thứ Hai tuần này", None),
+    # 29/02 clearly past in a leap year: next year has none, so the end of February.
+    ("2028-12-01", "Xin gia hạn đến 29/2", "2029-02-28"),
+])
+def test_relative_dates_in_an_answer(today, text, due):
+    expected = date.fromisoformat(due) if due else None
+    assert requested_date(text, date.fromisoformat(today)) == expected

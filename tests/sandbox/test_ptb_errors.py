@@ -1,7 +1,7 @@
 """Requests Telegram would refuse, platform limits and injected faults, as PTB sees them."""
 
+import asyncio
 import datetime as dtm
-import time
 
 import httpx
 import pytest
@@ -244,16 +244,21 @@ async def test_timeout_fault_with_and_without_execution(
 
 
 async def test_slow_answers(bot: telegram.Bot, sandbox: Sandbox) -> None:
-    sandbox.faults.slow_down("getMe", 0.3, times=1)
+    # One call is slowed by an hour: order, not a stopwatch, shows which was held. A second
+    # Bot instance, because one Bot's requests share a single connection.
+    async with telegram.Bot(sandbox.token, base_url=sandbox.base_url) as other:
+        sandbox.faults.slow_down("getMe", 3600, times=1)
+        answered_before = len(sandbox.calls)
+        calls = {asyncio.create_task(b.get_me(read_timeout=3700)) for b in (bot, other)}
+        done, held = await asyncio.wait(calls, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.sleep(0.2)  # time for the held one to come back, were it not held
 
-    started = time.monotonic()
-    await bot.get_me()
-    slow = time.monotonic() - started
-    started = time.monotonic()
-    await bot.get_me()
-    fast = time.monotonic() - started
-
-    assert slow >= 0.3 > fast
+        assert [t.result().id for t in done] == [bot.id]
+        assert len(held) == 1 and not next(iter(held)).done()
+        assert (await bot.get_me()).id == bot.id  # the slow-down was used up by one call
+        assert [c.method for c in list(sandbox.calls)[answered_before:]] == ["getMe", "getMe"]
+        for task in calls:
+            task.cancel()
 
 
 async def test_wrong_token_is_unauthorized(sandbox: Sandbox) -> None:

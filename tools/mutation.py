@@ -1,0 +1,105 @@
+"""Mutation testing of domain/'s rule modules with mutmut, one module group at a time.
+
+Usage: uv run python tools/mutation.py [GROUP ...] [--children N] [--keep]
+
+Each group runs in its own copy of the repository under a temporary directory (mutmut writes
+its mutants/ tree and cache next to pyproject.toml; the work tree stays untouched), with only
+the fast domain tests as the runner. Prints, per group, the mutants and how each ended, and the
+surviving mutants with their diffs, for docs/MUTATION.md. Slow: minutes per group on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+# The rule modules that are stable; the reminder policy modules join once they settle.
+GROUPS: dict[str, list[str]] = {
+    "deadlines": ["domain/deadlines.py", "domain/deadline_recurrence.py",
+                  "domain/deadline_model.py"],
+    "replies": ["domain/replies.py", "domain/reply_answers.py", "domain/reply_dates.py",
+                "domain/reply_normalise.py", "domain/reply_patterns.py",
+                "domain/reply_text.py", "domain/reply_words.py"],
+    "digest_classes": ["domain/digest_classes.py"],
+    "calendar": ["domain/calendar.py"],
+}
+COPIED = ["domain", "storage", "config", "tests", "examples", "pyproject.toml"]
+RUNNER = ["tests/domain"]
+
+
+def _copy(target: Path) -> None:
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name,
+                            ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
+        else:
+            shutil.copy2(source, target / name)
+    config = "\n".join([
+        "", "[tool.mutmut]",
+        'source_paths = ["domain"]',
+        'also_copy = ["storage", "config", "examples"]',
+        f"only_mutate = {json.dumps(GROUPS[target.name])}",
+        f"pytest_add_cli_args_test_selection = {json.dumps(RUNNER)}",
+        'pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"]',
+        "use_git_change_detection = false", ""])
+    with (target / "pyproject.toml").open("a", encoding="utf-8") as file:
+        file.write(config)
+
+
+def _mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=workdir, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def run_group(name: str, root: Path, children: int) -> tuple[dict[str, int], dict[str, str]]:
+    """Mutate one group, run the domain tests against every mutant, return the tallies."""
+    workdir = root / name
+    workdir.mkdir()
+    _copy(workdir)
+    ran = _mutmut(workdir, "run", "--max-children", str(children))
+    if ran.returncode != 0:
+        raise SystemExit(f"mutmut run failed for {name}:\n{ran.stdout[-3000:]}{ran.stderr[-3000:]}")
+    _mutmut(workdir, "export-cicd-stats")
+    stats = json.loads((workdir / "mutants" / "mutmut-cicd-stats.json").read_text())
+    listed = _mutmut(workdir, "results").stdout
+    survivors = [line.split(":")[0].strip() for line in listed.splitlines()
+                 if line.strip().endswith("survived")]
+    diffs = {mutant: _mutmut(workdir, "show", mutant).stdout for mutant in survivors}
+    return stats, diffs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", help=f"default: all of {', '.join(GROUPS)}")
+    parser.add_argument("--children", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
+    options = parser.parse_args()
+    unknown = set(options.groups) - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown group(s) {sorted(unknown)}; choose from {sorted(GROUPS)}")
+    options.groups = options.groups or list(GROUPS)
+    root = Path(tempfile.mkdtemp(prefix="dondoc-mutation-"))
+    try:
+        for name in options.groups:
+            stats, survivors = run_group(name, root, options.children)
+            print(f"== {name}: {json.dumps(stats)}", flush=True)
+            for mutant, diff in survivors.items():
+                print(f"-- survived {mutant}\n{diff}", flush=True)
+    finally:
+        if options.keep:
+            print(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

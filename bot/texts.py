@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from domain.digest_words import status_label
+from domain.digest_words import STATUS_LABELS, status_label
 from domain.reminder_text import days_phrase, format_date, shorten
 from storage.chat import AssignmentCard
 
-STATUS_LABELS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện",
-                 "blocked": "Vướng mắc", "done": "Hoàn thành"}
 ASSESSMENT_LABELS = {"achieved": "Đạt/vượt", "not_achieved": "Chưa đạt",
                      "not_assessable": "Chưa đánh giá được"}
 ROLE_LABELS = {"focal": "cán bộ đầu mối", "leader": "lãnh đạo", "secretariat":

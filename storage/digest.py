@@ -128,7 +128,7 @@ async def _assignments(tz: tzinfo, session: AsyncSession) -> list[AssignmentIn]:
                   col(Agency.name), col(Assignment.status), col(Assignment.percent),
                   col(Assignment.note), col(Assignment.done_on), col(Assignment.extended_due),
                   col(Assignment.status_changed_at), last_update.c.at,
-                  col(Assignment.via_group_id))
+                  col(Assignment.via_group_id), col(Agency.is_group))
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
         .join(last_update, last_update.c.assignment_id == col(Assignment.id), isouter=True)
         .where(col(Assignment.active).is_(True)).order_by(col(Assignment.id)))
@@ -141,9 +141,10 @@ async def _assignments(tz: tzinfo, session: AsyncSession) -> list[AssignmentIn]:
             last_update=_local(updated_at, tz), indicator=indicators.get(assignment_id),
             evidence=evidence.get(assignment_id, ()),
             via_group=groups.get(via_group_id) if via_group_id is not None else None,
+            agency_is_group=bool(is_group),
         )
         for (assignment_id, item_id, agency_id, agency_name, status, percent, note, done_on,
-             extended_due, changed_at, updated_at, via_group_id) in rows.all()
+             extended_due, changed_at, updated_at, via_group_id, is_group) in rows.all()
     ]
 
 

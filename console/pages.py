@@ -15,6 +15,7 @@ from domain.deadline_text import describe_deadline
 from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
 from storage import console_queries as queries
+from storage import console_reads as reads
 from storage.console_queries import WHOLE, ItemFilter
 from storage.deadlines import DeadlineRefused, set_deadline
 from storage.models import FocalPerson
@@ -25,8 +26,13 @@ CLASS_LABELS = {**TASK_LABELS, **INDICATOR_LABELS}
 STATUS_LABELS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện",
                  "blocked": "Gặp vướng mắc", "done": "Đã hoàn thành"}
 KIND_LABELS = {"task": "Nhiệm vụ", "indicator": "Chỉ tiêu"}
+DONE_TEXTS = {"giahan": "Đã ghi quyết định gia hạn.", "thoihan": "Đã đặt thời hạn mới.",
+              "tinhtrang": "Đã ghi tình trạng.", "vuongmac": "Đã đánh dấu vướng mắc đã xử lý.",
+              "chuyen": "Đã chuyển vướng mắc tới cơ quan phối hợp.",
+              "nhantin": "Đã đưa tin nhắn vào hàng gửi.", "sua": "Đã sửa nhiệm vụ.",
+              "them": "Đã thêm nhiệm vụ."}
 LABELS: dict[str, Any] = {"classes": CLASS_LABELS, "statuses": STATUS_LABELS, "kinds": KIND_LABELS,
-          "task_classes": TASK_CLASSES, "describe": describe_deadline}
+          "task_classes": TASK_CLASSES, "describe": describe_deadline, "done_texts": DONE_TEXTS}
 
 
 async def overview(request: web.Request) -> web.Response:
@@ -36,9 +42,16 @@ async def overview(request: web.Request) -> web.Response:
         found = await queries.overview(WHOLE, today(request), config.tz,
                                        config.digest_every_weeks, session=session)
         agencies, documents = await queries.filter_choices(WHOLE, session=session)
+        blockers = await reads.open_blockers(WHOLE, session=session)
+    shown = {b.assignment.assignment_id for b in found.digest.blocked}
     return render(request, "overview.html", view=found, digest=found.digest,
                   agency_ids={a.name: a.id for a in agencies},
-                  document_ids={d.title: d.id for d in documents}, **LABELS)
+                  document_ids={d.title: d.id for d in documents},
+                  blockers={line.blocker.assignment_id: line.blocker for line in blockers},
+                  other_blockers=[line for line in blockers
+                                  if line.blocker.assignment_id not in shown],
+                  forward_to=[a for a in agencies if not a.is_group],
+                  done=request.query.get("xong"), **LABELS)
 
 
 def _int(value: str | None) -> int | None:
@@ -90,9 +103,12 @@ async def item_page(request: web.Request, item_id: int, error: str | None = None
     """The item page, with a refusal to show when an action could not be done."""
     async with request.app[SESSIONS]() as session:
         detail = await queries.item_detail(WHOLE, item_id, session=session)
-    if detail is None:
-        raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
+        if detail is None:
+            raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
+        blockers = await reads.item_blockers(WHOLE, item_id, session=session)
+        agencies = await queries.invitable_agencies(WHOLE, session=session)
     return render(request, "item.html", status=status, detail=detail, error=error,
+                  blockers=blockers, forward_to=agencies,
                   done=request.query.get("xong"), **LABELS)
 
 
@@ -198,4 +214,6 @@ async def audit(request: web.Request) -> web.Response:
     """Nhật ký: the latest changes from the console, the chat and the command line."""
     async with request.app[SESSIONS]() as session:
         lines = await queries.audit_log(WHOLE, 300, session=session)
+        lines += await reads.console_audit(WHOLE, 300, session=session)
+    lines = sorted(lines, key=lambda line: line.at, reverse=True)[:300]
     return render(request, "audit.html", lines=lines, **LABELS)

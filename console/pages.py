@@ -14,6 +14,7 @@ from console.app import CONFIG, PERSON, PREFIX, SESSIONS, render, today
 from domain.deadline_text import describe_deadline
 from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
+from domain.digest_trend import trend_weeks
 from storage import console_queries as queries
 from storage import console_reads as reads
 from storage.console_queries import WHOLE, ItemFilter
@@ -51,6 +52,7 @@ async def overview(request: web.Request) -> web.Response:
                   other_blockers=[line for line in blockers
                                   if line.blocker.assignment_id not in shown],
                   forward_to=[a for a in agencies if not a.is_group],
+                  trend=trend_weeks(found.digest),
                   done=request.query.get("xong"), **LABELS)
 
 

@@ -157,7 +157,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 def build_console(sessions: async_sessionmaker[AsyncSession],
                   config: ConsoleConfig) -> web.Application:
     """The console as a sub-application (mounted at /console/)."""
-    from console import actions, agencies, downloads, pages, transfer
+    from console import actions, agencies, downloads, editing, pages, transfer
 
     app = web.Application(middlewares=[headers, signed_in])
     app[SESSIONS], app[CONFIG], app[THROTTLE] = sessions, config, Throttle()
@@ -170,6 +170,7 @@ def build_console(sessions: async_sessionmaker[AsyncSession],
     transfer.add_routes(app)
     actions.add_routes(app)
     downloads.add_routes(app)
+    editing.add_routes(app)
     return app
 
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot import texts
-from bot.blocker_decision import forward_and_tell, handle_and_tell
-from bot.keyboards import Choice, encode
-from bot.messenger import Button
-from bot.turn import ConversationConfig, Outgoing, Turn, notify
+from bot.blocker_decision import forward_and_tell, handle_and_tell, open_and_notify
+from bot.keyboards import Choice
+from bot.turn import ConversationConfig, Outgoing, Turn
 from domain.permissions import may_administer
-from storage.blockers import open_blocker
 from storage.chat import AssignmentCard, save_state
-from storage.people import secretariat_people
 from storage.queries import find_agency
 from storage.status import StatusError
 
@@ -20,15 +17,8 @@ from storage.status import StatusError
 async def raise_blocker(turn: Turn, card: AssignmentCard, change_id: int | None,
                         reason: str | None, text: str | None = None) -> None:
     """Put a "blocked" report before the secretariat at once, as an action item."""
-    blocker = await open_blocker(card.assignment_id, change_id, turn.now, turn.person.id,
-                                 reason, session=turn.session)
-    text = text or texts.blocker_notice(card, turn.actor_name, turn.today, reason)
-    buttons = ((Button("✅ Đã xử lý", encode(Choice("blocker", blocker.id or 0, "h"))),
-                Button("➡️ Chuyển cơ quan phối hợp",
-                       encode(Choice("blocker", blocker.id or 0, "f")))),)
-    for person in await secretariat_people(session=turn.session):
-        await notify(turn.session, person, f"blocker:{blocker.id}:{person.id}", text, turn.now,
-                     buttons)
+    await open_and_notify(card, change_id, reason, turn.now, turn.today, turn.person.id,
+                          turn.actor_name, session=turn.session, text=text)
 
 
 async def decide(config: ConversationConfig, turn: Turn, choice: Choice) -> list[Outgoing]:

@@ -8,7 +8,16 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.console_queries import AuditLine, Scope
-from storage.models import Agency, Assignment, Blocker, ConsoleAction, FocalPerson, Item
+from storage.models import (
+    Agency,
+    Assignment,
+    Blocker,
+    ConsoleAction,
+    Evidence,
+    FocalPerson,
+    Item,
+    StatusChange,
+)
 
 
 @dataclass(frozen=True)
@@ -86,3 +95,12 @@ async def console_audit(scope: Scope, limit: int, *, session: AsyncSession) -> l
         lines.append(AuditLine(action.at, _name(people.get(action.person_id)), "console",
                                action.kind, None, None, action.detail, action.item_id, code))
     return sorted(lines, key=lambda line: line.at, reverse=True)[:limit]
+
+
+async def evidence_agency(scope: Scope, evidence_id: int, *, session: AsyncSession) -> int | None:
+    """The agency whose status report an evidence file came with."""
+    return (await session.exec(
+        select(Assignment.agency_id)
+        .join(StatusChange, col(StatusChange.assignment_id) == col(Assignment.id))
+        .join(Evidence, col(Evidence.status_change_id) == col(StatusChange.id))
+        .where(Evidence.id == evidence_id))).first()

@@ -16,18 +16,22 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from playwright.async_api import BrowserContext, Page, async_playwright, expect
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.conversation import Conversation, ConversationConfig
 from domain.text import strip_diacritics
 from storage.invites import hash_code
 from storage.models import (
+    Agency,
     Assignment,
+    Blocker,
+    ConsoleAction,
     DeadlineChange,
     ExtensionRequest,
     ImportRun,
     Invite,
     Item,
+    Outbox,
 )
 from tests.bot.drivers import telegram_driver
 from tests.conftest import EXAMPLE_APPENDIX
@@ -108,7 +112,16 @@ async def test_the_secretariat_signs_in_from_chat_finds_acts_and_signs_out(
     await page.get_by_role("button", name="Đăng nhập").click()
     await expect(page.get_by_role("heading", name=re.compile("Tổng quan"))).to_be_visible(
         timeout=WAIT_MS)
+    chart = page.locator("img.chart")
+    await chart.scroll_into_view_if_needed()
+    await expect(chart).to_have_js_property("complete", True, timeout=WAIT_MS)
+    assert await chart.evaluate("image => image.naturalWidth") > 0  # served by the app
     await shoot(page, "overview", shots)
+    async with page.expect_download() as download_info:
+        await page.get_by_role("link", name="Tải bảng tổng hợp (Excel)").click()
+    download = await download_info.value
+    assert download.suggested_filename.startswith("tien-do-nhiem-vu-")
+    assert load_workbook(io.BytesIO(Path(await download.path()).read_bytes())).sheetnames
 
     async with console.sessions() as session:
         assignment = await session.get(Assignment, console.request.assignment_id)
@@ -142,6 +155,38 @@ async def test_the_secretariat_signs_in_from_chat_finds_acts_and_signs_out(
     assert (stored.due, change.via, change.changed_by) == (
         date(2025, 11, 30), "console", console.secretariat.id)
 
+    # Blocked on the agency's behalf: an action item, then marked handled from the same page.
+    section = page.locator("section.card", has=page.locator(
+        f'form[action="/console/phancong/{assignment.id}/tinhtrang"]'))
+    await section.locator("summary", has_text="Cập nhật tình trạng thay cơ quan").click()
+    await section.locator("select[name=status]").select_option("blocked")
+    await section.locator("input[name=reason]").fill("Sở báo qua điện thoại: chờ mặt bằng")
+    await section.get_by_role("button", name="Ghi tình trạng").click()
+    await expect(page.get_by_role("status")).to_have_text("Đã ghi tình trạng.", timeout=WAIT_MS)
+    await shoot(page, "item-blocker", shots)
+    await page.get_by_role("button", name="Đã xử lý").click()
+    await expect(page.get_by_role("status")).to_have_text("Đã đánh dấu vướng mắc đã xử lý.",
+                                                          timeout=WAIT_MS)
+    async with console.sessions() as session:
+        [blocker] = (await session.exec(select(Blocker))).all()
+        handled = await session.get(Assignment, assignment.id)
+    assert (blocker.assignment_id, blocker.state, blocker.decided_by) == (
+        assignment.id, "handled", console.secretariat.id)
+    assert handled.blocker_handled_on == date(2025, 9, 22)
+
+    # Edit the wording; the lead agencies stay, so do the assignments.
+    await page.get_by_role("link", name="Sửa nội dung, cơ quan chủ trì, thời hạn").click()
+    await page.locator("textarea[name=text]").fill(item.text + " (đã rà soát)")
+    await shoot(page, "item-edit", shots)
+    await page.get_by_role("button", name="Lưu thay đổi").click()
+    await expect(page.get_by_role("status")).to_have_text("Đã sửa nhiệm vụ.", timeout=WAIT_MS)
+    async with console.sessions() as session:
+        edited = await session.get(Item, item.id)
+        [action] = (await session.exec(select(ConsoleAction))).all()
+    assert edited.text == item.text + " (đã rà soát)"
+    assert (action.kind, action.item_id, action.person_id) == (
+        "item_edit", item.id, console.secretariat.id)
+
     await page.get_by_role("link", name="Cơ quan", exact=True).click()
     await expect(page.get_by_role("heading", name="Cơ quan & đầu mối")).to_be_visible(
         timeout=WAIT_MS)
@@ -162,6 +207,30 @@ async def test_the_secretariat_signs_in_from_chat_finds_acts_and_signs_out(
     assert book["Mã mời"].max_row == len(codes) + 1
     async with console.sessions() as session:
         assert len((await session.exec(select(Invite))).all()) == 2 * len(codes)
+
+    # One agency's invite, and a message to the focal person of another.
+    async with console.sessions() as session:
+        focal_agency = await session.get(Agency, console.focal.agency_id)
+    await page.locator("#one-invite select[name=agency]").select_option(label=focal_agency.name)
+    await page.locator("#one-invite").get_by_role("button", name="Tạo mã mời").click()
+    await expect(page.get_by_role("heading", name="Mã mời cán bộ đầu mối (1 cơ quan)")
+                 ).to_be_visible(timeout=WAIT_MS)
+    async with console.sessions() as session:
+        newest = (await session.exec(select(Invite).order_by(col(Invite.id).desc()))).first()
+        assert len((await session.exec(select(Invite))).all()) == 2 * len(codes) + 1
+    assert newest.agency_id == focal_agency.id
+    await page.go_back()
+    await page.locator("#message select[name=agency]").select_option(label=focal_agency.name)
+    await page.locator("#message textarea[name=text]").fill("Đề nghị gửi báo cáo trước thứ Sáu.")
+    await shoot(page, "agencies-message", shots)
+    await page.locator("#message").get_by_role("button", name="Gửi tin nhắn").click()
+    await expect(page.get_by_role("status")).to_have_text("Đã đưa tin nhắn vào hàng gửi.",
+                                                          timeout=WAIT_MS)
+    async with console.sessions() as session:
+        [sent] = (await session.exec(select(Outbox).where(
+            col(Outbox.key).like("console-message:%")))).all()
+    assert (sent.focal_person_id, sent.text.endswith("Đề nghị gửi báo cáo trước thứ Sáu.")) == (
+        console.focal.id, True)
 
     await page.get_by_role("link", name="Nhập", exact=True).click()
     upload = tmp_path / "phu-luc-moi.txt"
@@ -197,6 +266,22 @@ async def test_the_secretariat_signs_in_from_chat_finds_acts_and_signs_out(
     assert (fixed.deadline_kind, fixed.due) == ("date", date(2025, 12, 31))
     assert (change.old_raw, change.via, change.changed_by) == (
         UNREADABLE, "console", console.secretariat.id)
+
+    # Add an item by hand: coded and assigned as an import would.
+    await page.get_by_role("link", name="Nhiệm vụ", exact=True).click()
+    await page.get_by_role("link", name="+ Thêm nhiệm vụ").click()
+    await page.locator("textarea[name=text]").fill("Tổ chức hội nghị sơ kết chuyển đổi số")
+    await page.locator("input[name=leads]").fill(focal_agency.name)
+    await page.locator("input[name=deadline]").fill("15/12/2025")
+    await shoot(page, "item-add", shots)
+    await page.get_by_role("button", name="Thêm nhiệm vụ").click()
+    await expect(page.get_by_role("status")).to_have_text("Đã thêm nhiệm vụ.", timeout=WAIT_MS)
+    async with console.sessions() as session:
+        [added] = (await session.exec(select(Item).where(Item.source == "console"))).all()
+        [assigned] = (await session.exec(select(Assignment).where(
+            Assignment.item_id == added.id))).all()
+    assert (added.code, added.due, assigned.agency_id) == (
+        "NV9001", date(2025, 12, 15), focal_agency.id)
 
     await page.get_by_role("link", name="Nhật ký", exact=True).click()
     await expect(page.get_by_role("heading", name="Nhật ký thay đổi")).to_be_visible(

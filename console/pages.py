@@ -23,7 +23,7 @@ from storage import console_reads as reads
 from storage.chat import cards
 from storage.console_queries import WHOLE, ItemFilter
 from storage.deadlines import DeadlineRefused, set_deadline
-from storage.models import Assignment, FocalPerson
+from storage.models import FocalPerson
 from storage.status import STATUSES, Actor, Source, StatusError, record_status
 
 log = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ async def set_status(request: web.Request) -> web.StreamResponse:
     status, reason = str(form.get("status", "")), str(form.get("reason", "")).strip()[:500]
     percent = _int(str(form.get("percent", "")))
     async with request.app[SESSIONS]() as session, session.begin():
-        assignment = await session.get(Assignment, assignment_id)
+        assignment = await reads.assignment(WHOLE, assignment_id, session=session)
         if assignment is None:
             raise web.HTTPNotFound(text="Không có phân công này.")
         item_id = assignment.item_id

@@ -104,3 +104,9 @@ async def evidence_agency(scope: Scope, evidence_id: int, *, session: AsyncSessi
         .join(StatusChange, col(StatusChange.assignment_id) == col(Assignment.id))
         .join(Evidence, col(Evidence.status_change_id) == col(StatusChange.id))
         .where(Evidence.id == evidence_id))).first()
+
+
+async def assignment(scope: Scope, assignment_id: int, *,
+                     session: AsyncSession) -> Assignment | None:
+    """One assignment (whose agency decides who may report on it)."""
+    return await session.get(Assignment, assignment_id)

@@ -13,7 +13,10 @@ from tests.console.conftest import Console
 async def the_item(console: Console) -> Item:
     async with console.sessions() as session:
         assignment = await session.get(Assignment, console.request.assignment_id)
-        return await session.get(Item, assignment.item_id)
+        assert assignment is not None
+        item = await session.get(Item, assignment.item_id)
+    assert item is not None
+    return item
 
 
 async def active_agencies(console: Console, item_id: int) -> set[int]:

@@ -113,7 +113,7 @@ async def test_a_focal_person_downloads_only_their_agencys_evidence(focal_consol
     console = focal_console
     own, other = await own_and_other(console)
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-    kept = {}
+    kept: dict[int | None, int | None] = {}
     async with transaction(console.sessions) as session:
         for assignment in (own, other):
             change = await record_status(

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from dataclasses import replace
 from datetime import date
 from typing import Any, cast
 
 from aiohttp import web
 
+from bot.blocker_decision import open_and_notify
 from bot.extension_decision import decide_and_tell
-from console.app import CONFIG, PERSON, PREFIX, SESSIONS, render, today
+from console.app import CONFIG, FOCAL_ONLY, PERSON, PREFIX, SESSIONS, render, today
 from domain.deadline_text import describe_deadline
 from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
+from domain.digest_trend import trend_weeks
+from domain.permissions import may_update
 from storage import console_queries as queries
+from storage import console_reads as reads
+from storage.chat import cards
 from storage.console_queries import WHOLE, ItemFilter
 from storage.deadlines import DeadlineRefused, set_deadline
 from storage.models import FocalPerson
@@ -25,8 +31,13 @@ CLASS_LABELS = {**TASK_LABELS, **INDICATOR_LABELS}
 STATUS_LABELS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện",
                  "blocked": "Gặp vướng mắc", "done": "Đã hoàn thành"}
 KIND_LABELS = {"task": "Nhiệm vụ", "indicator": "Chỉ tiêu"}
+DONE_TEXTS = {"giahan": "Đã ghi quyết định gia hạn.", "thoihan": "Đã đặt thời hạn mới.",
+              "tinhtrang": "Đã ghi tình trạng.", "vuongmac": "Đã đánh dấu vướng mắc đã xử lý.",
+              "chuyen": "Đã chuyển vướng mắc tới cơ quan phối hợp.",
+              "nhantin": "Đã đưa tin nhắn vào hàng gửi.", "sua": "Đã sửa nhiệm vụ.",
+              "them": "Đã thêm nhiệm vụ."}
 LABELS: dict[str, Any] = {"classes": CLASS_LABELS, "statuses": STATUS_LABELS, "kinds": KIND_LABELS,
-          "task_classes": TASK_CLASSES, "describe": describe_deadline}
+          "task_classes": TASK_CLASSES, "describe": describe_deadline, "done_texts": DONE_TEXTS}
 
 
 async def overview(request: web.Request) -> web.Response:
@@ -36,9 +47,17 @@ async def overview(request: web.Request) -> web.Response:
         found = await queries.overview(WHOLE, today(request), config.tz,
                                        config.digest_every_weeks, session=session)
         agencies, documents = await queries.filter_choices(WHOLE, session=session)
+        blockers = await reads.open_blockers(WHOLE, session=session)
+    shown = {b.assignment.assignment_id for b in found.digest.blocked}
     return render(request, "overview.html", view=found, digest=found.digest,
                   agency_ids={a.name: a.id for a in agencies},
-                  document_ids={d.title: d.id for d in documents}, **LABELS)
+                  document_ids={d.title: d.id for d in documents},
+                  blockers={line.blocker.assignment_id: line.blocker for line in blockers},
+                  other_blockers=[line for line in blockers
+                                  if line.blocker.assignment_id not in shown],
+                  forward_to=[a for a in agencies if not a.is_group],
+                  trend=trend_weeks(found.digest),
+                  done=request.query.get("xong"), **LABELS)
 
 
 def _int(value: str | None) -> int | None:
@@ -66,6 +85,9 @@ async def items(request: web.Request) -> web.Response:
     """Nhiệm vụ: search (with or without diacritics) and filters, paginated."""
     config = request.app[CONFIG]
     wanted = read_filter(request.query)
+    person = request[PERSON]
+    if person.role == "focal":  # their own agency's items only, whatever the address says
+        wanted = replace(wanted, agency_id=person.agency_id or 0)
     async with request.app[SESSIONS]() as session:
         classes: dict[int, str] = {}
         if wanted.cls:
@@ -74,6 +96,8 @@ async def items(request: web.Request) -> web.Response:
             classes = {s.item.item_id: s.cls for s in found.digest.items}
         page = await queries.list_items(WHOLE, wanted, classes, session=session)
         agencies, documents = await queries.filter_choices(WHOLE, session=session)
+    if person.role == "focal":
+        agencies = [agency for agency in agencies if agency.id == person.agency_id]
     args = {k: v for k, v in request.query.items() if k != "page" and v}
     template = "items_table.html" if request.headers.get("HX-Request") else "items.html"
     return render(request, template, page=page, wanted=wanted, agencies=agencies,
@@ -89,10 +113,21 @@ async def item_page(request: web.Request, item_id: int, error: str | None = None
                     status: int = 200) -> web.Response:
     """The item page, with a refusal to show when an action could not be done."""
     async with request.app[SESSIONS]() as session:
+        person = request[PERSON]
+        if person.role == "focal" and not await reads.agency_of_item(
+                WHOLE, item_id, person.agency_id or 0, session=session):
+            log.info("console: focal person %s refused item %s", person.id, item_id)
+            raise web.HTTPForbidden(text=FOCAL_ONLY)
         detail = await queries.item_detail(WHOLE, item_id, session=session)
-    if detail is None:
-        raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
+        if detail is None:
+            raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
+        if person.role == "focal":  # another lead agency's part is not theirs to read
+            detail = replace(detail, assignments=[
+                a for a in detail.assignments if a.agency.id == person.agency_id])
+        blockers = await reads.item_blockers(WHOLE, item_id, session=session)
+        agencies = await queries.invitable_agencies(WHOLE, session=session)
     return render(request, "item.html", status=status, detail=detail, error=error,
+                  blockers=blockers, forward_to=agencies,
                   done=request.query.get("xong"), **LABELS)
 
 
@@ -150,21 +185,30 @@ async def set_status(request: web.Request) -> web.StreamResponse:
     status, reason = str(form.get("status", "")), str(form.get("reason", "")).strip()[:500]
     percent = _int(str(form.get("percent", "")))
     async with request.app[SESSIONS]() as session, session.begin():
-        item_id = await queries.assignment_item(WHOLE, assignment_id, session=session)
-        if item_id is None:
+        assignment = await reads.assignment(WHOLE, assignment_id, session=session)
+        if assignment is None:
             raise web.HTTPNotFound(text="Không có phân công này.")
+        item_id = assignment.item_id
+        if not may_update(person.role, person.agency_id, assignment.agency_id):
+            log.info("console: person %s refused assignment %s", person.id, assignment_id)
+            raise web.HTTPForbidden(text=FOCAL_ONLY)
         if status not in STATUSES or not reason:
             return await item_page(request, item_id, "Hãy chọn tình trạng và ghi lý do.", 400)
         config = request.app[CONFIG]
+        actor = Actor("focal" if person.role == "focal" else "secretariat", person.id)
+        note = reason if status == "blocked" else None
         try:
-            await record_status(
-                assignment_id, cast(Any, status), config.now(), today(request),
-                Actor("secretariat", person.id), session=session, percent=percent,
-                note=reason if status == "blocked" else None,
+            change = await record_status(
+                assignment_id, cast(Any, status), config.now(), today(request), actor,
+                session=session, percent=percent, note=note,
                 source=Source("console", f"Qua bảng điều khiển, bởi {_actor_name(person)}: "
                                          f"{reason}"))
         except StatusError as refusal:
             return await item_page(request, item_id, str(refusal), 400)
+        if status == "blocked":  # an action item for the secretariat, as a chat report is
+            [card] = await cards(session=session, assignment_ids=[assignment_id])
+            await open_and_notify(card, change.id, note, config.now(), today(request),
+                                  person.id, _actor_name(person), session=session)
     log.info("console: person %s set assignment %s to %s", person.id, assignment_id, status)
     raise _back(item_id, "tinhtrang")
 
@@ -183,9 +227,13 @@ def add_routes(app: web.Application) -> None:
 
 async def evidence_file(request: web.Request) -> web.Response:
     """An evidence file dondoc keeps, as a download (never shown inline)."""
+    person = request[PERSON]
+    evidence_id = int(request.match_info["evidence_id"])
     async with request.app[SESSIONS]() as session:
-        found = await queries.kept_evidence(WHOLE, int(request.match_info["evidence_id"]),
-                                            session=session)
+        if person.role == "focal" and await reads.evidence_agency(
+                WHOLE, evidence_id, session=session) != person.agency_id:
+            raise web.HTTPForbidden(text=FOCAL_ONLY)
+        found = await queries.kept_evidence(WHOLE, evidence_id, session=session)
     if found is None:
         raise web.HTTPNotFound(text="Không có tệp minh chứng này.")
     evidence, kept = found
@@ -198,4 +246,6 @@ async def audit(request: web.Request) -> web.Response:
     """Nhật ký: the latest changes from the console, the chat and the command line."""
     async with request.app[SESSIONS]() as session:
         lines = await queries.audit_log(WHOLE, 300, session=session)
+        lines += await reads.console_audit(WHOLE, 300, session=session)
+    lines = sorted(lines, key=lambda line: line.at, reverse=True)[:300]
     return render(request, "audit.html", lines=lines, **LABELS)

@@ -55,6 +55,15 @@ def stored_deadline(item: Item) -> Deadline:
     return Deadline(item.deadline_raw, kind, item.due, every, decode_period_day(item.period_day))
 
 
+async def deadline_year(document_id: int | None, fallback_year: int, *,
+                        session: AsyncSession) -> int:
+    """The year a yearless deadline means: its assigning document's, else `fallback_year`."""
+    document = await session.get(Document, document_id) if document_id is not None else None
+    if document is not None and document.issued_on is not None:
+        return document.issued_on.year
+    return fallback_year
+
+
 async def set_deadline(code: str, text: str, now: datetime, fallback_year: int, *,
                        session: AsyncSession, by: str, via: str,
                        person_id: int | None = None) -> DeadlineSet:
@@ -69,11 +78,7 @@ async def set_deadline(code: str, text: str, now: datetime, fallback_year: int, 
         raise DeadlineRefused(f"Không có nhiệm vụ hay chỉ tiêu mã {code}.")
     if not text.strip():
         raise DeadlineRefused(USAGE)
-    year = fallback_year
-    if item.document_id is not None:
-        document = await session.get(Document, item.document_id)
-        if document is not None and document.issued_on is not None:
-            year = document.issued_on.year
+    year = await deadline_year(item.document_id, fallback_year, session=session)
     after = parse_deadline(text.strip(), year)
     if after.kind == "unknown":
         why = f" ({after.reason})" if after.reason else ""

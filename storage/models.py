@@ -483,3 +483,17 @@ class SharedFile(SQLModel, table=True):
     # When the link was first read: Zalo reads a photo's link during sendPhoto, so a read
     # link means a sendPhoto that timed out did reach Zalo.
     fetched_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+
+
+class ConsoleAction(SQLModel, table=True):
+    """A change made in the web console that no other table records (a message, an item edit)."""
+
+    __tablename__ = "console_action"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=utc_column())
+    person_id: int = Field(foreign_key="focal_person.id", index=True)
+    # message, item_edit, item_add
+    kind: str = Field(max_length=30)
+    item_id: int | None = Field(default=None, foreign_key="item.id")
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    detail: str | None = None

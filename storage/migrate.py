@@ -67,6 +67,16 @@ def _revision_links(path: Path) -> tuple[str, tuple[str, ...]] | None:
     return revision, (down,) if isinstance(down, str) else ()
 
 
+def _links() -> list[tuple[str, tuple[str, ...]]]:
+    return [link for path in sorted((MIGRATIONS / "versions").glob("*.py"))
+            if (link := _revision_links(path)) is not None]
+
+
+def known_revisions() -> set[str]:
+    """Every revision this code has a migration for (a schema at another one is newer)."""
+    return {revision for revision, _ in _links()}
+
+
 def expected_heads() -> set[str]:
     """The revisions the code expects: those no migration follows.
 
@@ -74,8 +84,7 @@ def expected_heads() -> set[str]:
     (a test checks both agree), so that commands which only check the schema skip importing
     Alembic and running every migration module.
     """
-    links = [link for path in sorted((MIGRATIONS / "versions").glob("*.py"))
-             if (link := _revision_links(path)) is not None]
+    links = _links()
     followed = {parent for _, parents in links for parent in parents}
     return {revision for revision, _ in links} - followed
 

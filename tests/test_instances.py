@@ -36,7 +36,10 @@ from tests.service_probe import free_port, wait_ready
 START = datetime(2026, 12, 8, 2, 0, tzinfo=UTC)
 DONDOC = Path(sys.executable).parent / "dondoc"
 FOCAL_CHATS = 24
-STRANGERS, MESSAGES_EACH = 10, 10
+STRANGERS, MESSAGES_EACH = 25, 4
+# Telegram's default max_connections: the sandbox pushes up to this many updates at once (one
+# chat's one at a time), so the instances work in parallel, as behind a real balancer.
+WEBHOOK_CONNECTIONS = 40
 SECRETARIAT = 900
 LEASE_SECONDS = 10
 SCAN_RETRY_SECONDS = 5
@@ -189,7 +192,8 @@ async def test_instances_share_one_postgresql(database_url, tmp_path, instances,
     engine = make_engine(database_url)
     sessions = session_factory(engine)
     counts: dict[str, object] = {"instances": instances, "mode": mode}
-    async with running_sandbox(rate_limits=None) as telegram:
+    async with running_sandbox(rate_limits=None,
+                               webhook_connections=WEBHOOK_CONNECTIONS) as telegram:
         focal = [telegram.add_user(1000 + n, f"Cán bộ {n}") for n in range(FOCAL_CHATS)]
         secretariat = telegram.add_user(SECRETARIAT, "Văn phòng")
         env = {**os.environ, "DONDOC_DATABASE_URL": database_url,

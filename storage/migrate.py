@@ -109,6 +109,12 @@ async def ensure_current(engine: AsyncEngine) -> None:
     expected = expected_heads()
     if current != expected:
         where = ", ".join(sorted(current)) or "trống"
+        if current - known_revisions():  # a newer release migrated it (a rolling upgrade)
+            raise SchemaOutdated(
+                f"lược đồ cơ sở dữ liệu đang ở phiên bản {where}, mới hơn phần mềm này (cần "
+                f"{', '.join(sorted(expected))}): hãy chạy bản phát hành mới, không chạy "
+                "`dondoc db upgrade` của bản cũ"
+            )
         raise SchemaOutdated(
             f"lược đồ cơ sở dữ liệu đang ở phiên bản {where}, phần mềm cần "
             f"{', '.join(sorted(expected))}: chạy `uv run dondoc db upgrade`"

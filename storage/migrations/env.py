@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -13,8 +14,27 @@ from storage.db import make_engine
 
 target_metadata = SQLModel.metadata
 
+# Any constant shared by every dondoc instance, distinct from the scan's (storage/scan_sql.py).
+MIGRATION_LOCK_KEY = 57_2018
+# How long a second `db upgrade` on SQLite waits for the first to finish (milliseconds).
+SQLITE_MIGRATION_WAIT_MS = 600_000
+
+
+def _lock_schema(connection: Connection) -> None:
+    """Make concurrent upgrades (instances started together) take turns, before reading the
+    current revision: the second finds the first's work done instead of repeating it."""
+    if connection.dialect.name == "postgresql":
+        # Held to the end of the one transaction every migration runs in (transactional DDL).
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        # SQLite's own write lock, taken up front and held to the commit in _run_online: one
+        # transaction for all migrations (pysqlite would otherwise autocommit each DDL statement).
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_MIGRATION_WAIT_MS}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
 
 def _run(connection: Connection) -> None:
+    _lock_schema(connection)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -111,7 +111,9 @@ async def _overdue(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     by_agency: dict[str, list[AssignmentCard]] = defaultdict(list)
     for card in late:
         by_agency[card.agency_name].append(card)
-    lines = [f"Nhiệm vụ quá hạn ({len(late)} phân công):"]
+    # One item led by several agencies is one "nhiệm vụ" and several "lượt phân công".
+    items = len({card.code for card in late})
+    lines = [f"Nhiệm vụ quá hạn: {items} nhiệm vụ, {len(late)} lượt phân công:"]
     for agency, agency_cards in sorted(by_agency.items(), key=lambda kv: -len(kv[1])):
         lines.append(f"{agency}:")
         lines += [texts.card_line(card, turn.today) for card in agency_cards]

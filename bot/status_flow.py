@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from datetime import date
 from typing import Any, cast
 
 from bot import texts
@@ -79,12 +80,13 @@ def _refusal(turn: Turn) -> list[Outgoing]:
 
 async def record(config: ConversationConfig, turn: Turn, card: AssignmentCard, status: Status,
                  *, percent: int | None = None, note: str | None = None,
-                 evidence: tuple[str, ...] = (), reply_to: int | None = None) -> list[Outgoing]:
+                 evidence: tuple[str, ...] = (), reply_to: int | None = None,
+                 expected_on: date | None = None) -> list[Outgoing]:
     """Record a status and say so; after "done", the next file or reference is its evidence."""
     change = await record_status(
         card.assignment_id, status, turn.now, turn.today, _actor(turn), session=turn.session,
         percent=percent, note=note, source=_source(turn, reply_to),
-        evidence=[EvidenceIn(reference=ref) for ref in evidence])
+        evidence=[EvidenceIn(reference=ref) for ref in evidence], expected_on=expected_on)
     if status == "done":
         await _remember(config, turn, {"await": "evidence", "change": change.id,
                                        "assignment": card.assignment_id})
@@ -131,10 +133,11 @@ async def apply_reply(config: ConversationConfig, turn: Turn, card: AssignmentCa
     if reply.status == "disputed":
         return await _disputed(config, turn, card, reply, reply_to)
     note = reply.note
-    if reply.status == "in_progress" and reply.new_due:
-        note = f"{note} (dự kiến hoàn thành {reply.new_due:%d/%m/%Y})"
+    if reply.expected_on:
+        note = f"{note} (dự kiến hoàn thành {reply.expected_on:%d/%m/%Y})"
     return await record(config, turn, card, cast(Status, reply.status), percent=reply.percent,
-                        note=note, evidence=reply.evidence, reply_to=reply_to)
+                        note=note, evidence=reply.evidence, reply_to=reply_to,
+                        expected_on=reply.expected_on)
 
 
 async def _disputed(config: ConversationConfig, turn: Turn, card: AssignmentCard, reply: Reply,
@@ -215,7 +218,8 @@ async def _answer_awaited(config: ConversationConfig, turn: Turn,
     if awaiting == "in_progress":  # "45" answers "how many percent?"
         percent = reply.percent if reply.percent is not None else percent_answer(text)
         return await record(config, turn, card, "in_progress", percent=percent,
-                            note=reply.note, evidence=reply.evidence)
+                            note=reply.note, evidence=reply.evidence,
+                            expected_on=reply.expected_on)
     if awaiting == "blocked":
         return await record(config, turn, card, "blocked", note=reply.note)
     if awaiting == "extension":  # "30/11/2025", "đến 15/01/2026" answer "until when?"

@@ -30,6 +30,8 @@ OVERDUE_WEEKLY = "overdue_weekly"
 WEEKLY_KINDS = frozenset({FOLLOW_UP, OVERDUE_WEEKLY})
 # Check-ins after a report: anchored at the report's day (or the blocker's handling).
 CHECKIN_REPORT = "checkin_report"
+# The check-in on the completion date an in-progress report gave; anchored at that date.
+CHECKIN_EXPECTED = "checkin_expected"
 CHECKIN_BLOCKED = "checkin_blocked"
 BLOCKER_HANDLED = "blocker_handled"
 CHECKIN_KINDS = frozenset(
@@ -140,6 +142,8 @@ class AssignmentState:
     blocker_handled_on: date | None = None
     # A group the registry could not expand ("Các Viện/trường"): it needs a concrete lead.
     agency_is_group: bool = False
+    # The completion date the last in-progress report gave ("dự kiến xong 15/10").
+    expected_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,6 +413,8 @@ def _rule(kind: str, anchor: date, due: date | None, overdue: int | None,
     if kind == CHECKIN_REPORT:
         return (f"{kind}: {policy.report_quiet_days} working days since the report of"
                 f" {anchor.isoformat()}")
+    if kind == CHECKIN_EXPECTED:
+        return f"{kind}: the completion date {anchor.isoformat()} given in the last report"
     if kind == CHECKIN_BLOCKED:
         return (f"{kind}: {policy.blocked_checkin_after} working days since the blocker"
                 f" reported {anchor.isoformat()}")

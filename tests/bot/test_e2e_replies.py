@@ -8,6 +8,8 @@ too long to read gets a clear answer; a question records nothing.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import select
 
@@ -145,6 +147,18 @@ async def test_a_disputed_assignment_reaches_the_secretariat(world: World):
     async with world.sessions() as session:
         blockers = (await session.exec(select(Blocker))).all()
     assert [(b.assignment_id, b.state) for b in blockers] == [(recorded.id, "open")]
+
+
+async def test_an_expected_completion_date_is_stored_for_the_check_in(world: World):
+    # Today is 22/09/2025 (the world's clock): the item is asked about again on 15/10.
+    _, code, told = await _typed(world, " đang thực hiện 70%, dự kiến hoàn thành 15/10")
+    assert told.text.startswith(f"Đã ghi nhận {code}: Đang thực hiện 70%")
+    assert "dự kiến hoàn thành 15/10/2025" in told.text
+    recorded = await assignment_of(world, EHR, HEALTH_CHAT)
+    assert (recorded.status, recorded.expected_on) == ("in_progress", date(2025, 10, 15))
+    async with world.sessions() as session:
+        change = (await session.exec(select(StatusChange))).one()
+    assert change.expected_on == date(2025, 10, 15)
 
 
 async def test_reported_not_started_is_recorded(world: World):

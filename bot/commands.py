@@ -9,7 +9,7 @@ from pathlib import Path
 from bot import texts
 from bot.console_commands import CONSOLE_COMMANDS
 from bot.evidence import send_evidence
-from bot.keyboards import Choice, encode, item_buttons
+from bot.keyboards import Choice, buttons_kind, encode, item_buttons
 from bot.linking import choose_channel, link_code
 from bot.messenger import Button
 from bot.turn import ConversationConfig, FileRef, Outgoing, Turn, notify
@@ -84,8 +84,10 @@ async def _update_one(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     if not found:
         return turn.say(texts.unknown_codes(codes))
     card = found[0]
+    # An ongoing item ("Thường xuyên") offers no "Hoàn thành", as in the reminders.
+    kind = buttons_kind(card.kind, card.deadline_kind)
     return turn.say(texts.card_line(card, turn.today),
-                    item_buttons([(card.assignment_id, card.kind, card.code)]))
+                    item_buttons([(card.assignment_id, kind, card.code)]))
 
 
 async def _overview(config: ConversationConfig, turn: Turn) -> list[Outgoing]:

@@ -12,8 +12,8 @@ from bot import texts
 from bot.blocker_flow import decide, forward, raise_blocker
 from bot.commands import import_upload
 from bot.extension_decision import decide_and_tell
-from bot.keyboards import Choice, decode, encode, item_buttons
-from bot.messenger import Button
+from bot.keyboards import Choice, buttons_kind, decode, encode, item_buttons
+from bot.messenger import Button, Buttons
 from bot.metrics import observe_parse
 from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.indicator_values import declines_value, parse_indicator_value
@@ -73,6 +73,12 @@ async def _forget(turn: Turn) -> None:
                      session=turn.session)
 
 
+def _buttons(card: AssignmentCard) -> Buttons:
+    """The item's status buttons (an ongoing item has no "done")."""
+    return item_buttons([(card.assignment_id, buttons_kind(card.kind, card.deadline_kind),
+                          card.code)])
+
+
 def _refusal(turn: Turn) -> list[Outgoing]:
     return turn.say(texts.LEADER_READ_ONLY if turn.person.role in READ_ONLY
                     else texts.NOT_ALLOWED)
@@ -123,11 +129,9 @@ async def apply_reply(config: ConversationConfig, turn: Turn, card: AssignmentCa
              reply.why)
     if card.kind == "indicator":
         await _remember(config, turn, {"await": "indicator_value", "value": reply.note})
-        return turn.say(texts.unclear(card), item_buttons([(card.assignment_id, card.kind,
-                                                            card.code)]))
+        return turn.say(texts.unclear(card), _buttons(card))
     if reply.status == "unclear":
-        return turn.say(texts.unclear(card), item_buttons([(card.assignment_id, card.kind,
-                                                            card.code)]))
+        return turn.say(texts.unclear(card), _buttons(card))
     if reply.status == "extension":
         return await extension(turn, card, reply)
     if reply.status == "disputed":

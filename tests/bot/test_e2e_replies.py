@@ -14,7 +14,14 @@ import pytest
 from sqlmodel import select
 
 from domain.replies import MAX_REPLY_CHARS
-from storage.models import Assignment, Blocker, Evidence, ExtensionRequest, StatusChange
+from storage.models import (
+    Assignment,
+    Blocker,
+    Evidence,
+    ExtensionRequest,
+    Item,
+    StatusChange,
+)
 from tests.bot.conftest import SECRETARIAT_CHAT, World
 from tests.bot.test_e2e import (
     HEALTH_CHAT,
@@ -38,6 +45,19 @@ async def _pressed(world: World, label: str):
     assert user.choices(card) == STATUS_CHOICES
     await user.choose(card, label)
     return user, code, await user.next(after=card)
+
+
+async def test_an_ongoing_item_offers_no_done_in_capnhat(world: World):
+    # "Thường xuyên" is reported on periodically, never finished: as in the reminders.
+    secretariat = await link(world, SECRETARIAT_CHAT, "Văn phòng BCĐ", None, "secretariat")
+    async with world.sessions() as session:
+        code = (await session.exec(select(Item.code).where(
+            Item.kind == "task", Item.deadline_kind == "recurring"))).first()
+    assert code
+    last = secretariat.messages()[-1]
+    secretariat.say(f"/capnhat {code}")
+    card = await secretariat.next(after=last)
+    assert secretariat.choices(card) == [c for c in STATUS_CHOICES if c != "✅ Hoàn thành"]
 
 
 @pytest.mark.parametrize(("typed", "due"), [("30/11/2025", "2025-11-30"),

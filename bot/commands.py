@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot import texts
+from bot.blocker_flow import list_open
 from bot.console_commands import CONSOLE_COMMANDS
 from bot.evidence import send_evidence
 from bot.keyboards import Choice, buttons_kind, encode, item_buttons
@@ -40,7 +41,7 @@ async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoin
               "lienket": link_code, "kenh": choose_channel}
     reading = {"tongquan": _overview, "quahan": _overdue, "coquan": _agency}
     admin = {"moi": _invite, "duyet": _pending, "minhchung": send_evidence,
-             "thoihan": _set_deadline}
+             "thoihan": _set_deadline, "vuongmac": list_open}
     if command in common:
         return await common[command](config, turn)
     if command in reading:

@@ -102,7 +102,7 @@ async def test_an_expected_date_belongs_to_its_in_progress_report(sessions, assi
         await record_status(target, then, NOW, TODAY, FOCAL, session=session)
     async with sessions() as session:
         assert (await session.get(Assignment, target)).expected_on == expected
-        history = (await session.exec(select(StatusChange.expected_on).order_by(
+        history = (await session.exec(select(col(StatusChange.expected_on)).order_by(
             col(StatusChange.id)))).all()
         assert history == [promised, None, promised, None]
 

@@ -136,12 +136,16 @@ async def apply_reply(config: ConversationConfig, turn: Turn, card: AssignmentCa
         return await extension(turn, card, reply)
     if reply.status == "disputed":
         return await _disputed(config, turn, card, reply, reply_to)
-    note = reply.note
-    if reply.expected_on:
-        note = f"{note} (dự kiến hoàn thành {reply.expected_on:%d/%m/%Y})"
     return await record(config, turn, card, cast(Status, reply.status), percent=reply.percent,
-                        note=note, evidence=reply.evidence, reply_to=reply_to,
+                        note=_noted(reply), evidence=reply.evidence, reply_to=reply_to,
                         expected_on=reply.expected_on)
+
+
+def _noted(reply: Reply) -> str:
+    """The reply's note, with the completion date it expects said plainly."""
+    if reply.expected_on is None:
+        return reply.note
+    return f"{reply.note} (dự kiến hoàn thành {reply.expected_on:%d/%m/%Y})"
 
 
 async def _disputed(config: ConversationConfig, turn: Turn, card: AssignmentCard, reply: Reply,
@@ -222,7 +226,7 @@ async def _answer_awaited(config: ConversationConfig, turn: Turn,
     if awaiting == "in_progress":  # "45" answers "how many percent?"
         percent = reply.percent if reply.percent is not None else percent_answer(text)
         return await record(config, turn, card, "in_progress", percent=percent,
-                            note=reply.note, evidence=reply.evidence,
+                            note=_noted(reply), evidence=reply.evidence,
                             expected_on=reply.expected_on)
     if awaiting == "blocked":
         return await record(config, turn, card, "blocked", note=reply.note)

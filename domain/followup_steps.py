@@ -161,15 +161,16 @@ def report_checkin(
     calendar: WorkCalendar,
     policy: ReminderPolicy,
 ) -> DueReminder | None:
-    """The check-in on an in-progress report, if nothing was asked since: on the completion
-    date it gave, or once its quiet is over, whichever comes first."""
+    """The check-ins on an in-progress report: on the completion date it gave (unless a message
+    that day or later asked already), and once its quiet is over if nothing was asked since."""
     updated = state.last_update_on
-    if updated is None or asked_after(history, updated):
+    if updated is None:
         return None
     expected = expected_day(state)
-    if expected is not None and state.expected_on is not None and today >= expected:
+    if (expected is not None and state.expected_on is not None and today >= expected
+            and not asked_after(history, expected - _ONE_DAY)):
         return make_step(state, CHECKIN_EXPECTED, state.expected_on, today, calendar, policy)
-    if not _reports_progress(state):
+    if not _reports_progress(state) or asked_after(history, updated):
         return None
     if overdue_days(updated, today, calendar) < policy.report_quiet_days:
         return None
@@ -180,13 +181,13 @@ def report_checkin_day(state: AssignmentState, history: Sequence[SentReminder], 
                        calendar: WorkCalendar, policy: ReminderPolicy) -> date | None:
     """The first day after `after` of report_checkin."""
     updated = state.last_update_on
-    if updated is None or asked_after(history, updated):
+    if updated is None:
         return None
     days = []
     expected = expected_day(state)
-    if expected is not None:
+    if expected is not None and not asked_after(history, expected - _ONE_DAY):
         days.append(max(expected, after + _ONE_DAY))
-    if _reports_progress(state):
+    if _reports_progress(state) and not asked_after(history, updated):
         days.append(reached(updated, policy.report_quiet_days, after + _ONE_DAY, calendar))
     return min(days, default=None)
 

@@ -117,10 +117,9 @@ def explain(item: DueReminder, policy: ReminderPolicy) -> str:
         return (f"tin tổng hợp hằng tuần: nhiệm vụ quá hạn ({deadline}) và không có báo cáo"
                 f" mới trong {quiet_days} ngày làm việc")
     if kind == CHECKIN_EXPECTED:
-        return (f"hỏi lại vào ngày dự kiến hoàn thành đơn vị đã báo ({item.anchor:%d/%m/%Y});"
-                " sau một báo cáo đang thực hiện, nhiệm vụ chỉ được hỏi lại vào ngày dự kiến"
-                f" hoàn thành, bước nhắc theo hạn kế tiếp hoặc sau {quiet_days} ngày làm việc,"
-                " tùy điều gì đến trước")
+        return (f"hỏi lại một lần vào ngày dự kiến hoàn thành đơn vị đã báo"
+                f" ({item.anchor:%d/%m/%Y}); sau một báo cáo đang thực hiện chỉ nhắc vào ngày đó,"
+                f" các mốc thời hạn, hoặc khi đã {quiet_days} ngày làm việc không có báo cáo mới")
     if kind == DUE_TODAY:
         return f"nhắc đúng ngày đến hạn ({deadline})"
     if order is not None and order < 0:

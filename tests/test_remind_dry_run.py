@@ -64,4 +64,4 @@ def test_every_kind_of_line_has_its_own_vietnamese_explanation():
         assert vietnamese & set(text.lower()), (kind, text)
         assert text != "đề nghị cập nhật tiến độ", kind  # not the catch-all
     assert said[CHECKIN_EXPECTED].startswith(
-        "hỏi lại vào ngày dự kiến hoàn thành đơn vị đã báo (24/09/2025)")
+        "hỏi lại một lần vào ngày dự kiến hoàn thành đơn vị đã báo (24/09/2025)")

@@ -204,18 +204,31 @@ def _expecting(expected, *, due="2025-12-31", reported="2025-09-17", **kw) -> As
         ("2025-09-29", "checkin_expected"), ("2025-10-06", "follow_up"),
         ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],
      "expected on a Saturday: the step is due from that day, the scan takes it on Monday"),
+    (_expecting("2025-10-22"), [
+        ("2025-10-01", "checkin_report"), ("2025-10-06", "follow_up"),
+        ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"),
+        ("2025-10-22", "checkin_expected"), ("2025-10-27", "follow_up")],
+     "expected after the quiet's end: the 10-working-day check-in comes first; the date the"
+     " person gave is still asked about, once"),
     (_expecting("2025-10-20"), [
         ("2025-10-01", "checkin_report"), ("2025-10-06", "follow_up"),
-        ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],
-     "expected after the quiet's end: the 10-working-day check-in comes first, and then the"
-     " expected date asks nothing more (something was asked since the report)"),
-    (_expecting("2025-10-20", due="2025-09-26"), [
-        ("2025-09-18", "before_7"), ("2025-09-25", "before_1"), ("2025-09-26", "due_today"),
-        ("2025-09-29", "overdue_1"), ("2025-10-06", "follow_up"),
-        ("2025-10-10", "escalation_10"), ("2025-10-13", "follow_up"),
-        ("2025-10-20", "follow_up"), ("2025-10-24", "escalation_20"),
+        ("2025-10-13", "follow_up"), ("2025-10-20", "checkin_expected"),
         ("2025-10-27", "follow_up")],
-     "the deadline steps come before the expected date: they still go (whichever first)"),
+     "the date falls on the weekly message's day: that message asks it (one contact)"),
+    (_expecting("2025-09-26", due="2025-09-30"), [
+        ("2025-09-19", "before_7"), ("2025-09-26", "checkin_expected"),
+        ("2025-09-29", "before_1"), ("2025-09-30", "due_today"), ("2025-10-01", "overdue_1"),
+        ("2025-10-06", "follow_up"), ("2025-10-13", "follow_up"),
+        ("2025-10-14", "escalation_10"), ("2025-10-20", "follow_up"),
+        ("2025-10-27", "follow_up"), ("2025-10-28", "escalation_20")],
+     "the demo's case: the deadline step T-7 comes first and still goes, and so does the"
+     " date the person gave"),
+    (_expecting("2025-09-29", due="2025-09-30"), [
+        ("2025-09-19", "before_7"), ("2025-09-29", "before_1"), ("2025-09-30", "due_today"),
+        ("2025-10-01", "overdue_1"), ("2025-10-06", "follow_up"), ("2025-10-13", "follow_up"),
+        ("2025-10-14", "escalation_10"), ("2025-10-20", "follow_up"),
+        ("2025-10-27", "follow_up"), ("2025-10-28", "escalation_20")],
+     "a deadline step on the date given asks it already: no second message"),
     (_expecting("2025-09-17"), [
         ("2025-09-18", "checkin_expected"), ("2025-10-06", "follow_up"),
         ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],

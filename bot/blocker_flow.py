@@ -6,16 +6,10 @@ from typing import Any
 
 from bot import texts
 from bot.keyboards import Choice, encode
-from bot.messenger import Button, Buttons
+from bot.messenger import Button
 from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.permissions import may_administer
-from storage.blockers import (
-    focal_people,
-    mark_forwarded,
-    mark_handled,
-    open_blocker,
-    open_blockers,
-)
+from storage.blockers import focal_people, mark_forwarded, mark_handled, open_blocker
 from storage.chat import AssignmentCard, cards, save_state
 from storage.models import Blocker, FocalPerson
 from storage.people import secretariat_people
@@ -29,35 +23,12 @@ async def raise_blocker(turn: Turn, card: AssignmentCard, change_id: int | None,
     blocker = await open_blocker(card.assignment_id, change_id, turn.now, turn.person.id,
                                  reason, session=turn.session)
     text = text or texts.blocker_notice(card, turn.actor_name, turn.today, reason)
+    buttons = ((Button("✅ Đã xử lý", encode(Choice("blocker", blocker.id or 0, "h"))),
+                Button("➡️ Chuyển cơ quan phối hợp",
+                       encode(Choice("blocker", blocker.id or 0, "f")))),)
     for person in await secretariat_people(session=turn.session):
         await notify(turn.session, person, f"blocker:{blocker.id}:{person.id}", text, turn.now,
-                     blocker_buttons(blocker.id or 0))
-
-
-def blocker_buttons(blocker_id: int) -> Buttons:
-    """The secretariat's two actions on a blocker (numbered choices on Zalo)."""
-    return ((Button("✅ Đã xử lý", encode(Choice("blocker", blocker_id, "h"))),
-             Button("➡️ Chuyển cơ quan phối hợp", encode(Choice("blocker", blocker_id, "f")))),)
-
-
-async def list_open(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
-    """/vuongmac: the open blockers again, each with fresh buttons (Zalo's numbers expire)."""
-    found = await open_blockers(session=turn.session)
-    if not found:
-        return turn.say(texts.NO_OPEN_BLOCKERS)
-    turn.say(texts.open_blockers_heading(len(found)))
-    for blocker in found:
-        card = await _card_of(turn, blocker)
-        reporter = await _reporter(turn, blocker)
-        text = texts.blocker_notice(card, reporter.name if reporter and reporter.name
-                                    else card.agency_name,
-                                    blocker.reported_at.astimezone(config.tz).date(),
-                                    blocker.reason)
-        if blocker.state == "forwarded" and blocker.decided_at is not None:
-            text += texts.blocker_forwarded_on(blocker.forwarded_to or "",
-                                               blocker.decided_at.astimezone(config.tz).date())
-        turn.say(text, blocker_buttons(blocker.id or 0))
-    return turn.replies
+                     buttons)
 
 
 async def decide(config: ConversationConfig, turn: Turn, choice: Choice) -> list[Outgoing]:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot import texts
-from bot.blocker_flow import list_open
+from bot.blocker_list import list_open
 from bot.console_commands import CONSOLE_COMMANDS
 from bot.evidence import send_evidence
 from bot.keyboards import Choice, buttons_kind, encode, item_buttons

@@ -7,9 +7,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot import texts
+from bot.blocker_list import list_open
 from bot.console_commands import CONSOLE_COMMANDS
 from bot.evidence import send_evidence
-from bot.keyboards import Choice, encode, item_buttons
+from bot.keyboards import Choice, buttons_kind, encode, item_buttons
 from bot.linking import choose_channel, link_code
 from bot.messenger import Button
 from bot.turn import ConversationConfig, FileRef, Outgoing, Turn, notify
@@ -40,7 +41,7 @@ async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoin
               "lienket": link_code, "kenh": choose_channel}
     reading = {"tongquan": _overview, "quahan": _overdue, "coquan": _agency}
     admin = {"moi": _invite, "duyet": _pending, "minhchung": send_evidence,
-             "thoihan": _set_deadline}
+             "thoihan": _set_deadline, "vuongmac": list_open}
     if command in common:
         return await common[command](config, turn)
     if command in reading:
@@ -84,8 +85,10 @@ async def _update_one(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     if not found:
         return turn.say(texts.unknown_codes(codes))
     card = found[0]
+    # An ongoing item ("Thường xuyên") offers no "Hoàn thành", as in the reminders.
+    kind = buttons_kind(card.kind, card.deadline_kind)
     return turn.say(texts.card_line(card, turn.today),
-                    item_buttons([(card.assignment_id, card.kind, card.code)]))
+                    item_buttons([(card.assignment_id, kind, card.code)]))
 
 
 async def _overview(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
@@ -111,7 +114,9 @@ async def _overdue(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     by_agency: dict[str, list[AssignmentCard]] = defaultdict(list)
     for card in late:
         by_agency[card.agency_name].append(card)
-    lines = [f"Nhiệm vụ quá hạn ({len(late)} phân công):"]
+    # One item led by several agencies is one "nhiệm vụ" and several "lượt phân công".
+    items = len({card.code for card in late})
+    lines = [f"Nhiệm vụ quá hạn: {items} nhiệm vụ, {len(late)} lượt phân công:"]
     for agency, agency_cards in sorted(by_agency.items(), key=lambda kv: -len(kv[1])):
         lines.append(f"{agency}:")
         lines += [texts.card_line(card, turn.today) for card in agency_cards]

@@ -192,11 +192,26 @@ def days_phrase(days_left: int) -> str:
 
 
 def _count_noun(states: Sequence[AssignmentState]) -> str:
-    tasks = sum(1 for state in states if state.item_kind == "task")
-    indicators = len(states) - tasks
+    """Items counted as items ("nhiệm vụ", "chỉ tiêu"), and assignments said apart if more.
+
+    One item led by several agencies is one "nhiệm vụ" but several "lượt phân công" (the
+    digest's two units): the figure never calls assignments "nhiệm vụ".
+    """
+    items = {_item_identity(state): state.item_kind for state in states}
+    tasks = sum(1 for kind in items.values() if kind == "task")
+    indicators = len(items) - tasks
     if tasks and indicators:
-        return f"{tasks} nhiệm vụ và {indicators} chỉ tiêu"
-    return f"{tasks} nhiệm vụ" if tasks else f"{indicators} chỉ tiêu"
+        counted = f"{tasks} nhiệm vụ và {indicators} chỉ tiêu"
+    else:
+        counted = f"{tasks} nhiệm vụ" if tasks else f"{indicators} chỉ tiêu"
+    if len(states) > len(items):
+        counted += f" ({len(states)} lượt phân công)"
+    return counted
+
+
+def _item_identity(state: AssignmentState) -> tuple[str, str | int]:
+    # Codes are unique per item; a state without one stands for itself.
+    return ("code", state.item_code) if state.item_code else ("assignment", state.assignment_id)
 
 
 def _agency_list(states: Sequence[AssignmentState]) -> str:

@@ -13,7 +13,7 @@ from functools import partial
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.keyboards import ONGOING, as_json, item_buttons
+from bot.keyboards import as_json, buttons_kind, item_buttons
 from domain.calendar import WorkCalendar
 from domain.reminder_text import (
     render_escalation,
@@ -141,9 +141,7 @@ def reminder_buttons(items: tuple[DueReminder, ...], part: str) -> list[list[dic
 
 def _button_kind(item: DueReminder) -> str:
     """An ongoing task ("Thường xuyên") asks for a periodic report: no "done" button."""
-    state = item.assignment
-    return ONGOING if state.item_kind == "task" and state.deadline.kind == "recurring" else (
-        state.item_kind)
+    return buttons_kind(item.assignment.item_kind, item.assignment.deadline.kind)
 
 
 def _step_id(step: DueReminder) -> tuple[int, str, date]:

@@ -54,6 +54,21 @@ async def mark_forwarded(blocker_id: int, now: datetime, person_id: int | None, 
     return blocker
 
 
+async def open_blockers(*, session: AsyncSession) -> list[Blocker]:
+    """Blockers not yet handled, one per item still reported blocked (its latest), oldest first.
+
+    A forwarded blocker stays open until someone marks it handled; an item whose agency has
+    reported another status since is no longer blocked, and its blocker is not listed.
+    """
+    latest = (sa.select(sa.func.max(col(Blocker.id)))
+              .join(Assignment, col(Assignment.id) == col(Blocker.assignment_id))
+              .where(col(Assignment.active).is_(True), col(Assignment.status) == "blocked")
+              .group_by(col(Blocker.assignment_id)))
+    query = select(Blocker).where(col(Blocker.id).in_(latest), col(Blocker.state) != "handled")
+    return list((await session.exec(query.order_by(col(Blocker.reported_at),
+                                                    col(Blocker.id)))).all())
+
+
 async def focal_people(agency_id: int, *, session: AsyncSession) -> list[FocalPerson]:
     """An agency's reachable focal persons (a forwarded blocker goes to them)."""
     return list((await session.exec(select(FocalPerson).where(

@@ -44,6 +44,8 @@ class AssignmentCard:
     note: str | None
     # Someone has recorded a status (or an extension was approved): else "chưa báo cáo".
     reported: bool = True
+    # The deadline's kind ("date", "recurring" …): an ongoing task is never "done".
+    deadline_kind: str = ""
 
     @property
     def deadline(self) -> date | None:
@@ -142,7 +144,8 @@ def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool)
         col(Item.deadline_raw), col(Item.due), col(Assignment.extended_due),
         col(Assignment.status), col(Assignment.percent), col(Assignment.note),
         sa.or_(col(Assignment.status_changed_at).is_not(None),
-               col(Assignment.extended_due).is_not(None)).label("reported"))
+               col(Assignment.extended_due).is_not(None)).label("reported"),
+        col(Item.deadline_kind))
     query: Any = (sa.select(*columns)
                   .join(Item, col(Item.id) == col(Assignment.item_id))
                   .join(Agency, col(Agency.id) == col(Assignment.agency_id))

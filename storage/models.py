@@ -142,6 +142,9 @@ class Assignment(SQLModel, table=True):
     reminder_revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # When the secretariat marked the current blocker handled: the item gets a check-in.
     blocker_handled_on: date | None = None
+    # The completion date the focal person gave with their last in-progress report ("dự kiến
+    # xong 15/10"): the item is checked in on it. Cleared by any other status.
+    expected_on: date | None = None
 
 
 class FocalPerson(SQLModel, table=True):
@@ -198,6 +201,7 @@ class StatusChange(SQLModel, table=True):
     new_status: str = Field(max_length=20)
     percent: int | None = None
     note: str | None = None
+    expected_on: date | None = None
 
 
 class ImportRun(SQLModel, table=True):

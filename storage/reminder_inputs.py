@@ -77,7 +77,8 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
              if use_stored and scope is not None else sa.null())
     query = sa.select(a.c.id, a.c.item_id, a.c.agency_id, effective_due(), a.c.status,
                       last_change, last_report, final, a.c.reminder_revision,
-                      rules, a.c.percent, a.c.blocker_handled_on, last_request).select_from(
+                      rules, a.c.percent, a.c.blocker_handled_on, last_request,
+                      a.c.expected_on).select_from(
         a.join(item_t, item_t.c.id == a.c.item_id)).where(is_open())
     if assignment_ids is not None:
         query = query.where(among(session, a.c.id, assignment_ids))
@@ -227,6 +228,7 @@ class _StateReader:
             indicator_assessed_final=bool(final),
             percent=row[10],
             blocker_handled_on=as_date(row[11]) if row[11] is not None else None,
+            expected_on=as_date(row[13]) if row[13] is not None else None,
             agency_is_group=self.names[agency_id][1],
         )
 

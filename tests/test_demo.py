@@ -107,6 +107,8 @@ def test_the_transcript_shows_the_cycle(run):
     # Replies by button and by free text (one without diacritics), recorded; evidence.
     assert pressed in transcript
     assert "Đã ghi nhận NV47: Đang thực hiện 70% (17/09/2025)." in transcript
+    # Hoa said "dự kiến xong 26/09": asked on that day, after the T-7 step and before T-1.
+    assert "NV47: còn 4 ngày (hỏi đúng ngày dự kiến xong)" in transcript
     assert "Lan (Sở Nội vụ): NV21 dang thuc hien, duoc khoang 60%" in transcript
     assert "Đã ghi nhận NV21: Đang thực hiện 60% (22/09/2025)." in transcript
     assert evidence in transcript

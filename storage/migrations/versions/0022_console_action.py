@@ -16,7 +16,7 @@ from alembic import op
 import storage.models
 
 revision: str = '0022'
-down_revision: str | None = '0018'
+down_revision: str | None = '0019'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,7 +9,9 @@ waits until the leader is delivering, waits a random 0-`--kill-within` seconds, 
 SIGKILL and notes which rows it held in "sending" (the sends it had in flight, one per chat at
 most). A standby takes over once the lease runs out. At the end everything left is drained and
 every message is checked: delivered at least once (none lost), and every second copy belongs
-to a row the killed process was sending. Prints one JSON line. `tests/storage/
+to a row the killed process was sending, or to a send a live process made and then could not
+record because it had stalled past its lease (the attempt log shows two "sent" for the row;
+at most `in_flight` such copies per stalled process). Prints one JSON line. `tests/storage/
 test_sender_crash.py` runs the same harness with 30 trials.
 """
 
@@ -33,8 +35,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.senders import Children, bench_database
 from sandbox import Sandbox, running_sandbox
+from scheduler.sender import DeliveryPolicy
 from storage.db import make_engine, session_factory, transaction
-from storage.models import Outbox, SendLead
+from storage.models import DeliveryAttempt, Outbox, SendLead
 from storage.outbox import NewMessage, enqueue_many
 
 FIRST_CHAT = 8000
@@ -65,7 +68,10 @@ class CrashResult:
     lost: list[str] = field(default_factory=list)
     repeated: Counter[str] = field(default_factory=Counter)
     repeats_per_kill: list[int] = field(default_factory=list)  # in flight and landed
-    # A repeated message the killed process was not sending, or two in flight for one chat.
+    # Copies sent by a live process that stalled past its lease (its "sent" came too late to
+    # be recorded and another process sent the row again), per stalled process.
+    stalled: Counter[str] = field(default_factory=Counter)
+    # A repeated message neither a kill nor a stall explains, or two in flight for one chat.
     violations: list[str] = field(default_factory=list)
     not_sent: int = 0
     seconds: float = 0.0
@@ -83,6 +89,8 @@ class CrashResult:
             "in_flight_per_kill_max": max(in_flight, default=0),
             "in_flight_per_kill_mean": round(statistics.fmean(in_flight), 2) if in_flight else 0,
             "kills_with_repeats": sum(1 for n in self.repeats_per_kill if n),
+            "repeated_after_a_stall": sum(self.stalled.values()),
+            "stalled_senders": dict(self.stalled),
             "redelivery_seconds": _spread(redelivery),
             "violations": self.violations[:10], "seconds": round(self.seconds, 1),
         }
@@ -162,7 +170,30 @@ async def _watch_redelivery(sessions: async_sessionmaker[AsyncSession], kill: Ki
         kill.redelivered_in = time.monotonic() - kill.at
 
 
-def _check(result: CrashResult, sandbox: Sandbox, texts: list[str]) -> None:
+async def _late_sends(sessions: async_sessionmaker[AsyncSession]) -> dict[str, list[str]]:
+    """For each text, the workers that logged a "sent" without holding the row at the end.
+
+    A killed sender logs nothing; the sender that recorded the row keeps it (`claimed_by`);
+    any other "sent" came from a live sender that stalled past its lease: its send was made,
+    its record refused, and the row sent again by the next one.
+    """
+    async with sessions() as session:
+        rows = (await session.exec(
+            select(Outbox.text, Outbox.claimed_by, DeliveryAttempt.worker)
+            .join(DeliveryAttempt, col(DeliveryAttempt.outbox_id) == col(Outbox.id))
+            .where(DeliveryAttempt.result == "sent"))).all()
+    workers: dict[str, list[str]] = {}
+    kept: set[str] = set()
+    for text, holder, worker in rows:
+        if worker == holder and text not in kept:
+            kept.add(text)
+            continue
+        workers.setdefault(text, []).append(worker)
+    return workers
+
+
+def _check(result: CrashResult, sandbox: Sandbox, texts: list[str],
+           late_sends: dict[str, list[str]] | None = None) -> None:
     delivered = Counter(m.text or "" for m in sandbox.bot_messages())
     result.messages = len(texts)
     result.lost = [text for text in texts if not delivered[text]]
@@ -176,9 +207,15 @@ def _check(result: CrashResult, sandbox: Sandbox, texts: list[str]) -> None:
     result.repeats_per_kill = [len(texts) for texts in repeats]
     for text, extra in result.repeated.items():
         explained = sum(1 for texts in repeats if text in texts)
-        if extra > explained:
+        late = (late_sends or {}).get(text, [])
+        for worker in late[:max(extra - explained, 0)]:
+            result.stalled[worker] += 1
+        if extra > explained + len(late):
             result.violations.append(f"{text}: {extra} extra copies, {explained} explained by "
-                                     "a kill while it was in flight")
+                                     f"a kill while it was in flight, {len(late)} by a stall")
+    for worker, copies in result.stalled.items():
+        if copies > DeliveryPolicy().in_flight:
+            result.violations.append(f"{worker} stalled and repeated {copies} messages")
     for i, kill in enumerate(result.kills):
         if kill.chats_in_flight != len(kill.in_flight):
             result.violations.append(f"kill {i}: {len(kill.in_flight)} rows in flight for "
@@ -240,7 +277,7 @@ async def crash_trials(sessions: async_sessionmaker[AsyncSession], database_url:
         await children.close()
     texts = await _texts(sessions)
     result.not_sent = len(await _texts(sessions, Outbox.status != "sent"))
-    _check(result, sandbox, texts)
+    _check(result, sandbox, texts, await _late_sends(sessions))
     result.seconds = time.monotonic() - started
     return result
 

@@ -483,3 +483,12 @@ class SharedFile(SQLModel, table=True):
     # When the link was first read: Zalo reads a photo's link during sendPhoto, so a read
     # link means a sendPhoto that timed out did reach Zalo.
     fetched_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+
+
+class ErrorNotice(SQLModel, table=True):
+    """When the secretariat was last told that an update failed: a row per chat ("chat:…"),
+    and one per notice the hourly bound allows ("slot:N"), shared by every process."""
+
+    __tablename__ = "error_notice"
+    key: str = Field(max_length=200, primary_key=True)
+    told_at: datetime = Field(sa_column=utc_column())

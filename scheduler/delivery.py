@@ -26,6 +26,10 @@ class DeliveryPolicy:
     retry_base: timedelta = timedelta(seconds=30)
     retry_bound: timedelta = timedelta(minutes=30)
     rate_limit_retries: int = 5
+    # A send that got no answer (time-out, network fault) may still reach the platform after
+    # we gave up on it: its chat is held this long, not just the per-chat interval from the
+    # give-up, so the chat's next message does not land right behind it.
+    unanswered_hold: timedelta = timedelta(seconds=5)
     # Attempts before a message that keeps failing (5xx, time-outs, our faults) is given up and
     # the secretariat told: with the back-off above, about six hours.
     max_attempts: int = 16

@@ -240,6 +240,8 @@ class Sender:
                 await self._log(row, "rate_limited", retry_after=exc.retry_after, error=str(exc))
                 continue
             except TransientFailure as exc:
+                self.limiters[row.channel].pause_chat(f"{row.channel}:{row.chat_id}",
+                                                      self.policy.unanswered_hold.total_seconds())
                 await self._retry_later(row, str(exc), report)
                 return
             except Unreachable as exc:

@@ -57,6 +57,7 @@ class Kill:
     delivered: Counter[str]  # every copy delivered up to just after the kill
     at: float
     redelivered_in: float | None = None  # until its in-flight rows were all sent again
+    mark: int = 0  # the sandbox's last message sequence number when it was killed
 
 
 @dataclass
@@ -227,16 +228,25 @@ def _check(result: CrashResult, sandbox: Sandbox, texts: list[str],
     # Every copy no sender recorded was sent by a process killed before recording it: it must
     # be a row that process held in "sending" at its kill (each kill accounts for one copy of
     # each row it held). Recorded copies beyond the one that settled the row are stalls.
-    unrecorded = Counter(m.text or "" for m in copies
-                         if (str(m.chat_id), str(m.message_id)) not in (recorded or set()))
+    # A copy is put down to the first kill, at or after it landed, of a process holding its
+    # row (or, landed after every such kill, to the last of them): each kill once per row.
     per_kill = [0] * len(result.kills)
-    for text, count in unrecorded.items():
-        holders = [i for i, kill in enumerate(result.kills) if text in kill.in_flight]
-        for i in holders[:count]:
-            per_kill[i] += 1
-        if count > len(holders):
-            result.violations.append(f"{text}: {count} copies no sender recorded, held by "
-                                     f"{len(holders)} killed senders")
+    used: dict[str, set[int]] = {}
+    for copy in sorted(copies, key=lambda m: m.sequence):
+        if (str(copy.chat_id), str(copy.message_id)) in (recorded or set()):
+            continue
+        text = copy.text or ""
+        taken = used.setdefault(text, set())
+        holders = [i for i, kill in enumerate(result.kills)
+                   if text in kill.in_flight and i not in taken]
+        if not holders:
+            result.violations.append(f"{text}: a copy no sender recorded, and no killed "
+                                     "sender left that held it")
+            continue
+        after = [i for i in holders if result.kills[i].mark >= copy.sequence]
+        chosen = after[0] if after else holders[-1]
+        taken.add(chosen)
+        per_kill[chosen] += 1
     result.repeats_per_kill = per_kill
     for late in (late_sends or {}).values():
         for worker in late:
@@ -282,7 +292,8 @@ async def crash_trials(sessions: async_sessionmaker[AsyncSession], database_url:
             if worker not in children.alive:
                 continue
             await children.kill(worker)
-            kill = Kill(worker, [], 0, Counter(), time.monotonic())
+            kill = Kill(worker, [], 0, Counter(), time.monotonic(),
+                        mark=max((m.sequence for m in sandbox.bot_messages()), default=0))
             async with sessions() as session:
                 rows = (await session.exec(select(Outbox).where(
                     Outbox.status == "sending", Outbox.claimed_by == worker))).all()

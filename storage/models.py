@@ -501,3 +501,12 @@ class ConsoleAction(SQLModel, table=True):
     item_id: int | None = Field(default=None, foreign_key="item.id")
     agency_id: int | None = Field(default=None, foreign_key="agency.id")
     detail: str | None = None
+
+
+class ErrorNotice(SQLModel, table=True):
+    """When the secretariat was last told that an update failed: a row per chat ("chat:…"),
+    and one per notice the hourly bound allows ("slot:N"), shared by every process."""
+
+    __tablename__ = "error_notice"
+    key: str = Field(max_length=200, primary_key=True)
+    told_at: datetime = Field(sa_column=utc_column())

@@ -140,6 +140,8 @@ class AssignmentState:
     blocker_handled_on: date | None = None
     # A group the registry could not expand ("Các Viện/trường"): it needs a concrete lead.
     agency_is_group: bool = False
+    # The committee whose item this is: its escalations go to that committee's secretariat.
+    committee_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

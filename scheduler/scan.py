@@ -28,6 +28,7 @@ from domain.reminders import (
     ReminderMessage,
     ReminderPolicy,
     due_reminders,
+    of_committee,
     scan_scope,
 )
 from scheduler.reminder_days import (
@@ -146,6 +147,10 @@ def _button_kind(item: DueReminder) -> str:
         state.item_kind)
 
 
+def _as_is(text: str, _: ReminderMessage) -> str:
+    return text
+
+
 def _step_id(step: DueReminder) -> tuple[int, str, date]:
     return (step.assignment.assignment_id, step.kind, step.anchor)
 
@@ -218,9 +223,13 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
             *((m, focal, "reminder") for m in plan.messages),
             *((m, render_escalation, "escalation") for m in plan.escalations),
         ]
-        body = render_unreachable(listed, today)
-        batches += [(ReminderMessage(person, tuple(listed), today), lambda _: body,
-                     "unreachable_list") for person in (secretariat if body else [])]
+        # Each secretariat member is listed their own committee's steps only.
+        for person in secretariat:
+            mine = of_committee(listed, person.committee_id)
+            body = render_unreachable(mine, today)
+            if body:
+                batches.append((ReminderMessage(person, tuple(mine), today),
+                                partial(_as_is, body), "unreachable_list"))
         # Rendered, stored and linked a slice of messages at a time: a national scan's texts
         # (two lines an item, Vietnamese in UCS-2) would otherwise all be alive at once.
         for start in range(0, len(batches), RENDER_SLICE):

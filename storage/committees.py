@@ -1,0 +1,65 @@
+"""Committees and the one scope object every per-committee read goes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import DEFAULT_COMMITTEE_ID, Assignment, Committee, FocalPerson, Item
+
+# Roles that work for one committee; an agency's people (focal, leader) serve any committee
+# that assigns their agency work.
+COMMITTEE_ROLES = ("secretariat", "committee")
+
+
+def committee_of(role: str, committee_id: int | None) -> int | None:
+    """A person's committee: theirs if set, the default one for a committee role, else None."""
+    if role not in COMMITTEE_ROLES:
+        return None
+    return committee_id if committee_id is not None else DEFAULT_COMMITTEE_ID
+
+
+@dataclass(frozen=True)
+class CommitteeScope:
+    """What one committee's people may read: its items and their assignments, nothing else."""
+
+    committee_id: int = DEFAULT_COMMITTEE_ID
+
+    def items(self) -> sa.ColumnElement[bool]:
+        """WHERE clause on Item."""
+        return col(Item.committee_id) == self.committee_id
+
+    def assignments(self) -> sa.ColumnElement[bool]:
+        """WHERE clause on Assignment (through its item)."""
+        return col(Assignment.item_id).in_(select(Item.id).where(self.items()))
+
+    def owns_item(self, item: Item | None) -> bool:
+        """Whether an item already read is this committee's."""
+        return item is not None and item.committee_id == self.committee_id
+
+
+DEFAULT_SCOPE = CommitteeScope()
+
+
+def person_scope(person: FocalPerson | Any) -> CommitteeScope:
+    """The scope of a secretariat member or committee leader (the default one for others)."""
+    found = committee_of(person.role, person.committee_id)
+    return CommitteeScope(found if found is not None else DEFAULT_COMMITTEE_ID)
+
+
+async def committees(*, session: AsyncSession) -> list[Committee]:
+    """Every committee, by id."""
+    return list((await session.exec(select(Committee).order_by(col(Committee.id)))).all())
+
+
+async def committee_by_code(code: str | None, *, session: AsyncSession) -> Committee | None:
+    """The committee with this code; without a code, the only committee there is (None if
+    there are several or none)."""
+    if code:
+        return (await session.exec(select(Committee).where(Committee.code == code))).first()
+    found = await committees(session=session)
+    return found[0] if len(found) == 1 else None

@@ -15,7 +15,7 @@ from domain.deadline_text import describe_deadline
 from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
 from storage import console_queries as queries
-from storage.console_queries import WHOLE, ItemFilter
+from storage.console_queries import ItemFilter, scope_for
 from storage.deadlines import DeadlineRefused, set_deadline
 from storage.models import FocalPerson
 from storage.status import STATUSES, Actor, Source, StatusError, record_status
@@ -29,13 +29,18 @@ LABELS: dict[str, Any] = {"classes": CLASS_LABELS, "statuses": STATUS_LABELS, "k
           "task_classes": TASK_CLASSES, "describe": describe_deadline}
 
 
+def _scope(request: web.Request) -> queries.Scope:
+    """The signed-in person's committee: every read below goes through its filters."""
+    return scope_for(request[PERSON])
+
+
 async def overview(request: web.Request) -> web.Response:
     """Tổng quan: the digest's figures today, each a link to the list behind it."""
     config = request.app[CONFIG]
     async with request.app[SESSIONS]() as session:
-        found = await queries.overview(WHOLE, today(request), config.tz,
+        found = await queries.overview(_scope(request), today(request), config.tz,
                                        config.digest_every_weeks, session=session)
-        agencies, documents = await queries.filter_choices(WHOLE, session=session)
+        agencies, documents = await queries.filter_choices(_scope(request), session=session)
     return render(request, "overview.html", view=found, digest=found.digest,
                   agency_ids={a.name: a.id for a in agencies},
                   document_ids={d.title: d.id for d in documents}, **LABELS)
@@ -69,11 +74,11 @@ async def items(request: web.Request) -> web.Response:
     async with request.app[SESSIONS]() as session:
         classes: dict[int, str] = {}
         if wanted.cls:
-            found = await queries.overview(WHOLE, today(request), config.tz,
+            found = await queries.overview(_scope(request), today(request), config.tz,
                                            config.digest_every_weeks, session=session)
             classes = {s.item.item_id: s.cls for s in found.digest.items}
-        page = await queries.list_items(WHOLE, wanted, classes, session=session)
-        agencies, documents = await queries.filter_choices(WHOLE, session=session)
+        page = await queries.list_items(_scope(request), wanted, classes, session=session)
+        agencies, documents = await queries.filter_choices(_scope(request), session=session)
     args = {k: v for k, v in request.query.items() if k != "page" and v}
     template = "items_table.html" if request.headers.get("HX-Request") else "items.html"
     return render(request, template, page=page, wanted=wanted, agencies=agencies,
@@ -89,7 +94,7 @@ async def item_page(request: web.Request, item_id: int, error: str | None = None
                     status: int = 200) -> web.Response:
     """The item page, with a refusal to show when an action could not be done."""
     async with request.app[SESSIONS]() as session:
-        detail = await queries.item_detail(WHOLE, item_id, session=session)
+        detail = await queries.item_detail(_scope(request), item_id, session=session)
     if detail is None:
         raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
     return render(request, "item.html", status=status, detail=detail, error=error,
@@ -110,7 +115,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
     request_id = int(request.match_info["request_id"])
     approve = (await request.post()).get("decision") == "y"
     async with request.app[SESSIONS]() as session, session.begin():
-        item_id = await queries.extension_item(WHOLE, request_id, session=session)
+        item_id = await queries.extension_item(_scope(request), request_id, session=session)
         if item_id is None:
             raise web.HTTPNotFound(text="Không có đề nghị gia hạn này.")
         try:
@@ -129,7 +134,7 @@ async def fix_deadline(request: web.Request) -> web.StreamResponse:
     text = str((await request.post()).get("deadline", ""))[:300]
     config = request.app[CONFIG]
     async with request.app[SESSIONS]() as session, session.begin():
-        detail = await queries.item_detail(WHOLE, item_id, session=session)
+        detail = await queries.item_detail(_scope(request), item_id, session=session)
         if detail is None or not detail.item.code:
             raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
         try:
@@ -150,7 +155,7 @@ async def set_status(request: web.Request) -> web.StreamResponse:
     status, reason = str(form.get("status", "")), str(form.get("reason", "")).strip()[:500]
     percent = _int(str(form.get("percent", "")))
     async with request.app[SESSIONS]() as session, session.begin():
-        item_id = await queries.assignment_item(WHOLE, assignment_id, session=session)
+        item_id = await queries.assignment_item(_scope(request), assignment_id, session=session)
         if item_id is None:
             raise web.HTTPNotFound(text="Không có phân công này.")
         if status not in STATUSES or not reason:
@@ -184,7 +189,7 @@ def add_routes(app: web.Application) -> None:
 async def evidence_file(request: web.Request) -> web.Response:
     """An evidence file dondoc keeps, as a download (never shown inline)."""
     async with request.app[SESSIONS]() as session:
-        found = await queries.kept_evidence(WHOLE, int(request.match_info["evidence_id"]),
+        found = await queries.kept_evidence(_scope(request), int(request.match_info["evidence_id"]),
                                             session=session)
     if found is None:
         raise web.HTTPNotFound(text="Không có tệp minh chứng này.")
@@ -197,5 +202,5 @@ async def evidence_file(request: web.Request) -> web.Response:
 async def audit(request: web.Request) -> web.Response:
     """Nhật ký: the latest changes from the console, the chat and the command line."""
     async with request.app[SESSIONS]() as session:
-        lines = await queries.audit_log(WHOLE, 300, session=session)
+        lines = await queries.audit_log(_scope(request), 300, session=session)
     return render(request, "audit.html", lines=lines, **LABELS)

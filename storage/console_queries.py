@@ -14,6 +14,7 @@ from domain.deadline_model import Deadline
 from domain.digest import Digest, build_digest
 from domain.digest_inputs import digest_period
 from domain.text import fold, strip_diacritics
+from storage.committees import CommitteeScope, person_scope
 from storage.deadlines import stored_deadline
 from storage.digest import load_digest_inputs
 from storage.models import (
@@ -39,13 +40,18 @@ PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class Scope:
-    """What a console user sees. Today the whole database; committees will narrow it here."""
+class Scope(CommitteeScope):
+    """What a console user sees: their committee's items (storage.committees), read through
+    its base filters here."""
 
-    everything: bool = True
 
-
+# The default committee's scope (a single-committee deployment's whole database).
 WHOLE = Scope()
+
+
+def scope_for(person: FocalPerson) -> Scope:
+    """The console scope of a signed-in person."""
+    return Scope(person_scope(person).committee_id)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ async def overview(scope: Scope, today: date, tz: tzinfo, every_weeks: int, *,
                    session: AsyncSession) -> Overview:
     """The digest as it would be built today (same classes, same lists)."""
     period = digest_period(today, every_weeks)
-    digest = build_digest(await load_digest_inputs(period, tz, session=session))
+    digest = build_digest(await load_digest_inputs(period, tz, scope, session=session))
     by_document: dict[str, Counter[str]] = defaultdict(Counter)
     for status in digest.items:
         if status.item.kind == "task":
@@ -116,7 +122,7 @@ async def list_items(scope: Scope, wanted: ItemFilter, classes: dict[int, str], 
     """Items matching the filter, by code; `classes` (item id -> digest class) for the class."""
     query = (select(Item, Document.title)
              .join(Document, col(Document.id) == col(Item.document_id), isouter=True)
-             .order_by(col(Item.id)))
+             .where(scope.items()).order_by(col(Item.id)))
     if wanted.agency_id is not None:
         query = query.where(col(Item.id).in_(
             select(Assignment.item_id).where(Assignment.agency_id == wanted.agency_id,
@@ -148,7 +154,8 @@ async def filter_choices(scope: Scope, *,
                          session: AsyncSession) -> tuple[list[Agency], list[Document]]:
     """The agencies and documents the list's filters offer, by name."""
     agencies = list((await session.exec(select(Agency).order_by(col(Agency.name)))).all())
-    documents = list((await session.exec(select(Document).order_by(col(Document.id)))).all())
+    documents = list((await session.exec(select(Document).where(
+        Document.committee_id == scope.committee_id).order_by(col(Document.id)))).all())
     return agencies, documents
 
 
@@ -205,7 +212,7 @@ def _who(person: FocalPerson | None, actor: str) -> str:
 async def item_detail(scope: Scope, item_id: int, *, session: AsyncSession) -> ItemDetail | None:
     """The item, its deadline, its assignments with history, evidence and reminders."""
     item = await session.get(Item, item_id)
-    if item is None:
+    if item is None or not scope.owns_item(item):
         return None
     document = await session.get(Document, item.document_id) if item.document_id else None
     rows = (await session.exec(select(Assignment, Agency)

@@ -32,8 +32,10 @@ NHIỆM VỤ CỦA BAN CHỈ ĐẠO XÃ
 II- Danh sách nhiệm vụ phải hoàn thành
 
 STT\tNhiệm vụ\tVăn bản giao nhiệm vụ\tCơ quan chủ trì thực hiện\tThời hạn hoàn thành
-1.\tSố hóa hồ sơ hộ tịch của xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\tCông an tỉnh\tTháng 7/2025
-2.\tLắp camera giám sát tại trụ sở xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\tSở Xây dựng\tTháng 7/2025
+1.\tSố hóa hồ sơ hộ tịch của xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\t\
+Công an tỉnh\tTháng 7/2025
+2.\tLắp camera giám sát tại trụ sở xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\t\
+Sở Xây dựng\tTháng 7/2025
 """
 COMMUNE, PROVINCE = "Hưng Nguyên", "giấy tờ điện tử"
 
@@ -77,7 +79,7 @@ async def test_each_secretariat_gets_only_its_committees_escalations_and_lists(t
     assert "Sở Xây dựng" in await texts_to(sessions, "901", "unreachable_list")
     assert PROVINCE in await texts_to(sessions, "900", "escalation")
     assert "Văn phòng Tỉnh ủy" in await texts_to(sessions, "900", "unreachable_list")
-    assert COMMUNE not in province, [l for l in province.splitlines() if COMMUNE in l]
+    assert COMMUNE not in province, [line for line in province.splitlines() if COMMUNE in line]
     assert PROVINCE not in commune and "Văn phòng Tỉnh ủy" not in commune
     # The shared agency's person hears of both committees' items, in one message.
     [reminder] = [t for t in (await texts_to(sessions, "102", "reminder")).split("\n\n\n") if t]

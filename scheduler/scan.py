@@ -38,6 +38,7 @@ from scheduler.reminder_days import (
     store_after_scan,
 )
 from scheduler.scan_summary import summarize_warnings
+from storage.committees import committee_labels
 from storage.db import transaction
 from storage.outbox import NewMessage, enqueue_many
 from storage.reminder_inputs import ReminderInputs, load_recipients, load_reminder_inputs
@@ -218,7 +219,8 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
                                                          session=session)]
         report.steps = len(taken) + len(listed)
         report.warnings = list(plan.warnings)
-        focal: Callable[[ReminderMessage], str] = partial(render_focal_message, policy=policy)
+        focal: Callable[[ReminderMessage], str] = partial(
+            render_focal_message, policy=policy, labels=await committee_labels(session=session))
         batches: list[tuple[ReminderMessage, Callable[[ReminderMessage], str], str]] = [
             *((m, focal, "reminder") for m in plan.messages),
             *((m, render_escalation, "escalation") for m in plan.escalations),

@@ -63,3 +63,11 @@ async def committee_by_code(code: str | None, *, session: AsyncSession) -> Commi
         return (await session.exec(select(Committee).where(Committee.code == code))).first()
     found = await committees(session=session)
     return found[0] if len(found) == 1 else None
+
+
+async def committee_labels(*, session: AsyncSession) -> dict[int, str]:
+    """Committee id -> short name, when there are several committees (else {}: nothing to mark)."""
+    found = await committees(session=session)
+    if len(found) < 2:
+        return {}
+    return {c.id: c.short_name or c.name for c in found if c.id is not None}

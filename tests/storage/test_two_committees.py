@@ -84,6 +84,9 @@ async def test_each_secretariat_gets_only_its_committees_escalations_and_lists(t
     # The shared agency's person hears of both committees' items, in one message.
     [reminder] = [t for t in (await texts_to(sessions, "102", "reminder")).split("\n\n\n") if t]
     assert COMMUNE in reminder and PROVINCE in reminder
+    # Each item marked with its committee's short name, since the message carries two.
+    assert all(line.split(" – ")[1].startswith(("[BCĐ] ", "[Xã] "))
+               for line in reminder.splitlines() if line.startswith("• "))
 
 
 async def test_each_committee_gets_its_own_digest(two):

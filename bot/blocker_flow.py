@@ -11,8 +11,8 @@ from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.permissions import may_administer
 from storage.blockers import focal_people, mark_forwarded, mark_handled, open_blocker
 from storage.chat import AssignmentCard, cards, save_state
+from storage.committees import secretariat_for
 from storage.models import Blocker, FocalPerson
-from storage.people import secretariat_people
 from storage.queries import find_agency
 from storage.status import StatusError
 
@@ -26,7 +26,7 @@ async def raise_blocker(turn: Turn, card: AssignmentCard, change_id: int | None,
     buttons = ((Button("✅ Đã xử lý", encode(Choice("blocker", blocker.id or 0, "h"))),
                 Button("➡️ Chuyển cơ quan phối hợp",
                        encode(Choice("blocker", blocker.id or 0, "f")))),)
-    for person in await secretariat_people(session=turn.session):
+    for person in await secretariat_for(card.assignment_id, session=turn.session):
         await notify(turn.session, person, f"blocker:{blocker.id}:{person.id}", text, turn.now,
                      buttons)
 

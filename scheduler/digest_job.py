@@ -27,6 +27,7 @@ from domain.digest_inputs import Period, digest_period
 from domain.digest_leader import leader_summary
 from domain.digest_text import period_range, split_digest, split_sections
 from domain.permissions import COMMITTEE
+from domain.rollup import render_rollup
 from scheduler.charts import render_chart
 from scheduler.scan import TEXT_LIMITS
 from scheduler.ticks import Ticker
@@ -39,12 +40,15 @@ from storage.digest import (
     save_digest_figures,
 )
 from storage.digest_workbook import build_workbook
+from storage.models import Committee
 from storage.outbox import NewMessage, enqueue
 from storage.people import reachable_chats
+from storage.rollup import child_figures
 
 log = logging.getLogger(__name__)
 
 KIND = "digest"
+ROLLUP = "digest_rollup"
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,7 @@ async def _send_committee_digest(sessions: async_sessionmaker[AsyncSession], now
         digest = await build_for(period, tz, scope, session=session)
         if created:
             await save_digest_figures(period, digest.figures, scope, session=session)
+        rollup = await _rollup_text(period, tz, scope, session=session) if waiting else ""
     if not waiting:
         report.skipped = "no secretariat chat to send to"
         log.warning("digest %s: committee %d has no reachable secretariat chat; figures kept",
@@ -183,6 +188,10 @@ async def _send_committee_digest(sessions: async_sessionmaker[AsyncSession], now
     async with transaction(sessions) as session:
         for channel, chat_id, person_id, role in waiting:
             messages = _messages(files, channel, chat_id, person_id, role)
+            if rollup:
+                messages.append(NewMessage(
+                    key=digest_key(period, channel, chat_id, "rollup"), kind=ROLLUP,
+                    channel=channel, chat_id=chat_id, text=rollup, focal_person_id=person_id))
             # The first part is the gate: if another run queued it, that run queues the rest.
             if await enqueue(messages[0], now, session=session) is None:
                 continue
@@ -193,6 +202,16 @@ async def _send_committee_digest(sessions: async_sessionmaker[AsyncSession], now
     log.info("digest %s: committee %d: %d messages to %d chats", period.key,
              scope.committee_id, report.messages, report.chats)
     return report
+
+
+async def _rollup_text(period: Period, tz: tzinfo, scope: CommitteeScope, *,
+                       session: AsyncSession) -> str:
+    """A parent committee's roll-up of its children's figures ("" without children)."""
+    children = await child_figures(scope.committee_id, period, tz, session=session)
+    if not children:
+        return ""
+    parent = await session.get(Committee, scope.committee_id)
+    return render_rollup(parent.name if parent else "Ban Chỉ đạo", children, period)
 
 
 def _missed_this_week(trigger: CronTrigger, now: datetime, tz: tzinfo) -> bool:

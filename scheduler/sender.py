@@ -24,6 +24,7 @@ from bot.messenger import (
 )
 from domain.notices import GIVEN_UP_NOTICE, given_up_notice, unreachable_notice
 from scheduler.limits import IN_FLIGHT_RECHECK_SECONDS, SendLimiter
+from storage.committees import secretariat_chats_about
 from storage.db import transaction
 from storage.models import Outbox
 from storage.outbox import (
@@ -36,7 +37,7 @@ from storage.outbox import (
     next_retry,
     renew_claims,
 )
-from storage.people import mark_unreachable, secretariat_chats
+from storage.people import mark_unreachable
 from storage.send_lead import hand_back, take_lead
 
 log = logging.getLogger(__name__)
@@ -365,7 +366,7 @@ class Sender:
                                       secretariat=person.role == "secretariat")
             recipients: list[tuple[str, str, int | None]] = [
                 (channel, chat_id, person_id) for channel, chat_id, person_id
-                in await secretariat_chats(session=session)
+                in await secretariat_chats_about(row.focal_person_id, session=session)
                 if (channel, chat_id) != (row.channel, row.chat_id)]
             if not recipients:
                 # No secretariat chat left: the configured admin chats are the last resort.
@@ -410,7 +411,8 @@ class Sender:
                               session=session)
             if held and row.kind != GIVEN_UP_NOTICE:
                 text = given_up_notice(what, row.channel, row.attempts, error)
-                for channel, chat_id, person_id in await secretariat_chats(session=session):
+                for channel, chat_id, person_id in await secretariat_chats_about(
+                        row.focal_person_id, session=session):
                     await enqueue(NewMessage(
                         key=f"given-up:{row.id}:{channel}:{chat_id}"[:200], kind=GIVEN_UP_NOTICE,
                         channel=channel, chat_id=chat_id, text=text, focal_person_id=person_id),

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import DEFAULT_COMMITTEE_ID, Assignment, Committee, FocalPerson, Item
+from storage.people import secretariat_people
 
 # Roles that work for one committee; an agency's people (focal, leader) serve any committee
 # that assigns their agency work.
@@ -71,3 +72,38 @@ async def committee_labels(*, session: AsyncSession) -> dict[int, str]:
     if len(found) < 2:
         return {}
     return {c.id: c.short_name or c.name for c in found if c.id is not None}
+
+
+async def assignment_committee(assignment_id: int, *, session: AsyncSession) -> int:
+    """The committee whose item an assignment is of."""
+    found = (await session.exec(select(Item.committee_id).join(
+        Assignment, col(Assignment.item_id) == col(Item.id)).where(
+        Assignment.id == assignment_id))).first()
+    return found if found is not None else DEFAULT_COMMITTEE_ID
+
+
+async def secretariat_for(assignment_id: int, *, session: AsyncSession) -> list[FocalPerson]:
+    """The reachable secretariat chats of the committee an assignment belongs to: who is told
+    of its blockers and requests for more time (never another committee's secretariat)."""
+    committee = await assignment_committee(assignment_id, session=session)
+    return [person for person in await secretariat_people(session=session)
+            if person_scope(person).committee_id == committee]
+
+
+async def secretariat_chats_about(person_id: int | None, *,
+                                  session: AsyncSession) -> list[tuple[str, str, int]]:
+    """The secretariat chats to tell about a person's chat (unreachable, a message given up):
+    their own committee's for a committee role; for an agency's person, those of every
+    committee that assigns their agency work; every secretariat chat for no person."""
+    everyone = await secretariat_people(session=session)
+    person = await session.get(FocalPerson, person_id) if person_id is not None else None
+    if person is None:
+        wanted = {person_scope(p).committee_id for p in everyone}
+    elif committee_of(person.role, person.committee_id) is not None:
+        wanted = {person_scope(person).committee_id}
+    else:
+        wanted = set((await session.exec(select(Item.committee_id).distinct().join(
+            Assignment, col(Assignment.item_id) == col(Item.id)).where(
+            Assignment.agency_id == person.agency_id))).all()) or {DEFAULT_COMMITTEE_ID}
+    return [(p.channel, p.chat_id, p.id or 0) for p in everyone
+            if person_scope(p).committee_id in wanted]

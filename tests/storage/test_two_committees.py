@@ -104,6 +104,12 @@ async def test_each_committee_gets_its_own_digest(two):
         ours = await build_for(period, TZ, session=session)
     assert len(theirs.items) == 2
     assert len(ours.items) == 93
+    # The province (the commune's parent) gets the roll-up: the commune's counts, no person.
+    rollup = await texts_to(sessions, "900", "digest_rollup")
+    assert "BCĐ xã Hưng Nguyên: hoàn thành 0/2 (0%), quá hạn 2" in rollup
+    assert "Chưa có báo cáo nào:\n• BCĐ xã Hưng Nguyên (2 nhiệm vụ)" in rollup
+    assert not any(name in rollup for name in ("Trần Văn Nam", "Lê Thị Hoa", "Công an tỉnh"))
+    assert not await texts_to(sessions, "901", "digest_rollup")
 
 
 async def test_reads_by_code_list_and_detail_stay_in_the_committee(two):

@@ -382,23 +382,27 @@ def invite_command(
     run(print_invite(settings, agency, role), settings)
 
 
+COMMITTEE_OPTION = typer.Option(
+    help="Code of the committee the account works for (default: the only one)")
+
+
 @admin_app.command("committee")
-def admin_committee() -> None:
+def admin_committee(committee: Annotated[str | None, COMMITTEE_OPTION] = None) -> None:
     """Print an invite code for a committee leader (Trưởng/Phó Trưởng ban): read-only, gets
     the one-screen summary with each digest."""
     settings = settings_or_exit()
     from cli.invites import print_invite
 
-    run(print_invite(settings, None, "committee"), settings)
+    run(print_invite(settings, None, "committee", committee), settings)
 
 
 @admin_app.command("bootstrap")
-def admin_bootstrap() -> None:
+def admin_bootstrap(committee: Annotated[str | None, COMMITTEE_OPTION] = None) -> None:
     """Print a one-time code that makes the chat that sends it a secretariat account."""
     settings = settings_or_exit()
     from cli.invites import print_invite
 
-    run(print_invite(settings, None, "secretariat"), settings)
+    run(print_invite(settings, None, "secretariat", committee), settings)
 
 
 @app.command("remind")

@@ -166,7 +166,7 @@ async def _send_committee_digest(sessions: async_sessionmaker[AsyncSession], now
         created = await claim_digest_run(period, now, scope, session=session)
         people = [p for role in ("secretariat", COMMITTEE)
                   for p in await reachable_chats(session=session, role=role)
-                  if person_scope(p) == scope]
+                  if person_scope(p).committee_id == scope.committee_id]
         chats = [(p.channel, p.chat_id, p.id or 0, p.role) for p in people]
         served = await queued_keys([digest_key(period, channel, chat_id, "1")
                                     for channel, chat_id, _, _ in chats], session=session)

@@ -17,11 +17,18 @@ from scheduler.holidays_vn import vietnam_calendar
 from scheduler.scan import scan
 from storage.chat import cards
 from storage.committees import CommitteeScope
-from storage.console_queries import ItemFilter, Scope, item_detail, list_items
+from storage.console_queries import (
+    ItemFilter,
+    Scope,
+    assignment_item,
+    audit_log,
+    item_detail,
+    list_items,
+)
 from storage.db import transaction
 from storage.importer import import_appendix
 from storage.item_lookup import resolve_codes
-from storage.models import Committee, FocalPerson, Item, Outbox
+from storage.models import Assignment, Committee, FocalPerson, Item, Outbox
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = vietnam_calendar([2025, 2026])
@@ -128,3 +135,21 @@ async def test_reads_by_code_list_and_detail_stay_in_the_committee(two):
         assert province_item is not None and province_item.id is not None
         assert await item_detail(Scope(commune_id), province_item.id, session=session) is None
         assert await item_detail(Scope(), province_item.id, session=session) is not None
+
+
+async def test_console_pages_of_one_committee_show_nothing_of_the_other(two):
+    sessions, commune_id = two
+    async with sessions() as session:
+        commune_lines = await audit_log(Scope(commune_id), 50, session=session)
+        province_lines = await audit_log(Scope(), 50, session=session)
+        province_assignment = (await session.exec(select(Assignment).join(
+            Item, Item.id == Assignment.item_id).where(Item.committee_id == 1))).first()
+        assert province_assignment is not None and province_assignment.id is not None
+        assert await assignment_item(Scope(commune_id), province_assignment.id,
+                                     session=session) is None
+        assert await assignment_item(Scope(), province_assignment.id,
+                                     session=session) == province_assignment.item_id
+    # Each committee's import runs only: the commune's appendix, the province's.
+    assert [line.detail for line in commune_lines if line.kind == "import"] == [
+        "phu-luc-xa.txt: +2, ~0"]
+    assert all("phu-luc-xa" not in (line.detail or "") for line in province_lines)

@@ -30,6 +30,7 @@ from domain.digest_inputs import (
 from domain.reminder_steps import Status, is_escalation
 from storage.committees import DEFAULT_SCOPE, CommitteeScope
 from storage.models import (
+    DEFAULT_COMMITTEE_ID,
     Agency,
     Assignment,
     DigestRun,
@@ -45,6 +46,11 @@ from storage.models import (
     StatusChange,
 )
 from storage.outbox import insert_ignoring_duplicates
+
+
+def _of_scope(assignment_id: object, scope: CommitteeScope) -> sa.ColumnElement[bool]:
+    """An assignment_id column's rows of the scope's assignments."""
+    return col(assignment_id).in_(select(Assignment.id).where(scope.assignments()))
 
 
 def _local(moment: datetime | str | None, tz: tzinfo) -> date | None:
@@ -88,20 +94,23 @@ async def _items(scope: CommitteeScope, session: AsyncSession) -> list[ItemIn]:
     ]
 
 
-async def _indicator_reports(session: AsyncSession) -> dict[int, IndicatorIn]:
+async def _indicator_reports(scope: CommitteeScope,
+                             session: AsyncSession) -> dict[int, IndicatorIn]:
     rows = await session.exec(
         select(IndicatorReport.assignment_id, IndicatorReport.at, IndicatorReport.assessment,
                IndicatorReport.value_text)
+        .where(_of_scope(IndicatorReport.assignment_id, scope))
         .order_by(col(IndicatorReport.at), col(IndicatorReport.id)))
     # Ordered by time, so the last one written per assignment is its latest.
     return {assignment_id: IndicatorIn(cast(Assessment, assessment), at, value_text)
             for assignment_id, at, assessment, value_text in rows.all()}
 
 
-async def _evidence(session: AsyncSession) -> dict[int, tuple[str, ...]]:
+async def _evidence(scope: CommitteeScope, session: AsyncSession) -> dict[int, tuple[str, ...]]:
     rows = await session.exec(
         select(StatusChange.assignment_id, Evidence.reference, Evidence.file_name)
         .join(StatusChange, col(StatusChange.id) == col(Evidence.status_change_id))
+        .where(_of_scope(StatusChange.assignment_id, scope))
         .order_by(col(Evidence.id)))
     found: dict[int, dict[str, None]] = defaultdict(dict)
     for assignment_id, reference, file_name in rows.all():
@@ -121,8 +130,8 @@ async def _assignments(tz: tzinfo, scope: CommitteeScope,
         select(updates.c.assignment_id, func.max(updates.c.at).label("at"))
         .group_by(updates.c.assignment_id).subquery()
     )
-    indicators = await _indicator_reports(session)
-    evidence = await _evidence(session)
+    indicators = await _indicator_reports(scope, session)
+    evidence = await _evidence(scope, session)
     groups = {agency_id: name for agency_id, name in (await session.exec(
         select(Agency.id, Agency.name).where(col(Agency.id).in_(
             select(Assignment.via_group_id).distinct())))).all()}
@@ -152,25 +161,37 @@ async def _assignments(tz: tzinfo, scope: CommitteeScope,
     ]
 
 
-async def _extensions(tz: tzinfo, session: AsyncSession) -> list[ExtensionIn]:
-    rows = await session.exec(select(ExtensionRequest).where(ExtensionRequest.state == "pending")
+async def _extensions(tz: tzinfo, scope: CommitteeScope,
+                      session: AsyncSession) -> list[ExtensionIn]:
+    rows = await session.exec(select(ExtensionRequest).where(
+        ExtensionRequest.state == "pending", _of_scope(ExtensionRequest.assignment_id, scope))
                               .order_by(col(ExtensionRequest.requested_at)))
     return [ExtensionIn(r.assignment_id, r.requested_at.astimezone(tz).date(), r.new_due,
                         r.reason) for r in rows.all()]
 
 
-async def _reminders(period: Period, session: AsyncSession) -> list[ReminderIn]:
+async def _reminders(period: Period, scope: CommitteeScope,
+                     session: AsyncSession) -> list[ReminderIn]:
     rows = await session.exec(select(ReminderLog).where(
-        col(ReminderLog.day) >= period.start, col(ReminderLog.day) <= period.end))
+        col(ReminderLog.day) >= period.start, col(ReminderLog.day) <= period.end,
+        _of_scope(ReminderLog.assignment_id, scope)))
     return [ReminderIn(log.assignment_id, log.day, log.answered) for log in rows.all()
             if not is_escalation(log.kind)]
 
 
-async def _people(session: AsyncSession) -> list[PersonIn]:
+async def _people(scope: CommitteeScope, session: AsyncSession) -> list[PersonIn]:
+    # The people of the agencies this committee assigns work to; the default committee also
+    # keeps those of agencies nobody assigns anything (as a single committee always did).
+    serving: sa.ColumnElement[bool] = col(FocalPerson.agency_id).in_(
+        select(Assignment.agency_id).where(scope.assignments()))
+    if scope.committee_id == DEFAULT_COMMITTEE_ID:
+        serving = sa.or_(serving, col(FocalPerson.agency_id).not_in(
+            select(Assignment.agency_id).distinct()))
     rows = await session.exec(
         select(FocalPerson, Agency.name)
         .join(Agency, col(Agency.id) == col(FocalPerson.agency_id))
-        .where(col(FocalPerson.active).is_(True), col(FocalPerson.role).in_(("focal", "leader")))
+        .where(col(FocalPerson.active).is_(True), col(FocalPerson.role).in_(("focal", "leader")),
+               serving)
         .order_by(col(FocalPerson.id)))
     return [PersonIn(p.id or 0, p.agency_id or 0, agency_name, cast(Role, p.role), p.name,
                      p.reachable, p.unreachable_reason) for p, agency_name in rows.all()]
@@ -213,14 +234,12 @@ async def load_digest_inputs(period: Period, tz: tzinfo, scope: CommitteeScope =
                              *, session: AsyncSession) -> DigestInputs:
     """Everything one committee's digest of `period` needs, as of `period.today`, dates in
     `tz`: its items, their assignments and what hangs on them, the people of their agencies."""
-    assignments = await _assignments(tz, scope, session)
-    mine = {a.assignment_id for a in assignments}
-    agencies = {a.agency_id for a in assignments}
     return DigestInputs(
-        period=period, items=await _items(scope, session), assignments=assignments,
-        extensions=[e for e in await _extensions(tz, session) if e.assignment_id in mine],
-        reminders=[r for r in await _reminders(period, session) if r.assignment_id in mine],
-        people=[p for p in await _people(session) if p.agency_id in agencies],
+        period=period, items=await _items(scope, session),
+        assignments=await _assignments(tz, scope, session),
+        extensions=await _extensions(tz, scope, session),
+        reminders=await _reminders(period, scope, session),
+        people=await _people(scope, session),
         previous=await previous_digest(period, scope, session=session),
         heading=await _heading(scope, session),
         history=await recent_digests(period, scope=scope, session=session),

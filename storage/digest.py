@@ -123,8 +123,10 @@ async def _evidence(scope: CommitteeScope, session: AsyncSession) -> dict[int, t
 async def _assignments(tz: tzinfo, scope: CommitteeScope,
                        session: AsyncSession) -> list[AssignmentIn]:
     updates = union_all(
-        select(StatusChange.assignment_id, StatusChange.at),
-        select(IndicatorReport.assignment_id, IndicatorReport.at),
+        select(StatusChange.assignment_id, StatusChange.at).where(
+            _of_scope(StatusChange.assignment_id, scope)),
+        select(IndicatorReport.assignment_id, IndicatorReport.at).where(
+            _of_scope(IndicatorReport.assignment_id, scope)),
     ).subquery()
     last_update = (
         select(updates.c.assignment_id, func.max(updates.c.at).label("at"))
@@ -134,7 +136,7 @@ async def _assignments(tz: tzinfo, scope: CommitteeScope,
     evidence = await _evidence(scope, session)
     groups = {agency_id: name for agency_id, name in (await session.exec(
         select(Agency.id, Agency.name).where(col(Agency.id).in_(
-            select(Assignment.via_group_id).distinct())))).all()}
+            select(Assignment.via_group_id).where(scope.assignments()).distinct())))).all()}
     # Plain columns, not ORM objects: this reads every assignment, 100,000 of them at scale.
     query = (
         sa.select(col(Assignment.id), col(Assignment.item_id), col(Assignment.agency_id),

@@ -13,21 +13,21 @@ from bot.messenger import Button
 from bot.turn import notify
 from storage.blockers import focal_people, mark_forwarded, mark_handled, open_blocker
 from storage.chat import AssignmentCard, cards
+from storage.committees import secretariat_for
 from storage.models import Agency, Blocker, FocalPerson
-from storage.people import secretariat_people
 
 
 async def open_and_notify(card: AssignmentCard, change_id: int | None, reason: str | None,
                           now: datetime, today: date, person_id: int | None, reporter: str, *,
                           session: AsyncSession, text: str | None = None) -> Blocker:
-    """Open a blocker and put it before every secretariat member with its two buttons."""
+    """Open a blocker and put it before its committee's secretariat with its two buttons."""
     blocker = await open_blocker(card.assignment_id, change_id, now, person_id, reason,
                                  session=session)
     text = text or texts.blocker_notice(card, reporter, today, reason)
     buttons = ((Button("✅ Đã xử lý", encode(Choice("blocker", blocker.id or 0, "h"))),
                 Button("➡️ Chuyển cơ quan phối hợp",
                        encode(Choice("blocker", blocker.id or 0, "f")))),)
-    for person in await secretariat_people(session=session):
+    for person in await secretariat_for(card.assignment_id, session=session):
         await notify(session, person, f"blocker:{blocker.id}:{person.id}", text, now, buttons)
     return blocker
 

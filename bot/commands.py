@@ -22,6 +22,7 @@ from domain.permissions import READ_ONLY, may_administer, may_read_all
 from domain.replies import find_item_codes
 from storage import deadlines
 from storage.chat import AssignmentCard, cards
+from storage.committees import CommitteeScope, committee_of, person_scope
 from storage.deadlines import split_code
 from storage.digest import load_digest_inputs
 from storage.file_guard import MAX_FILE_BYTES
@@ -59,6 +60,11 @@ async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoin
     return turn.say("Lệnh này không có trong hệ thống. Gõ /huongdan để xem các lệnh.")
 
 
+def _committee(turn: Turn) -> CommitteeScope | None:
+    """A committee role's own committee; None for an agency's people (they serve several)."""
+    return person_scope(turn.person) if committee_of(turn.person.role, None) else None
+
+
 async def _help(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     return turn.say(texts.help_text(turn.person.role))
 
@@ -81,7 +87,8 @@ async def _update_one(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     if turn.person.role in READ_ONLY:
         return turn.say(texts.LEADER_READ_ONLY)
     scope = None if may_administer(turn.person.role) else turn.person.agency_id
-    found = await cards(session=turn.session, agency_id=scope, codes=list(codes))
+    found = await cards(session=turn.session, agency_id=scope, codes=list(codes),
+                        committee=_committee(turn))
     if not found:
         return turn.say(texts.unknown_codes(codes))
     card = found[0]
@@ -93,7 +100,8 @@ async def _update_one(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
 
 async def _overview(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     period = digest_period(turn.today, config.digest_every_weeks)
-    inputs = await load_digest_inputs(period, config.tz, session=turn.session)
+    inputs = await load_digest_inputs(period, config.tz, person_scope(turn.person),
+                                      session=turn.session)
     digest = build_digest(inputs)
     if config.digest_files is None:
         return turn.say(render_digest(digest, with_files=False))
@@ -108,7 +116,9 @@ async def _overview(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
 
 
 async def _overdue(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
-    late = [c for c in await cards(session=turn.session, open_only=True) if c.overdue(turn.today)]
+    late = [c for c in await cards(session=turn.session, open_only=True,
+                                   committee=person_scope(turn.person))
+            if c.overdue(turn.today)]
     if not late:
         return turn.say("Không có nhiệm vụ quá hạn.")
     by_agency: dict[str, list[AssignmentCard]] = defaultdict(list)
@@ -129,7 +139,8 @@ async def _agency(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     if agency is None:
         return turn.say(f"Không tìm thấy cơ quan “{name}”." if name
                         else "Gõ kèm tên cơ quan, ví dụ: /coquan Sở Y tế")
-    found = await cards(session=turn.session, agency_id=agency.id)
+    found = await cards(session=turn.session, agency_id=agency.id,
+                        committee=person_scope(turn.person))
     if not found:
         return turn.say(f"{agency.name} chưa được giao nhiệm vụ nào.")
     return turn.say(texts.items_list(found, turn.today, f"Nhiệm vụ của {agency.name}:"))
@@ -147,19 +158,23 @@ async def _invite(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
                         else "Gõ kèm tên cơ quan, ví dụ: /moi Sở Y tế (thêm “lanhdao” để mời "
                              "lãnh đạo)")
     invite = await create_invite(agency, role, turn.now, config.invite_valid_for,
-                                 session=turn.session, created_by=turn.person.id)
+                                 session=turn.session, created_by=turn.person.id,
+                                 committee_id=person_scope(turn.person).committee_id)
     expires = invite.expires_at.astimezone(config.tz).date()
     return turn.say(texts.invite_created(invite.code, agency.name, role, expires,
                                          config.link_for(invite.code)))
 
 
 async def _pending(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
-    requests = await pending_extensions(session=turn.session)
+    scope = person_scope(turn.person)
+    requests = [(request, found[0]) for request in await pending_extensions(session=turn.session)
+                if (found := await cards(session=turn.session,
+                                         assignment_ids=[request.assignment_id],
+                                         committee=scope))]
     if not requests:
         return turn.say("Không có đề nghị gia hạn nào chờ duyệt.")
     turn.say(f"Có {len(requests)} đề nghị gia hạn chờ duyệt:")
-    for request in requests:
-        [card] = await cards(session=turn.session, assignment_ids=[request.assignment_id])
+    for request, card in requests:
         text = texts.extension_notice(card, "đơn vị", request.new_due, request.reason)
         buttons = ((Button("✅ Đồng ý", encode(Choice("extension_decision", request.id or 0,
                                                        "y"))),
@@ -200,6 +215,7 @@ async def import_upload(config: ConversationConfig, turn: Turn, file: FileRef) -
     except ImportFailed as failure:
         return turn.say(f"Không nhập được: {failure}")
     report = await import_items(parsed.items, Path(file.name).name, parsed.sha256, turn.now,
-                                session=turn.session, heading=parsed.heading)
+                                session=turn.session, heading=parsed.heading,
+                                committee_id=person_scope(turn.person).committee_id)
     report.warnings.extend(parsed.warnings)
     return turn.say(render_import_summary(report))

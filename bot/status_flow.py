@@ -22,7 +22,7 @@ from domain.replies import MAX_REPLY_CHARS, Reply, find_item_codes, parse_reply
 from domain.reply_answers import percent_answer, requested_date
 from domain.text import tidy
 from storage.chat import AssignmentCard, cards, reminded_in, save_state
-from storage.people import secretariat_people
+from storage.committees import person_scope, secretariat_for
 from storage.status import (
     Actor,
     EvidenceIn,
@@ -108,7 +108,7 @@ async def _ask_extension_decision(turn: Turn, card: AssignmentCard, request_id: 
     text = texts.extension_notice(card, turn.actor_name, new_due, reason)
     buttons = ((Button("✅ Đồng ý", encode(Choice("extension_decision", request_id, "y"))),
                 Button("❌ Không đồng ý", encode(Choice("extension_decision", request_id, "n")))),)
-    for person in await secretariat_people(session=turn.session):
+    for person in await secretariat_for(card.assignment_id, session=turn.session):
         await notify(turn.session, person, f"extension:{request_id}:{person.id}", text,
                      turn.now, buttons)
 
@@ -265,9 +265,12 @@ async def _status_reply(config: ConversationConfig, turn: Turn, reply: Reply) ->
         return turn.say(texts.LEADER_READ_ONLY)
     observe_parse(str(reply.status))
     scope = None if may_administer(turn.person.role) else turn.person.agency_id
+    # The secretariat acts on its own committee's items; an agency's people on their agency's.
+    committee = person_scope(turn.person) if scope is None else None
     reply_to, options = None, []
     if reply.codes:
-        options = await cards(session=turn.session, agency_id=scope, codes=list(reply.codes))
+        options = await cards(session=turn.session, agency_id=scope, codes=list(reply.codes),
+                              committee=committee)
         if not options:
             return turn.say(texts.unknown_codes(reply.codes))
     elif turn.incoming.reply_to_message_id:
@@ -275,7 +278,7 @@ async def _status_reply(config: ConversationConfig, turn: Turn, reply: Reply) ->
             turn.incoming.channel, turn.incoming.chat_id, turn.incoming.reply_to_message_id,
             session=turn.session)
         options = await cards(session=turn.session, agency_id=scope, assignment_ids=listed,
-                              open_only=True) if listed else []
+                              open_only=True, committee=committee) if listed else []
     if not options and scope is not None:
         options = await cards(session=turn.session, agency_id=scope, open_only=True)
         if not options:
@@ -349,7 +352,8 @@ async def handle_file(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     codes = find_item_codes(turn.incoming.text)
     if change_id is None and codes and turn.person.role != "leader":
         scope = None if may_administer(turn.person.role) else turn.person.agency_id
-        found = await cards(session=turn.session, agency_id=scope, codes=list(codes))
+        found = await cards(session=turn.session, agency_id=scope, codes=list(codes),
+                            committee=person_scope(turn.person) if scope is None else None)
         if found:
             change = await latest_change(found[0].assignment_id, session=turn.session)
             change_id = change.id if change else None

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font
 from console.app import CONFIG, PERSON, SESSIONS, render, today
 from console.pages import _int
 from storage import console_queries as queries
-from storage.console_queries import WHOLE
+from storage.console_queries import scope_for
 from storage.invites import create_invite
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ async def agencies_page(request: web.Request, error: str | None = None,
                         status: int = 200) -> web.Response:
     """Agencies, aliases, groups; who is linked on which channel, last seen, unreachable."""
     async with request.app[SESSIONS]() as session:
-        lines = await queries.agency_lines(WHOLE, session=session)
+        lines = await queries.agency_lines(scope_for(request[PERSON]), session=session)
     return render(request, "agencies.html", status=status, lines=lines, error=error,
                   done=request.query.get("xong"),
                   invitable=[line.agency for line in lines if not line.agency.is_group])
@@ -99,7 +99,7 @@ async def _invites(request: web.Request, agency_id: int | None) -> web.StreamRes
     config = request.app[CONFIG]
     now = config.now()
     async with request.app[SESSIONS]() as session, session.begin():
-        agencies = await queries.invitable_agencies(WHOLE, session=session)
+        agencies = await queries.invitable_agencies(scope_for(request[PERSON]), session=session)
         if agency_id is not None:
             agencies = [agency for agency in agencies if agency.id == agency_id]
             if not agencies:

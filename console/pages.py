@@ -21,7 +21,7 @@ from domain.permissions import may_update
 from storage import console_queries as queries
 from storage import console_reads as reads
 from storage.chat import cards
-from storage.console_queries import WHOLE, ItemFilter
+from storage.console_queries import ItemFilter, scope_for
 from storage.deadlines import DeadlineRefused, set_deadline
 from storage.models import FocalPerson
 from storage.status import STATUSES, Actor, Source, StatusError, record_status
@@ -40,14 +40,19 @@ LABELS: dict[str, Any] = {"classes": CLASS_LABELS, "statuses": STATUS_LABELS, "k
           "task_classes": TASK_CLASSES, "describe": describe_deadline, "done_texts": DONE_TEXTS}
 
 
+def _scope(request: web.Request) -> queries.Scope:
+    """The signed-in person's committee: every read below goes through its filters."""
+    return scope_for(request[PERSON])
+
+
 async def overview(request: web.Request) -> web.Response:
     """Tổng quan: the digest's figures today, each a link to the list behind it."""
     config = request.app[CONFIG]
     async with request.app[SESSIONS]() as session:
-        found = await queries.overview(WHOLE, today(request), config.tz,
+        found = await queries.overview(_scope(request), today(request), config.tz,
                                        config.digest_every_weeks, session=session)
-        agencies, documents = await queries.filter_choices(WHOLE, session=session)
-        blockers = await reads.open_blockers(WHOLE, session=session)
+        agencies, documents = await queries.filter_choices(_scope(request), session=session)
+        blockers = await reads.open_blockers(_scope(request), session=session)
     shown = {b.assignment.assignment_id for b in found.digest.blocked}
     return render(request, "overview.html", view=found, digest=found.digest,
                   agency_ids={a.name: a.id for a in agencies},
@@ -91,11 +96,11 @@ async def items(request: web.Request) -> web.Response:
     async with request.app[SESSIONS]() as session:
         classes: dict[int, str] = {}
         if wanted.cls:
-            found = await queries.overview(WHOLE, today(request), config.tz,
+            found = await queries.overview(_scope(request), today(request), config.tz,
                                            config.digest_every_weeks, session=session)
             classes = {s.item.item_id: s.cls for s in found.digest.items}
-        page = await queries.list_items(WHOLE, wanted, classes, session=session)
-        agencies, documents = await queries.filter_choices(WHOLE, session=session)
+        page = await queries.list_items(_scope(request), wanted, classes, session=session)
+        agencies, documents = await queries.filter_choices(_scope(request), session=session)
     if person.role == "focal":
         agencies = [agency for agency in agencies if agency.id == person.agency_id]
     args = {k: v for k, v in request.query.items() if k != "page" and v}
@@ -115,17 +120,17 @@ async def item_page(request: web.Request, item_id: int, error: str | None = None
     async with request.app[SESSIONS]() as session:
         person = request[PERSON]
         if person.role == "focal" and not await reads.agency_of_item(
-                WHOLE, item_id, person.agency_id or 0, session=session):
+                _scope(request), item_id, person.agency_id or 0, session=session):
             log.info("console: focal person %s refused item %s", person.id, item_id)
             raise web.HTTPForbidden(text=FOCAL_ONLY)
-        detail = await queries.item_detail(WHOLE, item_id, session=session)
+        detail = await queries.item_detail(_scope(request), item_id, session=session)
         if detail is None:
             raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
         if person.role == "focal":  # another lead agency's part is not theirs to read
             detail = replace(detail, assignments=[
                 a for a in detail.assignments if a.agency.id == person.agency_id])
-        blockers = await reads.item_blockers(WHOLE, item_id, session=session)
-        agencies = await queries.invitable_agencies(WHOLE, session=session)
+        blockers = await reads.item_blockers(_scope(request), item_id, session=session)
+        agencies = await queries.invitable_agencies(_scope(request), session=session)
     return render(request, "item.html", status=status, detail=detail, error=error,
                   blockers=blockers, forward_to=agencies,
                   done=request.query.get("xong"), **LABELS)
@@ -145,7 +150,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
     request_id = int(request.match_info["request_id"])
     approve = (await request.post()).get("decision") == "y"
     async with request.app[SESSIONS]() as session, session.begin():
-        item_id = await queries.extension_item(WHOLE, request_id, session=session)
+        item_id = await queries.extension_item(_scope(request), request_id, session=session)
         if item_id is None:
             raise web.HTTPNotFound(text="Không có đề nghị gia hạn này.")
         try:
@@ -164,7 +169,7 @@ async def fix_deadline(request: web.Request) -> web.StreamResponse:
     text = str((await request.post()).get("deadline", ""))[:300]
     config = request.app[CONFIG]
     async with request.app[SESSIONS]() as session, session.begin():
-        detail = await queries.item_detail(WHOLE, item_id, session=session)
+        detail = await queries.item_detail(_scope(request), item_id, session=session)
         if detail is None or not detail.item.code:
             raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
         try:
@@ -185,7 +190,7 @@ async def set_status(request: web.Request) -> web.StreamResponse:
     status, reason = str(form.get("status", "")), str(form.get("reason", "")).strip()[:500]
     percent = _int(str(form.get("percent", "")))
     async with request.app[SESSIONS]() as session, session.begin():
-        assignment = await reads.assignment(WHOLE, assignment_id, session=session)
+        assignment = await reads.assignment(_scope(request), assignment_id, session=session)
         if assignment is None:
             raise web.HTTPNotFound(text="Không có phân công này.")
         item_id = assignment.item_id
@@ -231,9 +236,9 @@ async def evidence_file(request: web.Request) -> web.Response:
     evidence_id = int(request.match_info["evidence_id"])
     async with request.app[SESSIONS]() as session:
         if person.role == "focal" and await reads.evidence_agency(
-                WHOLE, evidence_id, session=session) != person.agency_id:
+                _scope(request), evidence_id, session=session) != person.agency_id:
             raise web.HTTPForbidden(text=FOCAL_ONLY)
-        found = await queries.kept_evidence(WHOLE, evidence_id, session=session)
+        found = await queries.kept_evidence(_scope(request), evidence_id, session=session)
     if found is None:
         raise web.HTTPNotFound(text="Không có tệp minh chứng này.")
     evidence, kept = found
@@ -245,7 +250,7 @@ async def evidence_file(request: web.Request) -> web.Response:
 async def audit(request: web.Request) -> web.Response:
     """Nhật ký: the latest changes from the console, the chat and the command line."""
     async with request.app[SESSIONS]() as session:
-        lines = await queries.audit_log(WHOLE, 300, session=session)
-        lines += await reads.console_audit(WHOLE, 300, session=session)
+        lines = await queries.audit_log(_scope(request), 300, session=session)
+        lines += await reads.console_audit(_scope(request), 300, session=session)
     lines = sorted(lines, key=lambda line: line.at, reverse=True)[:300]
     return render(request, "audit.html", lines=lines, **LABELS)

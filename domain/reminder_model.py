@@ -144,6 +144,8 @@ class AssignmentState:
     agency_is_group: bool = False
     # The completion date the last in-progress report gave ("dự kiến xong 15/10").
     expected_on: date | None = None
+    # The committee whose item this is: its escalations go to that committee's secretariat.
+    committee_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
 from domain.deadline_text import describe_cadence
@@ -70,22 +70,39 @@ def describe_timing(item: DueReminder) -> str:
     return wording
 
 
-def item_line(item: DueReminder) -> str:
-    """One line per item: bullet, code, shortened text, then the timing in brackets."""
+def item_line(item: DueReminder, labels: Mapping[int, str] | None = None) -> str:
+    """One line per item: bullet, code, [committee,] shortened text, then the timing."""
     text = shorten(item.assignment.item_text)
-    return f"{_BULLET} {item.item_code} – {text} ({describe_timing(item)})"
+    committee = item.assignment.committee_id
+    # After the dash: the scan finds an item's buttons by " CODE – " in the text.
+    mark = (f"[{labels[committee]}] " if labels and committee is not None and committee in labels
+            else "")
+    return f"{_BULLET} {item.item_code} – {mark}{text} ({describe_timing(item)})"
 
 
-def item_lines(item: DueReminder, policy: ReminderPolicy) -> tuple[str, str]:
+def committee_labels(items: Sequence[DueReminder],
+                     labels: Mapping[int, str] | None) -> Mapping[int, str] | None:
+    """The committees' short names, when one message carries items of several committees."""
+    if not labels or len({item.assignment.committee_id for item in items}) < 2:
+        return None
+    return labels
+
+
+def item_lines(item: DueReminder, policy: ReminderPolicy,
+               labels: Mapping[int, str] | None = None) -> tuple[str, str]:
     """The item's line, then what we already know and what is asked of it, and why."""
     asked = ask(item, policy.report_quiet_days, policy.blocked_checkin_after)
     known = last_report(item.assignment)
-    return item_line(item), f"   {known[0].upper()}{known[1:]}. {asked[0].upper()}{asked[1:]}."
+    return (item_line(item, labels),
+            f"   {known[0].upper()}{known[1:]}. {asked[0].upper()}{asked[1:]}.")
 
 
-def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None = None) -> str:
-    """A focal person's reminder: greeting, two lines per item, how to answer."""
+def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None = None,
+                         labels: Mapping[int, str] | None = None) -> str:
+    """A focal person's reminder: greeting, two lines per item, how to answer; each item
+    marked with its committee's short name (`labels`) when the items are of several."""
     policy = policy or ReminderPolicy()
+    labels = committee_labels(message.items, labels)
     states = [item.assignment for item in message.items]
     person = message.recipient.name.strip()
     addressee = f"đồng chí {person}, cán bộ đầu mối" if person else "đồng chí cán bộ đầu mối"
@@ -93,7 +110,7 @@ def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None
     lines = [
         f"Kính gửi {addressee} của {_agency_list(states)},",
         f"Ban Chỉ đạo đề nghị đồng chí cập nhật tình hình thực hiện {_count_noun(states)} sau:",
-        *(line for item in message.items for line in item_lines(item, policy)),
+        *(line for item in message.items for line in item_lines(item, policy, labels)),
         f"Trả lời tin nhắn này hoặc gõ mã nhiệm vụ kèm tình trạng, ví dụ: {example} đã hoàn thành",
     ]
     return "\n".join(lines)

@@ -28,6 +28,7 @@ from domain.reminders import (
     ReminderMessage,
     ReminderPolicy,
     due_reminders,
+    of_committee,
     scan_scope,
 )
 from scheduler.reminder_days import (
@@ -37,6 +38,7 @@ from scheduler.reminder_days import (
     store_after_scan,
 )
 from scheduler.scan_summary import summarize_warnings
+from storage.committees import committee_labels
 from storage.db import transaction
 from storage.outbox import NewMessage, enqueue_many
 from storage.reminder_inputs import ReminderInputs, load_recipients, load_reminder_inputs
@@ -144,6 +146,10 @@ def _button_kind(item: DueReminder) -> str:
     return buttons_kind(item.assignment.item_kind, item.assignment.deadline.kind)
 
 
+def _as_is(text: str, _: ReminderMessage) -> str:
+    return text
+
+
 def _step_id(step: DueReminder) -> tuple[int, str, date]:
     return (step.assignment.assignment_id, step.kind, step.anchor)
 
@@ -211,14 +217,19 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
                                                          session=session)]
         report.steps = len(taken) + len(listed)
         report.warnings = list(plan.warnings)
-        focal: Callable[[ReminderMessage], str] = partial(render_focal_message, policy=policy)
+        focal: Callable[[ReminderMessage], str] = partial(
+            render_focal_message, policy=policy, labels=await committee_labels(session=session))
         batches: list[tuple[ReminderMessage, Callable[[ReminderMessage], str], str]] = [
             *((m, focal, "reminder") for m in plan.messages),
             *((m, render_escalation, "escalation") for m in plan.escalations),
         ]
-        body = render_unreachable(listed, today)
-        batches += [(ReminderMessage(person, tuple(listed), today), lambda _: body,
-                     "unreachable_list") for person in (secretariat if body else [])]
+        # Each secretariat member is listed their own committee's steps only.
+        for person in secretariat:
+            mine = of_committee(listed, person.committee_id)
+            body = render_unreachable(mine, today)
+            if body:
+                batches.append((ReminderMessage(person, tuple(mine), today),
+                                partial(_as_is, body), "unreachable_list"))
         # Rendered, stored and linked a slice of messages at a time: a national scan's texts
         # (two lines an item, Vietnamese in UCS-2) would otherwise all be alive at once.
         for start in range(0, len(batches), RENDER_SLICE):

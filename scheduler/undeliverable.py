@@ -12,10 +12,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.messenger import Unreachable
 from domain.notices import GIVEN_UP_NOTICE, given_up_notice, unreachable_notice
 from scheduler.delivery import DrainReport
+from storage.committees import secretariat_chats_about
 from storage.db import transaction
 from storage.models import Outbox
 from storage.outbox import NewMessage, enqueue, finish, log_attempt
-from storage.people import mark_unreachable, secretariat_chats
+from storage.people import mark_unreachable
 
 # The sender's logger: operators (and tests) follow one logger for everything it does.
 log = logging.getLogger("scheduler.sender")
@@ -53,7 +54,7 @@ async def record_unreachable(sessions: async_sessionmaker[AsyncSession], worker:
                                   secretariat=person.role == "secretariat")
         recipients: list[tuple[str, str, int | None]] = [
             (channel, chat_id, person_id) for channel, chat_id, person_id
-            in await secretariat_chats(session=session)
+            in await secretariat_chats_about(row.focal_person_id, session=session)
             if (channel, chat_id) != (row.channel, row.chat_id)]
         if not recipients:
             # No secretariat chat left: the configured admin chats are the last resort.
@@ -88,7 +89,8 @@ async def give_up(sessions: async_sessionmaker[AsyncSession], worker: str, now: 
                           session=session)
         if held and row.kind != GIVEN_UP_NOTICE:
             text = given_up_notice(what, row.channel, row.attempts, error)
-            for channel, chat_id, person_id in await secretariat_chats(session=session):
+            for channel, chat_id, person_id in await secretariat_chats_about(
+                    row.focal_person_id, session=session):
                 await enqueue(NewMessage(
                     key=f"given-up:{row.id}:{channel}:{chat_id}"[:200], kind=GIVEN_UP_NOTICE,
                     channel=channel, chat_id=chat_id, text=text, focal_person_id=person_id),

@@ -16,7 +16,7 @@ from alembic import op
 import storage.models
 
 revision: str = '0022'
-down_revision: str | None = '0019'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -192,7 +192,7 @@ async def _set_deadline(config: ConversationConfig, turn: Turn) -> list[Outgoing
         changed = await deadlines.set_deadline(
             *parts, turn.now, config.fallback_year(turn.today), session=turn.session,
             by=turn.person.name or f"person {turn.person.id}", via="chat",
-            person_id=turn.person.id)
+            person_id=turn.person.id, committee_id=person_scope(turn.person).committee_id)
     except deadlines.DeadlineRefused as refused:
         return turn.say(str(refused))
     log.info("person %s set the deadline of %s to %r", turn.person.id, changed.code,

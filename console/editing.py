@@ -29,7 +29,7 @@ async def edit_form(request: web.Request) -> web.Response:
     """The edit form, filled with the item as stored."""
     async with request.app[SESSIONS]() as session:
         item = await session.get(Item, int(request.match_info["item_id"]))
-    if item is None:
+    if item is None or item.committee_id != scope_for(request[PERSON]).committee_id:
         raise web.HTTPNotFound(text="Không có nhiệm vụ này.")
     return await _form(request, item, {"text": item.text, "leads": "; ".join(item.lead_agencies),
                                        "deadline": item.deadline_raw})
@@ -47,11 +47,12 @@ async def edit(request: web.Request) -> web.StreamResponse:
             edited = await edit_item(item_id, values["text"], values["leads"],
                                      values["deadline"], config.now(),
                                      config.fallback_year(today(request)), session=session,
-                                     by=_actor_name(person), person_id=person.id or 0)
+                                     by=_actor_name(person), person_id=person.id or 0,
+                                     committee_id=scope_for(person).committee_id)
     except EditRefused as refused:  # raised inside the transaction: nothing was written
         async with request.app[SESSIONS]() as session:
             item = await session.get(Item, item_id)
-        if item is None:
+        if item is None or item.committee_id != scope_for(person).committee_id:
             raise web.HTTPNotFound(text="Không có nhiệm vụ này.") from refused
         return await _form(request, item, values, str(refused), 400)
     log.info("console: person %s edited item %s (%d changes)", person.id, item_id,
@@ -76,7 +77,8 @@ async def add(request: web.Request) -> web.StreamResponse:
             added = await add_item(values["kind"], values["number"], values["text"],
                                    values["leads"], values["deadline"], _int(values["doc"]),
                                    config.now(), config.fallback_year(today(request)),
-                                   session=session, person_id=person.id or 0)
+                                   session=session, person_id=person.id or 0,
+                                   committee_id=scope_for(person).committee_id)
     except EditRefused as refused:
         return await _form(request, None, values, str(refused), 400)
     log.info("console: person %s added item %s", person.id, added.item.id)

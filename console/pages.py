@@ -175,7 +175,8 @@ async def fix_deadline(request: web.Request) -> web.StreamResponse:
         try:
             await set_deadline(detail.item.code, text, config.now(),
                                config.fallback_year(today(request)), session=session,
-                               by=_actor_name(person), via="console", person_id=person.id)
+                               by=_actor_name(person), via="console", person_id=person.id,
+                               committee_id=detail.item.committee_id)
         except DeadlineRefused as refused:
             return await item_page(request, item_id, str(refused), 400)
     log.info("console: person %s set the deadline of item %s", person.id, item_id)

@@ -66,16 +66,24 @@ async def deadline_year(document_id: int | None, fallback_year: int, *,
 
 async def set_deadline(code: str, text: str, now: datetime, fallback_year: int, *,
                        session: AsyncSession, by: str, via: str,
-                       person_id: int | None = None) -> DeadlineSet:
+                       person_id: int | None = None,
+                       committee_id: int | None = None) -> DeadlineSet:
     """Give item `code` the deadline `text` says (any text the grammar reads), audited.
 
     A yearless text takes the year of the item's assigning document, else `fallback_year`,
     as an import does. Raises DeadlineRefused (a Vietnamese sentence) for an unknown item or
     a text the grammar does not read; nothing is written then.
     """
-    item = (await session.exec(select(Item).where(col(Item.code) == code.upper()))).first()
-    if item is None:
+    query = select(Item).where(col(Item.code) == code.upper())
+    if committee_id is not None:
+        query = query.where(col(Item.committee_id) == committee_id)
+    found = (await session.exec(query.limit(2))).all()
+    if not found:
         raise DeadlineRefused(f"Không có nhiệm vụ hay chỉ tiêu mã {code}.")
+    if len(found) > 1:  # codes repeat across committees: never guess whose item to change
+        raise DeadlineRefused(f"Mã {code} có ở nhiều Ban Chỉ đạo; hãy đặt thời hạn trong phạm vi"
+                              " Ban Chỉ đạo của nhiệm vụ (dòng lệnh: --committee).")
+    item = found[0]
     if not text.strip():
         raise DeadlineRefused(USAGE)
     year = await deadline_year(item.document_id, fallback_year, session=session)

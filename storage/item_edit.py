@@ -52,13 +52,14 @@ def _leads(written: str, book: AgencyBook) -> list[Agency]:
     return list(unique.values())
 
 
-async def _identity(document_id: int | None, text: str, item_id: int | None, *,
-                    session: AsyncSession) -> str:
+async def _identity(document_id: int | None, text: str, item_id: int | None,
+                    committee_id: int, *, session: AsyncSession) -> str:
     """The identity hash an import would give this wording; EditRefused if another item has it."""
     document = await session.get(Document, document_id) if document_id is not None else None
     identity = hashlib.sha256(
         item_identity(document.key if document else "", text).encode()).hexdigest()
     other = (await session.exec(select(Item).where(Item.identity == identity,
+                                                   col(Item.committee_id) == committee_id,
                                                    col(Item.id) != item_id))).first()
     if other is not None:
         raise EditRefused(f"Đã có nhiệm vụ cùng nội dung trong văn bản này: {other.code}.")
@@ -67,10 +68,10 @@ async def _identity(document_id: int | None, text: str, item_id: int | None, *,
 
 async def edit_item(item_id: int, text: str, leads: str, deadline: str, now: datetime,
                     fallback_year: int, *, session: AsyncSession, by: str,
-                    person_id: int) -> Edited:
+                    person_id: int, committee_id: int) -> Edited:
     """Change an item's wording, lead agencies (assignments re-derived) and deadline, audited."""
     item = await session.get(Item, item_id)
-    if item is None or item.code is None:
+    if item is None or item.code is None or item.committee_id != committee_id:
         raise EditRefused("Không có nhiệm vụ này.")
     text, deadline = " ".join(text.split()), deadline.strip()
     if not text:
@@ -81,7 +82,8 @@ async def edit_item(item_id: int, text: str, leads: str, deadline: str, now: dat
     changes = []
     opened = closed = 0
     if text != item.text:
-        item.identity = await _identity(item.document_id, text, item.id, session=session)
+        item.identity = await _identity(item.document_id, text, item.id, committee_id,
+                                        session=session)
         changes.append(_describe_change(item.code, "text", item.text, text))
         item.text = text
     if names != item.lead_agencies:
@@ -91,6 +93,7 @@ async def edit_item(item_id: int, text: str, leads: str, deadline: str, now: dat
         old_deadline = item.deadline_raw
         try:
             await set_deadline(item.code, deadline, now, fallback_year, session=session, by=by,
+                               committee_id=item.committee_id,
                                via="console", person_id=person_id)
         except DeadlineRefused as refused:
             raise EditRefused(str(refused)) from refused
@@ -108,7 +111,7 @@ async def edit_item(item_id: int, text: str, leads: str, deadline: str, now: dat
 
 async def add_item(kind: str, number: str, text: str, leads: str, deadline: str,
                    document_id: int | None, now: datetime, fallback_year: int, *,
-                   session: AsyncSession, person_id: int) -> Edited:
+                   session: AsyncSession, person_id: int, committee_id: int) -> Edited:
     """A new item typed in the console: coded, assigned and parsed as an import would."""
     if kind not in ("task", "indicator"):
         raise EditRefused("Hãy chọn loại: nhiệm vụ hoặc chỉ tiêu.")
@@ -117,16 +120,20 @@ async def add_item(kind: str, number: str, text: str, leads: str, deadline: str,
         raise EditRefused("Nội dung nhiệm vụ không được để trống.")
     book = await load_agency_book(session=session)
     agencies = _leads(leads, book)
-    identity = await _identity(document_id, text, None, session=session)
+    document = await session.get(Document, document_id) if document_id is not None else None
+    if document_id is not None and (document is None or document.committee_id != committee_id):
+        raise EditRefused("Không có văn bản giao này.")
+    identity = await _identity(document_id, text, None, committee_id, session=session)
     parsed = parse_deadline(deadline.strip(),
                             await deadline_year(document_id, fallback_year, session=session))
-    taken = {code for code in (await session.exec(select(Item.code))).all() if code}
+    taken = {code for code in (await session.exec(
+        select(Item.code).where(col(Item.committee_id) == committee_id))).all() if code}
     item = Item(identity=identity, kind=kind, number=number, section="", text=text,
                 document_id=document_id, lead_agencies=[a.name for a in agencies],
                 deadline_raw=parsed.raw, deadline_kind=parsed.kind, due=parsed.due,
                 every=parsed.every, period_day=parsed.on.encoded() if parsed.on else None,
                 source=SOURCE, created_at=now, updated_at=now,
-                code=item_code(kind, number, taken))
+                code=item_code(kind, number, taken), committee_id=committee_id)
     session.add(item)
     await session.flush()
     opened, closed = await sync_assignments(item, agencies, book, session=session)

@@ -9,7 +9,9 @@ from bot.blocker_decision import forward_and_tell, handle_and_tell, open_and_not
 from bot.keyboards import Choice
 from bot.turn import ConversationConfig, Outgoing, Turn
 from domain.permissions import may_administer
+from storage.blockers import in_scope
 from storage.chat import AssignmentCard, save_state
+from storage.committees import person_scope
 from storage.queries import find_agency
 from storage.status import StatusError
 
@@ -23,7 +25,8 @@ async def raise_blocker(turn: Turn, card: AssignmentCard, change_id: int | None,
 
 async def decide(config: ConversationConfig, turn: Turn, choice: Choice) -> list[Outgoing]:
     """The secretariat pressed "handled" or "forward" under a blocker notice."""
-    if not may_administer(turn.person.role):
+    if not may_administer(turn.person.role) or not await in_scope(
+            choice.target, person_scope(turn.person), session=turn.session):
         return turn.say(texts.NOT_ALLOWED)
     if choice.value == "f":
         await save_state(turn.incoming.channel, turn.incoming.chat_id,
@@ -43,6 +46,9 @@ async def decide(config: ConversationConfig, turn: Turn, choice: Choice) -> list
 async def forward(config: ConversationConfig, turn: Turn,
                   state: dict[str, Any]) -> list[Outgoing]:
     """The coordinating agency's name, typed after "forward"."""
+    if not await in_scope(int(state["blocker"]), person_scope(turn.person),
+                          session=turn.session):
+        return turn.say(texts.NOT_ALLOWED)
     name = turn.incoming.text.strip()
     agency = await find_agency(name, session=turn.session) if name else None
     if agency is None or agency.id is None:

@@ -13,6 +13,7 @@ from bot.messenger import Button, Buttons
 from bot.turn import ConversationConfig, Outgoing, Turn
 from storage.blockers import open_blockers
 from storage.chat import cards
+from storage.committees import person_scope
 from storage.models import FocalPerson
 
 
@@ -24,7 +25,7 @@ def blocker_buttons(blocker_id: int) -> Buttons:
 
 async def list_open(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     """The open blockers, oldest first, each as its notice again with fresh buttons."""
-    found = await open_blockers(session=turn.session)
+    found = await open_blockers(person_scope(turn.person), session=turn.session)
     if not found:
         return turn.say(texts.NO_OPEN_BLOCKERS)
     turn.say(texts.open_blockers_heading(len(found)))

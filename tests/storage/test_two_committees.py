@@ -15,6 +15,7 @@ from domain.reminders import ReminderPolicy
 from scheduler.digest_job import build_for, send_digest
 from scheduler.holidays_vn import vietnam_calendar
 from scheduler.scan import scan
+from storage.blockers import in_scope, open_blocker, open_blockers
 from storage.chat import cards
 from storage.committees import CommitteeScope
 from storage.console_queries import (
@@ -26,6 +27,7 @@ from storage.console_queries import (
     list_items,
 )
 from storage.db import transaction
+from storage.deadlines import DeadlineRefused, set_deadline
 from storage.importer import import_appendix
 from storage.item_lookup import resolve_codes
 from storage.models import Assignment, Committee, FocalPerson, Item, Outbox
@@ -153,3 +155,35 @@ async def test_console_pages_of_one_committee_show_nothing_of_the_other(two):
     assert [line.detail for line in commune_lines if line.kind == "import"] == [
         "phu-luc-xa.txt: +2, ~0"]
     assert all("phu-luc-xa" not in (line.detail or "") for line in province_lines)
+
+
+async def test_blockers_and_deadlines_stay_in_their_committee(two):
+    sessions, commune_id = two
+    theirs, ours = CommitteeScope(commune_id), CommitteeScope()
+    async with transaction(sessions) as session:
+        province_assignment = (await session.exec(select(Assignment).join(
+            Item, Item.id == Assignment.item_id).where(Item.committee_id == 1))).first()
+        assert province_assignment is not None and province_assignment.id is not None
+        province_assignment.status = "blocked"
+        session.add(province_assignment)
+        blocker = await open_blocker(province_assignment.id, None, at("2025-09-17"), None,
+                                     "Chờ kinh phí", session=session)
+    async with sessions() as session:
+        # The commune's secretariat neither lists it (/vuongmac) nor may press its buttons.
+        assert await open_blockers(theirs, session=session) == []
+        assert [b.id for b in await open_blockers(ours, session=session)] == [blocker.id]
+        assert not await in_scope(blocker.id or 0, theirs, session=session)
+        assert await in_scope(blocker.id or 0, ours, session=session)
+    # NV1 is in both appendices: a deadline is set only where the committee is known.
+    async with transaction(sessions) as session:
+        with pytest.raises(DeadlineRefused, match="nhiều Ban Chỉ đạo"):
+            await set_deadline("NV1", "Tháng 12/2025", at("2025-09-17"), 2025,
+                               session=session, by="cli", via="cli")
+        changed = await set_deadline("NV1", "Tháng 12/2025", at("2025-09-17"), 2025,
+                                     session=session, by="VP xã", via="chat",
+                                     committee_id=commune_id)
+    async with sessions() as session:
+        nv1 = {item.committee_id: item for item in (await session.exec(
+            select(Item).where(Item.code == "NV1"))).all()}
+    assert changed.code == "NV1" and nv1[commune_id].deadline_raw == "Tháng 12/2025"
+    assert nv1[1].deadline_raw != "Tháng 12/2025"

@@ -10,7 +10,7 @@ from typing import Any, cast
 from aiohttp import web
 
 from bot.extension_decision import decide_and_tell
-from console.app import CONFIG, PERSON, PREFIX, SESSIONS, render, today
+from console.app import CONFIG, OVERVIEW, PERSON, PREFIX, SESSIONS, render, today
 from domain.deadline_text import describe_deadline
 from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
@@ -25,20 +25,20 @@ CLASS_LABELS = {**TASK_LABELS, **INDICATOR_LABELS}
 STATUS_LABELS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện",
                  "blocked": "Gặp vướng mắc", "done": "Đã hoàn thành"}
 KIND_LABELS = {"task": "Nhiệm vụ", "indicator": "Chỉ tiêu"}
+# Lines of each list the overview shows (a national digest has tens of thousands).
+OVERVIEW_LINES = 30
 LABELS: dict[str, Any] = {"classes": CLASS_LABELS, "statuses": STATUS_LABELS, "kinds": KIND_LABELS,
           "task_classes": TASK_CLASSES, "describe": describe_deadline}
 
 
 async def overview(request: web.Request) -> web.Response:
     """Tổng quan: the digest's figures today, each a link to the list behind it."""
-    config = request.app[CONFIG]
+    snapshot, refreshing = await request.app[OVERVIEW].digest(WHOLE, today(request))
     async with request.app[SESSIONS]() as session:
-        found = await queries.overview(WHOLE, today(request), config.tz,
-                                       config.digest_every_weeks, session=session)
-        agencies, documents = await queries.filter_choices(WHOLE, session=session)
-    return render(request, "overview.html", view=found, digest=found.digest,
-                  agency_ids={a.name: a.id for a in agencies},
-                  document_ids={d.title: d.id for d in documents}, **LABELS)
+        agency_ids, document_ids = await queries.name_ids(WHOLE, session=session)
+    return render(request, "overview.html", view=snapshot.view, digest=snapshot.view.digest,
+                  taken=snapshot.taken, refreshing=refreshing, limit=OVERVIEW_LINES,
+                  agency_ids=agency_ids, document_ids=document_ids, **LABELS)
 
 
 def _int(value: str | None) -> int | None:
@@ -64,15 +64,13 @@ def read_filter(query: Any) -> ItemFilter:
 
 async def items(request: web.Request) -> web.Response:
     """Nhiệm vụ: search (with or without diacritics) and filters, paginated."""
-    config = request.app[CONFIG]
     wanted = read_filter(request.query)
+    cache = request.app[OVERVIEW]
+    # The class is the digest's (the overview's snapshot); the search uses the kept keys.
+    classes = (await cache.digest(WHOLE, today(request)))[0].classes if wanted.cls else {}
+    keys = await cache.search_keys() if wanted.q.strip() else None
     async with request.app[SESSIONS]() as session:
-        classes: dict[int, str] = {}
-        if wanted.cls:
-            found = await queries.overview(WHOLE, today(request), config.tz,
-                                           config.digest_every_weeks, session=session)
-            classes = {s.item.item_id: s.cls for s in found.digest.items}
-        page = await queries.list_items(WHOLE, wanted, classes, session=session)
+        page = await queries.list_items(WHOLE, wanted, classes, session=session, keys=keys)
         agencies, documents = await queries.filter_choices(WHOLE, session=session)
     args = {k: v for k, v in request.query.items() if k != "page" and v}
     template = "items_table.html" if request.headers.get("HX-Request") else "items.html"

@@ -102,7 +102,8 @@ async def _time_page(get: Callable[[], Awaitable[tuple[int, str]]], warmups: int
             "bytes": len(text.encode()), "results": int(total.group(1)) if total else None}
 
 
-async def measure(url: str, today: date, warmups: int, requests: int) -> dict[str, Any]:
+async def measure(url: str, today: date, warmups: int, requests: int,
+                  only: list[str] | None = None) -> dict[str, Any]:
     """Sign in and time every page; the figures as one dict."""
     await upgrade_async(url)  # a kept store may predate the newest migration
     engine = make_engine(url)
@@ -126,6 +127,8 @@ async def measure(url: str, today: date, warmups: int, requests: int) -> dict[st
     async with TestClient(TestServer(site)) as client:
         await _sign_in(client, sessions, now)
         for name, (path, params) in pages.items():
+            if only and name not in only:
+                continue
             async def get(path: str = path, params: dict[str, str] = params) -> tuple[int, str]:
                 answer = await client.get(path, params=params, allow_redirects=False)
                 return answer.status, await answer.text()
@@ -150,7 +153,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         if not Path(args.store).exists():
             raise SystemExit(f"no store at {args.store}: build it with bench.scan --store")
         figures.update(await measure(f"sqlite:///{args.store}", today, args.warmups,
-                                     args.requests))
+                                     args.requests, args.pages))
     else:
         kept = _kept_database(args.store)
         if not await database_exists(kept):
@@ -158,7 +161,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                              f"--store {args.store}")
         with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as folder:
             async with bench_database("postgresql", folder, template=kept) as url:
-                figures.update(await measure(url, today, args.warmups, args.requests))
+                figures.update(await measure(url, today, args.warmups, args.requests,
+                                             args.pages))
     reference.append(_reference_loop_seconds())
     figures["reference_loop_seconds"] = reference
     figures["loadavg_after"] = _loadavg()
@@ -175,6 +179,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--today", default="2025-11-19", help="the console's day (bench.scan's)")
     parser.add_argument("--warmups", type=int, default=5)
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--pages", type=lambda text: text.split(","), default=None,
+                        help="only these pages, comma-separated (overview, list_agency, ...)")
     return parser.parse_args(argv)
 
 

@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.digest_inputs import digest_period
-from storage.console_marks import ITEM_MARKS, change_mark
-from storage.console_queries import Overview, Scope, overview_of, search_keys
+from storage.console_list import AgencyChoice, DocumentChoice, filter_choices, search_keys
+from storage.console_marks import CHOICE_MARKS, ITEM_MARKS, change_mark
+from storage.console_queries import Overview, Scope, overview_of
 from storage.digest import load_digest_inputs
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 MAX_AGE = 300.0
 # Seconds: a build slower than this is redone in the background, the last one shown meanwhile.
 SLOW_BUILD = 1.0
+
+
+Choices = tuple[list[AgencyChoice], list[DocumentChoice]]
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,15 @@ class OverviewCache:
         self._snapshots: dict[Scope, Snapshot] = {}
         self._building: dict[Scope, asyncio.Task[Snapshot]] = {}
         self._keys: tuple[tuple[Any, ...], dict[int, str]] | None = None
+        self._choices: tuple[tuple[Any, ...], Choices] | None = None
 
     async def _mark(self) -> tuple[Any, ...]:
         async with self.sessions() as session:
             return await change_mark(session=session)
+
+    def _age_bucket(self) -> int:
+        # Kept lists are read again at least every MAX_AGE (a rename moves no count).
+        return int(self.monotonic() // MAX_AGE)
 
     def _fresh(self, snapshot: Snapshot | None, today: date, mark: tuple[Any, ...]) -> bool:
         return (snapshot is not None and snapshot.today == today and snapshot.mark == mark
@@ -109,11 +118,20 @@ class OverviewCache:
 
     async def search_keys(self) -> dict[int, str]:
         """Every item's search key, recomputed when an item was added or changed."""
-        mark = (await self._mark())[ITEM_MARKS]
+        mark = (*(await self._mark())[ITEM_MARKS], self._age_bucket())
         if self._keys is None or self._keys[0] != mark:
             async with self.sessions() as session:
                 self._keys = mark, await search_keys(None, session=session)
         return self._keys[1]
+
+    async def choices(self, scope: Scope) -> Choices:
+        """The list's filter choices, read again when an agency or document was added."""
+        marks = await self._mark()
+        mark = (*(marks[i] for i in CHOICE_MARKS), self._age_bucket())
+        if self._choices is None or self._choices[0] != mark:
+            async with self.sessions() as session:
+                self._choices = mark, await filter_choices(scope, session=session)
+        return self._choices[1]
 
     async def close(self) -> None:
         """Stop the builds under way (the server is shutting down)."""

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, cast
 
 from aiohttp import web
+from markupsafe import Markup, escape
 
 from bot.extension_decision import decide_and_tell
 from console.app import CONFIG, OVERVIEW, PERSON, PREFIX, SESSIONS, render, today
@@ -15,7 +16,8 @@ from domain.deadline_text import describe_deadline
 from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
 from storage import console_queries as queries
-from storage.console_queries import WHOLE, ItemFilter
+from storage.console_list import AgencyChoice, ItemFilter, list_items
+from storage.console_queries import WHOLE
 from storage.deadlines import DeadlineRefused, set_deadline
 from storage.models import FocalPerson
 from storage.status import STATUSES, Actor, Source, StatusError, record_status
@@ -33,12 +35,13 @@ LABELS: dict[str, Any] = {"classes": CLASS_LABELS, "statuses": STATUS_LABELS, "k
 
 async def overview(request: web.Request) -> web.Response:
     """Tổng quan: the digest's figures today, each a link to the list behind it."""
-    snapshot, refreshing = await request.app[OVERVIEW].digest(WHOLE, today(request))
-    async with request.app[SESSIONS]() as session:
-        agency_ids, document_ids = await queries.name_ids(WHOLE, session=session)
+    cache = request.app[OVERVIEW]
+    snapshot, refreshing = await cache.digest(WHOLE, today(request))
+    agencies, documents = await cache.choices(WHOLE)
     return render(request, "overview.html", view=snapshot.view, digest=snapshot.view.digest,
                   taken=snapshot.taken, refreshing=refreshing, limit=OVERVIEW_LINES,
-                  agency_ids=agency_ids, document_ids=document_ids, **LABELS)
+                  agency_ids={a.name: a.id for a in agencies},
+                  document_ids={d.title: d.id for d in documents}, **LABELS)
 
 
 def _int(value: str | None) -> int | None:
@@ -70,12 +73,30 @@ async def items(request: web.Request) -> web.Response:
     classes = (await cache.digest(WHOLE, today(request)))[0].classes if wanted.cls else {}
     keys = await cache.search_keys() if wanted.q.strip() else None
     async with request.app[SESSIONS]() as session:
-        page = await queries.list_items(WHOLE, wanted, classes, session=session, keys=keys)
-        agencies, documents = await queries.filter_choices(WHOLE, session=session)
+        page = await list_items(WHOLE, wanted, classes, session=session, keys=keys)
     args = {k: v for k, v in request.query.items() if k != "page" and v}
-    template = "items_table.html" if request.headers.get("HX-Request") else "items.html"
-    return render(request, template, page=page, wanted=wanted, agencies=agencies,
-                  documents=documents, args=args, **LABELS)
+    if request.headers.get("HX-Request"):
+        return render(request, "items_table.html", page=page, wanted=wanted, args=args,
+                      **LABELS)
+    agencies, documents = await cache.choices(WHOLE)
+    return render(request, "items.html", page=page, wanted=wanted, documents=documents,
+                  agency_options=_agency_options(agencies, wanted.agency_id), args=args,
+                  **LABELS)
+
+
+_OPTIONS: list[tuple[list[AgencyChoice], str]] = []
+
+
+def _agency_options(agencies: list[AgencyChoice], selected: int | None) -> Markup:
+    """The agency filter's options, rendered once per list of agencies (thousands of them)."""
+    if not _OPTIONS or _OPTIONS[0][0] is not agencies:
+        _OPTIONS[:] = [(agencies, "".join(
+            f'<option value="{a.id}">{escape(a.name)}</option>' for a in agencies))]
+    html = _OPTIONS[0][1]
+    if selected is not None:
+        html = html.replace(f'<option value="{selected}">',
+                            f'<option value="{selected}" selected>', 1)
+    return Markup(html)
 
 
 async def item(request: web.Request) -> web.Response:

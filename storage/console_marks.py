@@ -26,6 +26,8 @@ from storage.models import (
 
 # Where change_mark's item columns are (max id, latest update, count): the search keys' mark.
 ITEM_MARKS = slice(7, 10)
+# Where its document and agency columns are: the list's filter choices' mark.
+CHOICE_MARKS = (10, 11, 20, 21)
 
 
 def _scalar(expression: Any, model: Any) -> Any:

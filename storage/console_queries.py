@@ -1,12 +1,10 @@
-"""Every read of the web console, in one place: each takes `*, session` and a Scope."""
+"""Every read of the web console (the list: storage.console_list): each takes a Scope."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -15,7 +13,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.deadline_model import Deadline
 from domain.digest import Digest, build_digest
 from domain.digest_inputs import DigestInputs, digest_period
-from domain.text import fold, strip_diacritics
 from storage.deadlines import stored_deadline
 from storage.digest import load_digest_inputs
 from storage.models import (
@@ -36,8 +33,6 @@ from storage.models import (
     ReminderLog,
     StatusChange,
 )
-
-PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -73,144 +68,6 @@ async def overview(scope: Scope, today: date, tz: tzinfo, every_weeks: int, *,
     """The digest as it would be built today (same classes, same lists)."""
     period = digest_period(today, every_weeks)
     return overview_of(await load_digest_inputs(period, tz, session=session))
-
-
-@dataclass(frozen=True)
-class ItemFilter:
-    """The list's search and filters; empty fields filter nothing."""
-
-    q: str = ""
-    agency_id: int | None = None
-    cls: str = ""
-    document_id: int | None = None
-    due_from: date | None = None
-    due_to: date | None = None
-    kind: str = ""
-    page: int = 1
-
-
-@dataclass(frozen=True)
-class ListedItem:
-    """One row of the list."""
-
-    item_id: int
-    code: str
-    kind: str
-    text: str
-    document: str
-    lead_agencies: list[str]
-    deadline_raw: str
-    due: date | None
-
-
-@dataclass(frozen=True)
-class ItemPage:
-    """One page of the filtered list, and how many matched in all."""
-
-    rows: list[ListedItem]
-    total: int
-    page: int
-    pages: int
-
-
-def search_key(text: str) -> str:
-    """Folded and without diacritics: "Sở Y tế" and "so y te" meet."""
-    return strip_diacritics(fold(text))
-
-
-def _conditions(scope: Scope, wanted: ItemFilter) -> list[Any]:
-    """The filters SQL can apply (all but the class and the search)."""
-    conditions: list[Any] = []
-    if wanted.agency_id is not None:
-        conditions.append(col(Item.id).in_(
-            select(Assignment.item_id).where(Assignment.agency_id == wanted.agency_id,
-                                             col(Assignment.active))))
-    if wanted.document_id is not None:
-        conditions.append(col(Item.document_id) == wanted.document_id)
-    if wanted.kind:
-        conditions.append(col(Item.kind) == wanted.kind)
-    if wanted.due_from is not None:
-        conditions.append(col(Item.due) >= wanted.due_from)
-    if wanted.due_to is not None:
-        conditions.append(col(Item.due) <= wanted.due_to)
-    return conditions
-
-
-async def search_keys(ids: Iterable[int] | None, *, session: AsyncSession) -> dict[int, str]:
-    """The search key of these items (None: of every item), from code, text and leads."""
-    query = sa.select(col(Item.id), col(Item.code), col(Item.text), col(Item.lead_agencies))
-    wanted = None if ids is None else list(ids)
-    keys: dict[int, str] = {}
-    for start in range(0, 1 if wanted is None else len(wanted), 500):
-        chunk = query if wanted is None else query.where(
-            col(Item.id).in_(wanted[start:start + 500]))
-        for item_id, code, text, leads in (
-                await session.exec(chunk)).all():  # type: ignore[call-overload]
-            keys[item_id] = search_key(f"{code or ''} {text} {' '.join(leads or ())}")
-    return keys
-
-
-def _page_of(total: int, wanted: int) -> tuple[int, int]:
-    pages = max(1, -(-total // PAGE_SIZE))
-    return min(max(1, wanted), pages), pages
-
-
-async def list_items(scope: Scope, wanted: ItemFilter, classes: Mapping[int, str], *,
-                     session: AsyncSession, keys: Mapping[int, str] | None = None) -> ItemPage:
-    """Items matching the filter, by id; `classes` (item id -> digest class) for the class.
-
-    SQL filters, counts and pages; only the class and the search are applied here, over item
-    ids: `keys` (item id -> `search_key`) saves recomputing the keys (missing ids are read).
-    """
-    conditions = _conditions(scope, wanted)
-    needle = search_key(wanted.q) if wanted.q.strip() else ""
-    if not wanted.cls and not needle:
-        total = (await session.exec(select(sa.func.count()).select_from(Item)
-                                    .where(*conditions))).one()
-        page, pages = _page_of(total, wanted.page)
-        ids = [i for i in (await session.exec(
-            select(Item.id).where(*conditions).order_by(col(Item.id))
-            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all() if i is not None]
-    else:
-        found = [i for i in (await session.exec(
-            select(Item.id).where(*conditions).order_by(col(Item.id)))).all() if i is not None]
-        if wanted.cls:
-            found = [i for i in found if classes.get(i) == wanted.cls]
-        if needle:
-            known = dict(keys or {})
-            known.update(await search_keys([i for i in found if i not in known],
-                                           session=session))
-            found = [i for i in found if needle in known[i]]
-        total = len(found)
-        page, pages = _page_of(total, wanted.page)
-        ids = found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    rows = []
-    if ids:
-        for item, title in (await session.exec(
-                select(Item, Document.title)
-                .join(Document, col(Document.id) == col(Item.document_id), isouter=True)
-                .where(col(Item.id).in_(ids)).order_by(col(Item.id)))).all():
-            rows.append(ListedItem(item.id or 0, item.code or "", item.kind, item.text,
-                                   title or "", list(item.lead_agencies), item.deadline_raw,
-                                   item.due))
-    return ItemPage(rows, total, page, pages)
-
-
-async def filter_choices(scope: Scope, *,
-                         session: AsyncSession) -> tuple[list[Agency], list[Document]]:
-    """The agencies and documents the list's filters offer, by name."""
-    agencies = list((await session.exec(select(Agency).order_by(col(Agency.name)))).all())
-    documents = list((await session.exec(select(Document).order_by(col(Document.id)))).all())
-    return agencies, documents
-
-
-async def name_ids(scope: Scope, *,
-                   session: AsyncSession) -> tuple[dict[str, int], dict[str, int]]:
-    """Agency names and document titles to their ids (the overview's links)."""
-    agencies = (await session.exec(select(Agency.name, Agency.id))).all()
-    documents = (await session.exec(select(Document.title, Document.id))).all()
-    return ({name: i for name, i in agencies if i is not None},
-            {title: i for title, i in documents if i is not None})
 
 
 @dataclass(frozen=True)

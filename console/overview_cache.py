@@ -28,7 +28,7 @@ from storage.digest import load_digest_inputs
 
 log = logging.getLogger(__name__)
 # Rebuilt at least this often even when the mark did not move (a write it does not see).
-MAX_AGE = 300.0
+MAX_AGE = 900.0
 # Seconds: a build slower than this is redone in the background, the last one shown meanwhile.
 SLOW_BUILD = 1.0
 

@@ -155,10 +155,13 @@ async def _extensions(tz: tzinfo, session: AsyncSession) -> list[ExtensionIn]:
 
 
 async def _reminders(period: Period, session: AsyncSession) -> list[ReminderIn]:
-    rows = await session.exec(select(ReminderLog).where(
-        col(ReminderLog.day) >= period.start, col(ReminderLog.day) <= period.end))
-    return [ReminderIn(log.assignment_id, log.day, log.answered) for log in rows.all()
-            if not is_escalation(log.kind)]
+    # Plain columns, not ORM objects: a national week has hundreds of thousands of reminders.
+    rows = await session.exec(
+        select(col(ReminderLog.assignment_id), col(ReminderLog.day), col(ReminderLog.answered),
+               col(ReminderLog.kind))
+        .where(col(ReminderLog.day) >= period.start, col(ReminderLog.day) <= period.end))
+    return [ReminderIn(assignment_id, day, answered)
+            for assignment_id, day, answered, kind in rows.all() if not is_escalation(kind)]
 
 
 async def _people(session: AsyncSession) -> list[PersonIn]:

@@ -10,6 +10,7 @@ waited for, so a small store always shows the figures of the moment.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -31,6 +32,16 @@ log = logging.getLogger(__name__)
 MAX_AGE = 900.0
 # Seconds: a build slower than this is redone in the background, the last one shown meanwhile.
 SLOW_BUILD = 1.0
+
+
+def _settle() -> None:
+    """Leave what is kept out of the garbage collector's full passes."""
+    # A national digest is millions of objects: without this, a full collection walks them
+    # all (seconds under load) in the middle of an unrelated request. They are freed by
+    # reference counting when replaced; only cycles among them would stay (the digest's
+    # dataclasses and tuples make none). No collection first: on a national heap that is
+    # itself the pause this avoids.
+    gc.freeze()
 
 
 Choices = tuple[list[AgencyChoice], list[DocumentChoice]]
@@ -62,7 +73,8 @@ class OverviewCache:
         self._keys: tuple[tuple[Any, ...], dict[int, str]] | None = None
         self._choices: tuple[tuple[Any, ...], Choices] | None = None
 
-    async def _mark(self) -> tuple[Any, ...]:
+    async def mark(self) -> tuple[Any, ...]:
+        """The change mark now: read it once per request and pass it to the methods below."""
         async with self.sessions() as session:
             return await change_mark(session=session)
 
@@ -74,9 +86,10 @@ class OverviewCache:
         return (snapshot is not None and snapshot.today == today and snapshot.mark == mark
                 and self.monotonic() - snapshot.started < MAX_AGE)
 
-    async def digest(self, scope: Scope, today: date) -> tuple[Snapshot, bool]:
+    async def digest(self, scope: Scope, today: date,
+                     mark: tuple[Any, ...] | None = None) -> tuple[Snapshot, bool]:
         """The digest to show, and whether a newer one is being built."""
-        mark = await self._mark()
+        mark = mark or await self.mark()
         snapshot = self._snapshots.get(scope)
         if self._fresh(snapshot, today, mark):
             assert snapshot is not None
@@ -113,20 +126,22 @@ class OverviewCache:
         snapshot = Snapshot(view, classes, today, mark, taken, started,
                             self.monotonic() - started)
         self._snapshots[scope] = snapshot
+        _settle()
         log.info("console: overview digest built in %.2f s", snapshot.seconds)
         return snapshot
 
-    async def search_keys(self) -> dict[int, str]:
+    async def search_keys(self, marks: tuple[Any, ...] | None = None) -> dict[int, str]:
         """Every item's search key, recomputed when an item was added or changed."""
-        mark = (*(await self._mark())[ITEM_MARKS], self._age_bucket())
+        mark = (*(marks or await self.mark())[ITEM_MARKS], self._age_bucket())
         if self._keys is None or self._keys[0] != mark:
             async with self.sessions() as session:
                 self._keys = mark, await search_keys(None, session=session)
+            _settle()
         return self._keys[1]
 
-    async def choices(self, scope: Scope) -> Choices:
+    async def choices(self, scope: Scope, marks: tuple[Any, ...] | None = None) -> Choices:
         """The list's filter choices, read again when an agency or document was added."""
-        marks = await self._mark()
+        marks = marks or await self.mark()
         mark = (*(marks[i] for i in CHOICE_MARKS), self._age_bucket())
         if self._choices is None or self._choices[0] != mark:
             async with self.sessions() as session:

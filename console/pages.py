@@ -36,8 +36,9 @@ LABELS: dict[str, Any] = {"classes": CLASS_LABELS, "statuses": STATUS_LABELS, "k
 async def overview(request: web.Request) -> web.Response:
     """Tổng quan: the digest's figures today, each a link to the list behind it."""
     cache = request.app[OVERVIEW]
-    snapshot, refreshing = await cache.digest(WHOLE, today(request))
-    agencies, documents = await cache.choices(WHOLE)
+    mark = await cache.mark()
+    snapshot, refreshing = await cache.digest(WHOLE, today(request), mark)
+    agencies, documents = await cache.choices(WHOLE, mark)
     return render(request, "overview.html", view=snapshot.view, digest=snapshot.view.digest,
                   taken=snapshot.taken, refreshing=refreshing, limit=OVERVIEW_LINES,
                   agency_ids={a.name: a.id for a in agencies},
@@ -69,16 +70,17 @@ async def items(request: web.Request) -> web.Response:
     """Nhiệm vụ: search (with or without diacritics) and filters, paginated."""
     wanted = read_filter(request.query)
     cache = request.app[OVERVIEW]
+    mark = await cache.mark()
     # The class is the digest's (the overview's snapshot); the search uses the kept keys.
-    classes = (await cache.digest(WHOLE, today(request)))[0].classes if wanted.cls else {}
-    keys = await cache.search_keys() if wanted.q.strip() else None
+    classes = (await cache.digest(WHOLE, today(request), mark))[0].classes if wanted.cls else {}
+    keys = await cache.search_keys(mark) if wanted.q.strip() else None
     async with request.app[SESSIONS]() as session:
         page = await list_items(WHOLE, wanted, classes, session=session, keys=keys)
     args = {k: v for k, v in request.query.items() if k != "page" and v}
     if request.headers.get("HX-Request"):
         return render(request, "items_table.html", page=page, wanted=wanted, args=args,
                       **LABELS)
-    agencies, documents = await cache.choices(WHOLE)
+    agencies, documents = await cache.choices(WHOLE, mark)
     return render(request, "items.html", page=page, wanted=wanted, documents=documents,
                   agency_options=_agency_options(agencies, wanted.agency_id), args=args,
                   **LABELS)

@@ -120,10 +120,9 @@ async def list_items(scope: Scope, wanted: ItemFilter, classes: Mapping[int, str
         if wanted.cls:
             found = [i for i in found if classes.get(i) == wanted.cls]
         if needle:
-            known = dict(keys or {})
-            known.update(await search_keys([i for i in found if i not in known],
-                                           session=session))
-            found = [i for i in found if needle in known[i]]
+            kept = keys or {}
+            more = await search_keys([i for i in found if i not in kept], session=session)
+            found = [i for i in found if needle in (kept[i] if i in kept else more[i])]
         total = len(found)
         page, pages = _page_of(total, wanted.page)
         ids = found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.digest_inputs import INDICATOR_CLASSES, TASK_CLASSES
 from domain.text import fold, strip_diacritics
 from storage.console_queries import Scope
 from storage.models import Agency, Assignment, Document, Item
@@ -98,12 +99,35 @@ def _page_of(total: int, wanted: int) -> tuple[int, int]:
     return min(max(1, wanted), pages), pages
 
 
+def _kind_fits(wanted: ItemFilter) -> bool:
+    # A class is a task class or an indicator class: it implies the kind.
+    return not wanted.kind or wanted.cls in (
+        TASK_CLASSES if wanted.kind == "task" else INDICATOR_CLASSES)
+
+
+async def _candidates(scope: Scope, wanted: ItemFilter, classes: Mapping[int, str],
+                      keys: Mapping[int, str] | None, session: AsyncSession) -> list[int]:
+    """Item ids the class and search are then applied to, in id order."""
+    if wanted.cls and not _kind_fits(wanted):
+        return []
+    # With a class, the kind it implies is no filter; with no filter left for SQL, the ids
+    # come from the kept class or keys (a national store's 46,000 ids cost SQL ~100 ms).
+    narrowing = _conditions(scope, replace(wanted, kind="") if wanted.cls else wanted)
+    if not narrowing and wanted.cls:
+        return sorted(i for i, cls in classes.items() if cls == wanted.cls)
+    if not narrowing and keys is not None:
+        return sorted(keys)
+    return [i for i in (await session.exec(
+        select(Item.id).where(*narrowing).order_by(col(Item.id)))).all() if i is not None]
+
+
 async def list_items(scope: Scope, wanted: ItemFilter, classes: Mapping[int, str], *,
                      session: AsyncSession, keys: Mapping[int, str] | None = None) -> ItemPage:
     """Items matching the filter, by id; `classes` (item id -> digest class) for the class.
 
     SQL filters, counts and pages; only the class and the search are applied here, over item
-    ids: `keys` (item id -> `search_key`) saves recomputing the keys (missing ids are read).
+    ids: `keys` (every item's `search_key`, kept by the console) saves recomputing them (ids
+    SQL finds that it lacks are read); with no SQL filter, `classes` and `keys` are the ids.
     """
     conditions = _conditions(scope, wanted)
     needle = search_key(wanted.q) if wanted.q.strip() else ""
@@ -115,8 +139,7 @@ async def list_items(scope: Scope, wanted: ItemFilter, classes: Mapping[int, str
             select(Item.id).where(*conditions).order_by(col(Item.id))
             .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all() if i is not None]
     else:
-        found = [i for i in (await session.exec(
-            select(Item.id).where(*conditions).order_by(col(Item.id)))).all() if i is not None]
+        found = await _candidates(scope, wanted, classes, keys, session)
         if wanted.cls:
             found = [i for i in found if classes.get(i) == wanted.cls]
         if needle:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from console.guard import COOKIE, SECURITY_HEADERS, Throttle, seal, unseal
+from console.overview_cache import OverviewCache
 from storage.console_auth import console_roles, redeem_login, signed_in_person
 from storage.models import FocalPerson
 
@@ -57,6 +58,7 @@ def random_secret() -> bytes:
 SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
 CONFIG: web.AppKey[ConsoleConfig] = web.AppKey("config")
 THROTTLE: web.AppKey[Throttle] = web.AppKey("throttle")
+OVERVIEW: web.AppKey[OverviewCache] = web.AppKey("overview")
 PERSON: web.RequestKey[FocalPerson] = web.RequestKey("person")
 CSRF: web.RequestKey[str] = web.RequestKey("csrf")
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -183,6 +185,12 @@ def build_console(sessions: async_sessionmaker[AsyncSession],
 
     app = web.Application(middlewares=[headers, signed_in])
     app[SESSIONS], app[CONFIG], app[THROTTLE] = sessions, config, Throttle()
+    app[OVERVIEW] = OverviewCache(sessions, config.tz, config.digest_every_weeks, config.now)
+
+    async def stop_builds(app: web.Application) -> None:
+        await app[OVERVIEW].close()
+
+    app.on_cleanup.append(stop_builds)
     app.router.add_get("/dangnhap", login_page)
     app.router.add_post("/dangnhap", login)
     app.router.add_post("/dangxuat", logout)

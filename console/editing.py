@@ -8,7 +8,7 @@ from aiohttp import web
 
 from console.app import CONFIG, PERSON, PREFIX, SESSIONS, render, today
 from console.pages import LABELS, _actor_name, _int
-from storage import console_queries as queries
+from storage.console_list import filter_choices
 from storage.console_queries import scope_for
 from storage.item_edit import EditRefused, add_item, edit_item
 from storage.models import Item
@@ -19,8 +19,7 @@ log = logging.getLogger(__name__)
 async def _form(request: web.Request, item: Item | None, values: dict[str, str],
                 error: str | None = None, status: int = 200) -> web.Response:
     async with request.app[SESSIONS]() as session:
-        agencies, documents = await queries.filter_choices(scope_for(request[PERSON]),
-                                                           session=session)
+        agencies, documents = await filter_choices(scope_for(request[PERSON]), session=session)
     return render(request, "edit.html", status=status, item=item, values=values, error=error,
                   agencies=agencies, documents=documents, **LABELS)
 

@@ -9,10 +9,11 @@ from datetime import date
 from typing import Any, cast
 
 from aiohttp import web
+from markupsafe import Markup, escape
 
 from bot.blocker_decision import open_and_notify
 from bot.extension_decision import decide_and_tell
-from console.app import CONFIG, FOCAL_ONLY, PERSON, PREFIX, SESSIONS, render, today
+from console.app import CONFIG, FOCAL_ONLY, OVERVIEW, PERSON, PREFIX, SESSIONS, render, today
 from domain.deadline_text import describe_deadline
 from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
@@ -21,7 +22,8 @@ from domain.permissions import may_update
 from storage import console_queries as queries
 from storage import console_reads as reads
 from storage.chat import cards
-from storage.console_queries import ItemFilter, scope_for
+from storage.console_list import AgencyChoice, ItemFilter, list_items
+from storage.console_queries import scope_for
 from storage.deadlines import DeadlineRefused, set_deadline
 from storage.models import FocalPerson
 from storage.status import STATUSES, Actor, Source, StatusError, record_status
@@ -36,6 +38,8 @@ DONE_TEXTS = {"giahan": "Đã ghi quyết định gia hạn.", "thoihan": "Đã 
               "chuyen": "Đã chuyển vướng mắc tới cơ quan phối hợp.",
               "nhantin": "Đã đưa tin nhắn vào hàng gửi.", "sua": "Đã sửa nhiệm vụ.",
               "them": "Đã thêm nhiệm vụ."}
+# Lines of each list the overview shows (a national digest has tens of thousands).
+OVERVIEW_LINES = 30
 LABELS: dict[str, Any] = {"classes": CLASS_LABELS, "statuses": STATUS_LABELS, "kinds": KIND_LABELS,
           "task_classes": TASK_CLASSES, "describe": describe_deadline, "done_texts": DONE_TEXTS}
 
@@ -47,21 +51,24 @@ def _scope(request: web.Request) -> queries.Scope:
 
 async def overview(request: web.Request) -> web.Response:
     """Tổng quan: the digest's figures today, each a link to the list behind it."""
-    config = request.app[CONFIG]
+    cache = request.app[OVERVIEW]
+    scope = _scope(request)
+    mark = await cache.mark()
+    snapshot, refreshing = await cache.digest(scope, today(request), mark)
+    agencies, documents = await cache.choices(scope, mark)
     async with request.app[SESSIONS]() as session:
-        found = await queries.overview(_scope(request), today(request), config.tz,
-                                       config.digest_every_weeks, session=session)
-        agencies, documents = await queries.filter_choices(_scope(request), session=session)
-        blockers = await reads.open_blockers(_scope(request), session=session)
-    shown = {b.assignment.assignment_id for b in found.digest.blocked}
-    return render(request, "overview.html", view=found, digest=found.digest,
+        blockers = await reads.open_blockers(scope, session=session)
+    digest = snapshot.view.digest
+    shown = {b.assignment.assignment_id for b in digest.blocked}
+    return render(request, "overview.html", view=snapshot.view, digest=digest,
+                  taken=snapshot.taken, refreshing=refreshing, limit=OVERVIEW_LINES,
                   agency_ids={a.name: a.id for a in agencies},
                   document_ids={d.title: d.id for d in documents},
                   blockers={line.blocker.assignment_id: line.blocker for line in blockers},
                   other_blockers=[line for line in blockers
                                   if line.blocker.assignment_id not in shown],
                   forward_to=[a for a in agencies if not a.is_group],
-                  trend=trend_weeks(found.digest),
+                  trend=trend_weeks(digest),
                   done=request.query.get("xong"), **LABELS)
 
 
@@ -88,25 +95,43 @@ def read_filter(query: Any) -> ItemFilter:
 
 async def items(request: web.Request) -> web.Response:
     """Nhiệm vụ: search (with or without diacritics) and filters, paginated."""
-    config = request.app[CONFIG]
     wanted = read_filter(request.query)
     person = request[PERSON]
     if person.role == "focal":  # their own agency's items only, whatever the address says
         wanted = replace(wanted, agency_id=person.agency_id or 0)
+    scope = _scope(request)
+    cache = request.app[OVERVIEW]
+    mark = await cache.mark()
+    # The class is the digest's (the overview's snapshot); the search uses the kept keys.
+    classes = (await cache.digest(scope, today(request), mark))[0].classes if wanted.cls else {}
+    keys = await cache.search_keys(scope, mark) if wanted.q.strip() else None
     async with request.app[SESSIONS]() as session:
-        classes: dict[int, str] = {}
-        if wanted.cls:
-            found = await queries.overview(_scope(request), today(request), config.tz,
-                                           config.digest_every_weeks, session=session)
-            classes = {s.item.item_id: s.cls for s in found.digest.items}
-        page = await queries.list_items(_scope(request), wanted, classes, session=session)
-        agencies, documents = await queries.filter_choices(_scope(request), session=session)
+        page = await list_items(scope, wanted, classes, session=session, keys=keys)
+    args = {k: v for k, v in request.query.items() if k != "page" and v}
+    if request.headers.get("HX-Request"):
+        return render(request, "items_table.html", page=page, wanted=wanted, args=args,
+                      **LABELS)
+    agencies, documents = await cache.choices(scope, mark)
     if person.role == "focal":
         agencies = [agency for agency in agencies if agency.id == person.agency_id]
-    args = {k: v for k, v in request.query.items() if k != "page" and v}
-    template = "items_table.html" if request.headers.get("HX-Request") else "items.html"
-    return render(request, template, page=page, wanted=wanted, agencies=agencies,
-                  documents=documents, args=args, **LABELS)
+    return render(request, "items.html", page=page, wanted=wanted, documents=documents,
+                  agency_options=_agency_options(agencies, wanted.agency_id), args=args,
+                  **LABELS)
+
+
+_OPTIONS: list[tuple[list[AgencyChoice], str]] = []
+
+
+def _agency_options(agencies: list[AgencyChoice], selected: int | None) -> Markup:
+    """The agency filter's options, rendered once per list of agencies (thousands of them)."""
+    if not _OPTIONS or _OPTIONS[0][0] is not agencies:
+        _OPTIONS[:] = [(agencies, "".join(
+            f'<option value="{a.id}">{escape(a.name)}</option>' for a in agencies))]
+    html = _OPTIONS[0][1]
+    if selected is not None:
+        html = html.replace(f'<option value="{selected}">',
+                            f'<option value="{selected}" selected>', 1)
+    return Markup(html)
 
 
 async def item(request: web.Request) -> web.Response:

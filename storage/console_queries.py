@@ -1,4 +1,4 @@
-"""Every read of the web console, in one place: each takes `*, session` and a Scope."""
+"""Every read of the web console (the list: storage.console_list): each takes a Scope."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.deadline_model import Deadline
 from domain.digest import Digest, build_digest
-from domain.digest_inputs import digest_period
-from domain.text import fold, strip_diacritics
+from domain.digest_inputs import DigestInputs, digest_period
 from storage.committees import COMMITTEE_ROLES, CommitteeScope, person_scope
 from storage.deadlines import stored_deadline
 from storage.digest import load_digest_inputs
@@ -35,8 +34,6 @@ from storage.models import (
     ReminderLog,
     StatusChange,
 )
-
-PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -62,11 +59,9 @@ class Overview:
     by_document: dict[str, Counter[str]]
 
 
-async def overview(scope: Scope, today: date, tz: tzinfo, every_weeks: int, *,
-                   session: AsyncSession) -> Overview:
-    """The digest as it would be built today (same classes, same lists)."""
-    period = digest_period(today, every_weeks)
-    digest = build_digest(await load_digest_inputs(period, tz, scope, session=session))
+def overview_of(inputs: DigestInputs) -> Overview:
+    """The digest built from its inputs, and the per-document table of its task classes."""
+    digest = build_digest(inputs)
     by_document: dict[str, Counter[str]] = defaultdict(Counter)
     for status in digest.items:
         if status.item.kind == "task":
@@ -74,89 +69,11 @@ async def overview(scope: Scope, today: date, tz: tzinfo, every_weeks: int, *,
     return Overview(digest, dict(by_document))
 
 
-@dataclass(frozen=True)
-class ItemFilter:
-    """The list's search and filters; empty fields filter nothing."""
-
-    q: str = ""
-    agency_id: int | None = None
-    cls: str = ""
-    document_id: int | None = None
-    due_from: date | None = None
-    due_to: date | None = None
-    kind: str = ""
-    page: int = 1
-
-
-@dataclass(frozen=True)
-class ListedItem:
-    """One row of the list."""
-
-    item_id: int
-    code: str
-    kind: str
-    text: str
-    document: str
-    lead_agencies: list[str]
-    deadline_raw: str
-    due: date | None
-
-
-@dataclass(frozen=True)
-class ItemPage:
-    """One page of the filtered list, and how many matched in all."""
-
-    rows: list[ListedItem]
-    total: int
-    page: int
-    pages: int
-
-
-def search_key(text: str) -> str:
-    """Folded and without diacritics: "Sở Y tế" and "so y te" meet."""
-    return strip_diacritics(fold(text))
-
-
-async def list_items(scope: Scope, wanted: ItemFilter, classes: dict[int, str], *,
-                     session: AsyncSession) -> ItemPage:
-    """Items matching the filter, by code; `classes` (item id -> digest class) for the class."""
-    query = (select(Item, Document.title)
-             .join(Document, col(Document.id) == col(Item.document_id), isouter=True)
-             .where(scope.items()).order_by(col(Item.id)))
-    if wanted.agency_id is not None:
-        query = query.where(col(Item.id).in_(
-            select(Assignment.item_id).where(Assignment.agency_id == wanted.agency_id,
-                                             col(Assignment.active))))
-    if wanted.document_id is not None:
-        query = query.where(Item.document_id == wanted.document_id)
-    if wanted.kind:
-        query = query.where(Item.kind == wanted.kind)
-    if wanted.due_from is not None:
-        query = query.where(col(Item.due) >= wanted.due_from)
-    if wanted.due_to is not None:
-        query = query.where(col(Item.due) <= wanted.due_to)
-    needle = search_key(wanted.q) if wanted.q.strip() else ""
-    rows = []
-    for item, title in (await session.exec(query)).all():
-        if wanted.cls and classes.get(item.id or 0) != wanted.cls:
-            continue
-        if needle and needle not in search_key(
-                f"{item.code or ''} {item.text} {' '.join(item.lead_agencies)}"):
-            continue
-        rows.append(ListedItem(item.id or 0, item.code or "", item.kind, item.text, title or "",
-                               list(item.lead_agencies), item.deadline_raw, item.due))
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(1, wanted.page), pages)
-    return ItemPage(rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], len(rows), page, pages)
-
-
-async def filter_choices(scope: Scope, *,
-                         session: AsyncSession) -> tuple[list[Agency], list[Document]]:
-    """The agencies and documents the list's filters offer, by name."""
-    agencies = list((await session.exec(select(Agency).order_by(col(Agency.name)))).all())
-    documents = list((await session.exec(select(Document).where(
-        Document.committee_id == scope.committee_id).order_by(col(Document.id)))).all())
-    return agencies, documents
+async def overview(scope: Scope, today: date, tz: tzinfo, every_weeks: int, *,
+                   session: AsyncSession) -> Overview:
+    """The digest as it would be built today (same classes, same lists)."""
+    period = digest_period(today, every_weeks)
+    return overview_of(await load_digest_inputs(period, tz, scope, session=session))
 
 
 @dataclass(frozen=True)

@@ -175,11 +175,14 @@ async def _extensions(tz: tzinfo, scope: CommitteeScope,
 
 async def _reminders(period: Period, scope: CommitteeScope,
                      session: AsyncSession) -> list[ReminderIn]:
-    rows = await session.exec(select(ReminderLog).where(
-        col(ReminderLog.day) >= period.start, col(ReminderLog.day) <= period.end,
-        _of_scope(ReminderLog.assignment_id, scope)))
-    return [ReminderIn(log.assignment_id, log.day, log.answered) for log in rows.all()
-            if not is_escalation(log.kind)]
+    # Plain columns, not ORM objects: a national week has hundreds of thousands of reminders.
+    rows = await session.exec(
+        select(col(ReminderLog.assignment_id), col(ReminderLog.day), col(ReminderLog.answered),
+               col(ReminderLog.kind))
+        .where(col(ReminderLog.day) >= period.start, col(ReminderLog.day) <= period.end,
+               _of_scope(ReminderLog.assignment_id, scope)))
+    return [ReminderIn(assignment_id, day, answered)
+            for assignment_id, day, answered, kind in rows.all() if not is_escalation(kind)]
 
 
 async def _people(scope: CommitteeScope, session: AsyncSession) -> list[PersonIn]:

@@ -18,14 +18,8 @@ from scheduler.scan import scan
 from storage.blockers import in_scope, open_blocker, open_blockers
 from storage.chat import cards
 from storage.committees import CommitteeScope
-from storage.console_queries import (
-    ItemFilter,
-    Scope,
-    assignment_item,
-    audit_log,
-    item_detail,
-    list_items,
-)
+from storage.console_list import ItemFilter, list_items
+from storage.console_queries import Scope, assignment_item, audit_log, item_detail
 from storage.db import transaction
 from storage.deadlines import DeadlineRefused, set_deadline
 from storage.importer import import_appendix

@@ -57,7 +57,7 @@ TEXT_LIMITS = {"telegram": 4096, "zalo": 2000}
 MAX_BUTTON_ITEMS = 25
 # Messages rendered before they are stored: at most this many, or this many characters of
 # parts (a secretariat member's list of the nation's escalations runs to hundreds of parts,
-# and every member gets one: 34 of them alive at once were some 170 MB at 1,000,000).
+# and every member gets one: 34 of them alive at once added 55 MB to a national scan's peak).
 RENDER_SLICE = 500
 RENDER_CHARS = 1_000_000
 

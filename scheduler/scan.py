@@ -229,6 +229,9 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
         # (two lines an item, Vietnamese in UCS-2) would otherwise all be alive at once.
         queued: list[tuple[ReminderMessage, list[_Part]]] = []
         chars = 0
+        # (history row, outbox row) pairs, linked in one statement: on PostgreSQL each link
+        # statement reads the whole history once.
+        links: list[tuple[int, int]] = []
         for message, render, kind in batches:
             items = tuple(item for item in message.items if _step_id(item) in taken)
             if kind != "unreachable_list" and not items:
@@ -244,10 +247,12 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
                 report.messages += 1
                 report.parts += len(parts)
             if len(queued) >= RENDER_SLICE or chars >= RENDER_CHARS:
-                await _store_slice(queued, taken, now, session=session)
+                links += await _store_slice(queued, taken, now, session=session)
                 queued, chars = [], 0
-        await _store_slice(queued, taken, now, session=session)
-        del queued
+        links += await _store_slice(queued, taken, now, session=session)
+        # A reply to a reminder names the steps it carried: they are linked to its first part.
+        await link_steps(links, session=session)
+        del queued, links
         # Each assignment planned gets the day the policy next fires for it, its steps of
         # today counted: tomorrow's scan reads only those whose day has come. The plan and its
         # messages go first, so the history read again reuses their memory.
@@ -259,15 +264,14 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
 
 async def _store_slice(queued: list[tuple[ReminderMessage, list[_Part]]],
                        taken: dict[tuple[int, str, date], int], now: datetime, *,
-                       session: AsyncSession) -> None:
-    """Put a slice of rendered messages in the outbox and link the steps they carry."""
+                       session: AsyncSession) -> list[tuple[int, int]]:
+    """Put a slice of messages in the outbox; (history row, first part) of each reminder step."""
     if not queued:
-        return
+        return []
     # Buttons are made as each slice is stored, too.
     added = await enqueue_many((part.stored() for _, parts in queued for part in parts),
                                now, session=session)
-    # A reply to a reminder names the steps it carried: link them to its first part.
-    await link_steps([(taken[_step_id(item)], added[first.key])
-                      for message, parts in queued for first in (parts[0].message,)
-                      if first.kind == "reminder" and first.key in added
-                      for item in message.items], session=session)
+    return [(taken[_step_id(item)], added[first.key])
+            for message, parts in queued for first in (parts[0].message,)
+            if first.kind == "reminder" and first.key in added
+            for item in message.items]

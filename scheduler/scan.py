@@ -57,7 +57,11 @@ log = logging.getLogger(__name__)
 TEXT_LIMITS = {"telegram": 4096, "zalo": 2000}
 # Four buttons an item: 25 items fill Telegram's 100-button keyboard.
 MAX_BUTTON_ITEMS = 25
+# Messages rendered before they are stored: at most this many, or this many characters of
+# parts (a secretariat member's list of the nation's escalations runs to hundreds of parts,
+# and every member gets one: 34 of them alive at once added 55 MB to a national scan's peak).
 RENDER_SLICE = 500
+RENDER_CHARS = 1_000_000
 
 
 @dataclass
@@ -232,29 +236,32 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
                                 partial(_as_is, body), "unreachable_list"))
         # Rendered, stored and linked a slice of messages at a time: a national scan's texts
         # (two lines an item, Vietnamese in UCS-2) would otherwise all be alive at once.
-        for start in range(0, len(batches), RENDER_SLICE):
-            queued: list[tuple[ReminderMessage, list[_Part]]] = []
-            for message, render, kind in batches[start:start + RENDER_SLICE]:
-                items = tuple(item for item in message.items if _step_id(item) in taken)
-                if kind != "unreachable_list" and not items:
-                    continue
-                if kind != "unreachable_list":
-                    message = ReminderMessage(message.recipient, items, message.on)
-                queued.append((message, _parts(message, render(message), kind)))
-                if kind == "unreachable_list":
-                    report.unreachable += len(queued[-1][1])
-                else:
-                    report.messages += 1
-                    report.parts += len(queued[-1][1])
-            # Buttons are made as each slice is stored, too.
-            added = await enqueue_many((part.stored() for _, parts in queued for part in parts),
-                                       now, session=session)
-            # A reply to a reminder names the steps it carried: link them to its first part.
-            await link_steps([(taken[_step_id(item)], added[first.key])
-                              for message, parts in queued for first in (parts[0].message,)
-                              if first.kind == "reminder" and first.key in added
-                              for item in message.items], session=session)
-            del queued, added
+        queued: list[tuple[ReminderMessage, list[_Part]]] = []
+        chars = 0
+        # (history row, outbox row) pairs, linked in one statement: on PostgreSQL each link
+        # statement reads the whole history once.
+        links: list[tuple[int, int]] = []
+        for message, render, kind in batches:
+            items = tuple(item for item in message.items if _step_id(item) in taken)
+            if kind != "unreachable_list" and not items:
+                continue
+            if kind != "unreachable_list":
+                message = ReminderMessage(message.recipient, items, message.on)
+            parts = _parts(message, render(message), kind)
+            queued.append((message, parts))
+            chars += sum(len(part.message.text) for part in parts)
+            if kind == "unreachable_list":
+                report.unreachable += len(parts)
+            else:
+                report.messages += 1
+                report.parts += len(parts)
+            if len(queued) >= RENDER_SLICE or chars >= RENDER_CHARS:
+                links += await _store_slice(queued, taken, now, session=session)
+                queued, chars = [], 0
+        links += await _store_slice(queued, taken, now, session=session)
+        # A reply to a reminder names the steps it carried: they are linked to its first part.
+        await link_steps(links, session=session)
+        del queued, links
         # Each assignment planned gets the day the policy next fires for it, its steps of
         # today counted: tomorrow's scan reads only those whose day has come. The plan and its
         # messages go first, so the history read again reuses their memory.
@@ -262,3 +269,18 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
         inputs = replace(inputs, history=[], known={})
         await store_after_scan(inputs, today, calendar, policy, session=session)
         await mark_scanned(today, calendar, policy, tz, session=session)
+
+
+async def _store_slice(queued: list[tuple[ReminderMessage, list[_Part]]],
+                       taken: dict[tuple[int, str, date], int], now: datetime, *,
+                       session: AsyncSession) -> list[tuple[int, int]]:
+    """Put a slice of messages in the outbox; (history row, first part) of each reminder step."""
+    if not queued:
+        return []
+    # Buttons are made as each slice is stored, too.
+    added = await enqueue_many((part.stored() for _, parts in queued for part in parts),
+                               now, session=session)
+    return [(taken[_step_id(item)], added[first.key])
+            for message, parts in queued for first in (parts[0].message,)
+            if first.kind == "reminder" and first.key in added
+            for item in message.items]

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     console_session_hours: int = Field(default=12, ge=1, le=24 * 14)
     # Let focal persons sign in too: their own agency's items only, to read and report.
     console_focal_persons: bool = False
+    # How often the console works out its overview again in the background (0: only when a
+    # page asks), so the first visit of the morning does not wait for a national digest.
+    console_warm_seconds: int = Field(default=300, ge=0)
 
     # Reminder policy (counts in working days).
     remind_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 1, 0])

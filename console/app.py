@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -43,6 +45,8 @@ class ConsoleConfig:
     invite_link_for: Callable[[str], str | None] = lambda code: None
     # Focal persons may sign in too (their own agency's items: read and report).
     focal_persons: bool = False
+    # Seconds between background overview builds (0: none; the service sets it from Settings).
+    warm_every: float = 0
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -187,10 +191,17 @@ def build_console(sessions: async_sessionmaker[AsyncSession],
     app[SESSIONS], app[CONFIG], app[THROTTLE] = sessions, config, Throttle()
     app[OVERVIEW] = OverviewCache(sessions, config.tz, config.digest_every_weeks, config.now)
 
-    async def stop_builds(app: web.Application) -> None:
+    async def keep_warm(app: web.Application) -> AsyncIterator[None]:
+        warmer = (asyncio.create_task(app[OVERVIEW].keep_warm(config.warm_every))
+                  if config.warm_every > 0 else None)
+        yield
+        if warmer is not None:
+            warmer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warmer
         await app[OVERVIEW].close()
 
-    app.on_cleanup.append(stop_builds)
+    app.cleanup_ctx.append(keep_warm)
     app.router.add_get("/dangnhap", login_page)
     app.router.add_post("/dangnhap", login)
     app.router.add_post("/dangxuat", logout)

@@ -151,6 +151,19 @@ class OverviewCache:
                 kept = self._choices[scope] = mark, await filter_choices(scope, session=session)
         return kept[1]
 
+    async def keep_warm(self, every: float) -> None:
+        """Work out each known scope's overview every `every` seconds (the default committee's
+        from the start), so a new day's or a changed store's digest is ready before anyone asks."""
+        while True:
+            today = self.now().astimezone(self.tz).date()
+            for scope in list(self._snapshots) or [Scope()]:
+                try:
+                    await self.digest(scope, today)
+                except Exception:
+                    log.exception("console: warming the overview of committee %s failed",
+                                  scope.committee_id)
+            await asyncio.sleep(every)
+
     async def close(self) -> None:
         """Stop the builds under way (the server is shutting down)."""
         for task in list(self._building.values()):

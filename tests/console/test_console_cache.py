@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import col, select
@@ -166,3 +168,24 @@ async def test_the_pages_say_when_the_figures_were_taken(console: Console, path:
     page = await (await console.client.get(path)).text()
     assert ("Số liệu tính lúc" in page) == (path == "/console/")
     assert "đang tính lại" not in page
+
+
+async def test_the_warmer_builds_the_overview_before_anyone_asks(console: Console):
+    # The first visit of a day must not wait for a national digest (about a minute at 1M).
+    cache = await _cache(console, Ticks())
+    warmer = asyncio.create_task(cache.keep_warm(0.01))
+    try:
+        while WHOLE not in cache._snapshots:
+            await asyncio.sleep(0.01)
+        today = console.clock.now().astimezone(TZ).date()
+        built = cache._snapshots[WHOLE]
+        assert built.today == today
+        assert (await cache.digest(WHOLE, today))[0] is built  # a page finds it ready
+        console.clock.advance(24 * 3600)  # the next day: rebuilt without a request
+        while cache._snapshots[WHOLE].today == today:
+            await asyncio.sleep(0.01)
+        assert cache._snapshots[WHOLE].today == today + timedelta(days=1)
+    finally:
+        warmer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await warmer

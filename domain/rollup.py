@@ -19,6 +19,7 @@ class ChildFigures:
 
     name: str
     figures: Figures
+    committee_id: int = 0
 
 
 def _ranking_key(child: ChildFigures) -> tuple[float, int, str]:

@@ -8,21 +8,36 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.digest import build_digest
-from domain.digest_inputs import Period
+from domain.digest_inputs import Figures, Period
 from domain.rollup import ChildFigures
 from storage.committees import CommitteeScope
 from storage.digest import load_digest_inputs
-from storage.models import Committee
+from storage.models import Committee, DigestRun
 
 
 async def child_figures(parent_id: int, period: Period, tz: tzinfo, *,
                         session: AsyncSession) -> list[ChildFigures]:
-    """The figures of each committee whose parent this is, as its own digest counts them."""
+    """The figures of each committee whose parent this is, as its own digest counts them.
+
+    A child whose digest of the period already ran gives the figures that digest stored (what
+    its secretariat received, read in one row instead of a whole store); the others are
+    worked out now the same way.
+    """
     children = (await session.exec(select(Committee).where(Committee.parent_id == parent_id)
                                    .order_by(col(Committee.id)))).all()
+    ids = [child.id for child in children if child.id is not None]
+    stored = {run.committee_id: run.figures for run in (await session.exec(
+        select(DigestRun).where(col(DigestRun.committee_id).in_(ids),
+                                DigestRun.period_start == period.start,
+                                DigestRun.period_end == period.end))).all()
+              if run.figures}  # a run still under way (or failed) has stored nothing yet
     found = []
     for child in children:
-        inputs = await load_digest_inputs(period, tz, CommitteeScope(child.id or 0),
-                                          session=session)
-        found.append(ChildFigures(child.name, build_digest(inputs).figures))
+        if child.id in stored:
+            figures = Figures.from_json(stored[child.id])
+        else:
+            inputs = await load_digest_inputs(period, tz, CommitteeScope(child.id or 0),
+                                              session=session)
+            figures = build_digest(inputs).figures
+        found.append(ChildFigures(child.name, figures, child.id or 0))
     return found

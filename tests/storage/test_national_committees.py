@@ -3,7 +3,8 @@ each province's secretariat is sent its own escalations and lists, the centre a 
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 from bench.load import Loader
 from bench.synthetic import CENTRAL, TZ, national_store
@@ -12,7 +13,9 @@ from domain.reminders import ReminderPolicy
 from scheduler.holidays_vn import vietnam_calendar
 from scheduler.scan import plan_day
 from storage.committees import CommitteeScope
+from storage.db import transaction
 from storage.digest import load_digest_inputs
+from storage.models import DigestRun
 from storage.rollup import child_figures
 
 CALENDAR = vietnam_calendar([2024, 2025, 2026])
@@ -56,3 +59,18 @@ async def test_each_province_secretariat_gets_its_own_and_the_centre_a_roll_up(
     assert sum(c.figures.task_total + c.figures.indicator_total for c in children) == items
     # The centre has no items of its own: what it sees of the provinces is the roll-up.
     assert province.items and not central.items
+    # A province whose digest of the period ran is read from what that digest stored (one row,
+    # not its whole store); a run that stored nothing yet (under way) is worked out again.
+    first, second = children[0], children[1]
+    stored = replace(first.figures, tasks={**first.figures.tasks, "overdue": 999})
+    async with transaction(sessions) as session:
+        session.add(DigestRun(committee_id=CENTRAL + 1, period_start=period.start,
+                              period_end=period.end, built_at=datetime.now(UTC),
+                              figures=stored.as_json()))
+        session.add(DigestRun(committee_id=CENTRAL + 2, period_start=period.start,
+                              period_end=period.end, built_at=datetime.now(UTC), figures={}))
+    async with sessions() as session:
+        again = await child_figures(CENTRAL, period, TZ, session=session)
+    assert again[0].figures.tasks["overdue"] == 999 and again[0].name == first.name
+    assert again[1].figures == second.figures
+    assert [c.figures for c in again[2:]] == [c.figures for c in children[2:]]

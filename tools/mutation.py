@@ -1,11 +1,12 @@
 """Mutation testing of domain/'s rule modules with mutmut, one module group at a time.
 
-Usage: uv run python tools/mutation.py [GROUP ...] [--children N] [--keep]
+Usage: uv run python tools/mutation.py [GROUP ...] [--children N] [--keep] [--tests PATTERN ...]
 
 Each group runs in its own copy of the repository under a temporary directory (mutmut writes
 its mutants/ tree and cache next to pyproject.toml; the work tree stays untouched), with only
-the fast domain tests as the runner. Prints, per group, the mutants and how each ended, and the
-surviving mutants with their diffs, for docs/MUTATION.md. Slow: minutes per group on 2 cores.
+the group's own domain tests as the runner (RUNNERS; --tests overrides). Prints, per group,
+the mutants and how each ended, and the surviving mutants with their diffs, for
+docs/MUTATION.md. Slow: minutes per group on 2 cores.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# The rule modules that are stable; the reminder policy modules join once they settle.
+# The rule modules of domain/, grouped by the tests that pin them.
 GROUPS: dict[str, list[str]] = {
     "deadlines": ["domain/deadlines.py", "domain/deadline_recurrence.py",
                   "domain/deadline_model.py"],
@@ -29,12 +30,29 @@ GROUPS: dict[str, list[str]] = {
                 "domain/reply_text.py", "domain/reply_words.py"],
     "digest_classes": ["domain/digest_classes.py"],
     "calendar": ["domain/calendar.py"],
+    "reminders": ["domain/reminders.py", "domain/reminder_steps.py", "domain/followup_steps.py",
+                  "domain/reminder_schedule.py", "domain/weeks.py"],
+    "digest": ["domain/digest.py"],
+}
+# Only the tests that import a group's modules run against its mutants (globs, relative to the
+# repository): the rest of tests/domain cannot kill them and would only slow the run down.
+RUNNERS: dict[str, list[str]] = {
+    "replies": ["tests/domain/test_repl*.py"],
+    "reminders": ["tests/domain/test_reminder*.py", "tests/domain/test_followup.py",
+                  "tests/domain/test_deadline_reminders.py"],
+    "digest": ["tests/domain/test_digest*.py"],
 }
 COPIED = ["domain", "storage", "config", "tests", "examples", "pyproject.toml"]
 RUNNER = ["tests/domain"]
 
 
-def _copy(target: Path) -> None:
+def runner(name: str, patterns: list[str] | None = None) -> list[str]:
+    """The test files run against a group's mutants: --tests, the group's own, or tests/domain."""
+    chosen = patterns or RUNNERS.get(name, RUNNER)
+    return sorted(str(path.relative_to(REPO)) for pattern in chosen for path in REPO.glob(pattern))
+
+
+def _copy(target: Path, tests: list[str]) -> None:
     for name in COPIED:
         source = REPO / name
         if source.is_dir():
@@ -47,7 +65,7 @@ def _copy(target: Path) -> None:
         'source_paths = ["domain"]',
         'also_copy = ["storage", "config", "examples"]',
         f"only_mutate = {json.dumps(GROUPS[target.name])}",
-        f"pytest_add_cli_args_test_selection = {json.dumps(RUNNER)}",
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
         'pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"]',
         "use_git_change_detection = false", ""])
     with (target / "pyproject.toml").open("a", encoding="utf-8") as file:
@@ -60,11 +78,12 @@ def _mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, check=False)
 
 
-def run_group(name: str, root: Path, children: int) -> tuple[dict[str, int], dict[str, str]]:
-    """Mutate one group, run the domain tests against every mutant, return the tallies."""
+def run_group(name: str, root: Path, children: int,
+              tests: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+    """Mutate one group, run its tests against every mutant, return the tallies."""
     workdir = root / name
     workdir.mkdir()
-    _copy(workdir)
+    _copy(workdir, tests)
     ran = _mutmut(workdir, "run", "--max-children", str(children))
     if ran.returncode != 0:
         raise SystemExit(f"mutmut run failed for {name}:\n{ran.stdout[-3000:]}{ran.stderr[-3000:]}")
@@ -82,6 +101,8 @@ def main() -> None:
     parser.add_argument("groups", nargs="*", help=f"default: all of {', '.join(GROUPS)}")
     parser.add_argument("--children", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
+    parser.add_argument("--tests", nargs="+", metavar="PATTERN",
+                        help="test files (globs) to run instead of each group's own")
     options = parser.parse_args()
     unknown = set(options.groups) - set(GROUPS)
     if unknown:
@@ -90,7 +111,9 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="dondoc-mutation-"))
     try:
         for name in options.groups:
-            stats, survivors = run_group(name, root, options.children)
+            tests = runner(name, options.tests)
+            print(f"== {name}: tests {' '.join(tests)}", flush=True)
+            stats, survivors = run_group(name, root, options.children, tests)
             print(f"== {name}: {json.dumps(stats)}", flush=True)
             for mutant, diff in survivors.items():
                 print(f"-- survived {mutant}\n{diff}", flush=True)

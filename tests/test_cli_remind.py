@@ -100,8 +100,7 @@ def invoke(*args: str):
 
 @pytest.fixture
 def imported(database, tmp_path) -> Path:
-    """The tasks imported on Monday 29/09/2025 (the weekly day), a health focal person and
-    a secretariat."""
+    """The tasks imported on Monday 29/09/2025, a health focal person and a secretariat."""
     (tmp_path / "phu-luc.txt").write_text(APPENDIX, encoding="utf-8")
     assert invoke("agencies", "import", str(EXAMPLE_REGISTRY)).exit_code == 0
     assert invoke("import", str(tmp_path / "phu-luc.txt")).exit_code == 0

@@ -44,6 +44,13 @@ RUNNERS: dict[str, list[str]] = {
 }
 COPIED = ["domain", "storage", "config", "tests", "examples", "pyproject.toml"]
 RUNNER = ["tests/domain"]
+# Appended to the copy's tests/conftest.py: fewer Hypothesis examples, always the same ones, so
+# every mutant meets the same inputs and a surviving mutant runs seconds, not tens of seconds.
+HYPOTHESIS = """
+settings.register_profile("mutation", parent=settings.get_profile("dondoc"),
+                          max_examples={examples}, derandomize=True, database=None)
+settings.load_profile("mutation")
+"""
 
 
 def runner(name: str, patterns: list[str] | None = None) -> list[str]:
@@ -52,7 +59,7 @@ def runner(name: str, patterns: list[str] | None = None) -> list[str]:
     return sorted(str(path.relative_to(REPO)) for pattern in chosen for path in REPO.glob(pattern))
 
 
-def _copy(target: Path, tests: list[str]) -> None:
+def _copy(target: Path, tests: list[str], examples: int) -> None:
     for name in COPIED:
         source = REPO / name
         if source.is_dir():
@@ -70,6 +77,8 @@ def _copy(target: Path, tests: list[str]) -> None:
         "use_git_change_detection = false", ""])
     with (target / "pyproject.toml").open("a", encoding="utf-8") as file:
         file.write(config)
+    with (target / "tests" / "conftest.py").open("a", encoding="utf-8") as file:
+        file.write(HYPOTHESIS.format(examples=examples))
 
 
 def _mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -78,12 +87,12 @@ def _mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, check=False)
 
 
-def run_group(name: str, root: Path, children: int,
-              tests: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+def run_group(name: str, root: Path, children: int, tests: list[str],
+              examples: int) -> tuple[dict[str, int], dict[str, str]]:
     """Mutate one group, run its tests against every mutant, return the tallies."""
     workdir = root / name
     workdir.mkdir()
-    _copy(workdir, tests)
+    _copy(workdir, tests, examples)
     ran = _mutmut(workdir, "run", "--max-children", str(children))
     if ran.returncode != 0:
         raise SystemExit(f"mutmut run failed for {name}:\n{ran.stdout[-3000:]}{ran.stderr[-3000:]}")
@@ -101,6 +110,8 @@ def main() -> None:
     parser.add_argument("groups", nargs="*", help=f"default: all of {', '.join(GROUPS)}")
     parser.add_argument("--children", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
+    parser.add_argument("--examples", type=int, default=25,
+                        help="Hypothesis examples per property test (derandomized)")
     parser.add_argument("--tests", nargs="+", metavar="PATTERN",
                         help="test files (globs) to run instead of each group's own")
     options = parser.parse_args()
@@ -113,7 +124,8 @@ def main() -> None:
         for name in options.groups:
             tests = runner(name, options.tests)
             print(f"== {name}: tests {' '.join(tests)}", flush=True)
-            stats, survivors = run_group(name, root, options.children, tests)
+            stats, survivors = run_group(name, root, options.children, tests,
+                                         options.examples)
             print(f"== {name}: {json.dumps(stats)}", flush=True)
             for mutant, diff in survivors.items():
                 print(f"-- survived {mutant}\n{diff}", flush=True)

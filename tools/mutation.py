@@ -39,7 +39,8 @@ GROUPS: dict[str, list[str]] = {
 RUNNERS: dict[str, list[str]] = {
     "replies": ["tests/domain/test_repl*.py"],
     "reminders": ["tests/domain/test_reminder*.py", "tests/domain/test_followup.py",
-                  "tests/domain/test_deadline_reminders.py", "tests/domain/test_weeks.py"],
+                  "tests/domain/test_deadline_reminders.py", "tests/domain/test_weeks.py",
+                  "tests/domain/test_reminder_rules.py"],
     "digest": ["tests/domain/test_digest*.py"],
 }
 COPIED = ["domain", "storage", "config", "tests", "examples", "pyproject.toml"]

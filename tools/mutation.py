@@ -39,8 +39,7 @@ GROUPS: dict[str, list[str]] = {
 RUNNERS: dict[str, list[str]] = {
     "replies": ["tests/domain/test_repl*.py"],
     "reminders": ["tests/domain/test_reminder*.py", "tests/domain/test_followup.py",
-                  "tests/domain/test_deadline_reminders.py", "tests/domain/test_weeks.py",
-                  "tests/domain/test_reminder_rules.py"],
+                  "tests/domain/test_deadline_reminders.py", "tests/domain/test_weeks.py"],
     "digest": ["tests/domain/test_digest*.py"],
 }
 COPIED = ["domain", "storage", "config", "tests", "examples", "pyproject.toml"]
@@ -57,7 +56,8 @@ settings.load_profile("mutation")
 def runner(name: str, patterns: list[str] | None = None) -> list[str]:
     """The test files run against a group's mutants: --tests, the group's own, or tests/domain."""
     chosen = patterns or RUNNERS.get(name, RUNNER)
-    return sorted(str(path.relative_to(REPO)) for pattern in chosen for path in REPO.glob(pattern))
+    found = {path.relative_to(REPO) for pattern in chosen for path in REPO.glob(pattern)}
+    return sorted(str(path) for path in found)
 
 
 def _copy(target: Path, tests: list[str], examples: int) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,6 +81,12 @@ def _copy(target: Path, tests: list[str], examples: int) -> None:
         file.write(config)
     with (target / "tests" / "conftest.py").open("a", encoding="utf-8") as file:
         file.write(HYPOTHESIS.format(examples=examples))
+    # Tests that set their own max_examples (300, 400) would cost tens of seconds per mutant.
+    for test_file in (target / "tests").rglob("test_*.py"):
+        source = test_file.read_text(encoding="utf-8")
+        capped = re.sub(r"max_examples=\d+", f"max_examples={examples}", source)
+        if capped != source:
+            test_file.write_text(capped, encoding="utf-8")
 
 
 def _mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:

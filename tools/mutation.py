@@ -83,9 +83,9 @@ def _copy(target: Path, tests: list[str], examples: int) -> None:
         file.write(HYPOTHESIS.format(examples=examples))
     # Tests that set their own max_examples (300, 400) would cost tens of seconds per mutant.
     for test_file in (target / "tests").rglob("test_*.py"):
-        source = test_file.read_text(encoding="utf-8")
-        capped = re.sub(r"max_examples=\d+", f"max_examples={examples}", source)
-        if capped != source:
+        text = test_file.read_text(encoding="utf-8")
+        capped = re.sub(r"max_examples=\d+", f"max_examples={examples}", text)
+        if capped != text:
             test_file.write_text(capped, encoding="utf-8")
 
 

@@ -1,6 +1,7 @@
 """Mutation testing of domain/'s rule modules with mutmut, one module group at a time.
 
 Usage: uv run python tools/mutation.py [GROUP ...] [--children N] [--keep] [--tests PATTERN ...]
+       uv run python tools/mutation.py GROUP --again KEPT_DIR   (re-run the survivors, new tests)
 
 Each group runs in its own copy of the repository under a temporary directory (mutmut writes
 its mutants/ tree and cache next to pyproject.toml; the work tree stays untouched), with only
@@ -79,14 +80,34 @@ def _copy(target: Path, tests: list[str], examples: int) -> None:
         "use_git_change_detection = false", ""])
     with (target / "pyproject.toml").open("a", encoding="utf-8") as file:
         file.write(config)
-    with (target / "tests" / "conftest.py").open("a", encoding="utf-8") as file:
+    _cap(target / "tests", examples)
+
+
+def _cap(tests: Path, examples: int) -> None:
+    """Fewer, fixed Hypothesis examples in a copy of tests/."""
+    with (tests / "conftest.py").open("a", encoding="utf-8") as file:
         file.write(HYPOTHESIS.format(examples=examples))
     # Tests that set their own max_examples (300, 400) would cost tens of seconds per mutant.
-    for test_file in (target / "tests").rglob("test_*.py"):
+    for test_file in tests.rglob("test_*.py"):
         text = test_file.read_text(encoding="utf-8")
         capped = re.sub(r"max_examples=\d+", f"max_examples={examples}", text)
         if capped != text:
             test_file.write_text(capped, encoding="utf-8")
+
+
+def _refresh(workdir: Path, tests: list[str], examples: int) -> None:
+    """Bring a kept copy's tests up to date with the repository's (for --again)."""
+    for target in (workdir / "tests", workdir / "mutants" / "tests"):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(REPO / "tests", target,
+                        ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
+        _cap(target, examples)
+    for config in (workdir / "pyproject.toml", workdir / "mutants" / "pyproject.toml"):
+        if config.exists():
+            text = config.read_text(encoding="utf-8")
+            config.write_text(re.sub(r"pytest_add_cli_args_test_selection = .*",
+                                     f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
+                                     text), encoding="utf-8")
 
 
 def _mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -95,21 +116,32 @@ def _mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, check=False)
 
 
-def run_group(name: str, root: Path, children: int, tests: list[str],
-              examples: int) -> tuple[dict[str, int], dict[str, str]]:
-    """Mutate one group, run its tests against every mutant, return the tallies."""
+def _survivors(workdir: Path) -> list[str]:
+    listed = _mutmut(workdir, "results").stdout
+    return [line.split(":")[0].strip() for line in listed.splitlines()
+            if line.strip().endswith("survived")]
+
+
+def run_group(name: str, root: Path, children: int, tests: list[str], examples: int,
+              again: bool = False) -> tuple[dict[str, int], dict[str, str]]:
+    """Mutate one group, run its tests against every mutant, return the tallies.
+
+    again: in a kept copy, refresh the tests and run only the mutants that survived before.
+    """
     workdir = root / name
-    workdir.mkdir()
-    _copy(workdir, tests, examples)
-    ran = _mutmut(workdir, "run", "--max-children", str(children))
+    if again:
+        previous = _survivors(workdir)
+        _refresh(workdir, tests, examples)
+        ran = _mutmut(workdir, "run", "--max-children", str(children), *previous)
+    else:
+        workdir.mkdir()
+        _copy(workdir, tests, examples)
+        ran = _mutmut(workdir, "run", "--max-children", str(children))
     if ran.returncode != 0:
         raise SystemExit(f"mutmut run failed for {name}:\n{ran.stdout[-3000:]}{ran.stderr[-3000:]}")
     _mutmut(workdir, "export-cicd-stats")
     stats = json.loads((workdir / "mutants" / "mutmut-cicd-stats.json").read_text())
-    listed = _mutmut(workdir, "results").stdout
-    survivors = [line.split(":")[0].strip() for line in listed.splitlines()
-                 if line.strip().endswith("survived")]
-    diffs = {mutant: _mutmut(workdir, "show", mutant).stdout for mutant in survivors}
+    diffs = {mutant: _mutmut(workdir, "show", mutant).stdout for mutant in _survivors(workdir)}
     return stats, diffs
 
 
@@ -120,6 +152,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
     parser.add_argument("--examples", type=int, default=25,
                         help="Hypothesis examples per property test (derandomized)")
+    parser.add_argument("--again", type=Path, metavar="KEPT",
+                        help="a directory kept by --keep: refresh its tests, re-run its survivors")
     parser.add_argument("--tests", nargs="+", metavar="PATTERN",
                         help="test files (globs) to run instead of each group's own")
     options = parser.parse_args()
@@ -127,18 +161,18 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown group(s) {sorted(unknown)}; choose from {sorted(GROUPS)}")
     options.groups = options.groups or list(GROUPS)
-    root = Path(tempfile.mkdtemp(prefix="dondoc-mutation-"))
+    root = options.again or Path(tempfile.mkdtemp(prefix="dondoc-mutation-"))
     try:
         for name in options.groups:
             tests = runner(name, options.tests)
             print(f"== {name}: tests {' '.join(tests)}", flush=True)
             stats, survivors = run_group(name, root, options.children, tests,
-                                         options.examples)
+                                         options.examples, again=options.again is not None)
             print(f"== {name}: {json.dumps(stats)}", flush=True)
             for mutant, diff in survivors.items():
                 print(f"-- survived {mutant}\n{diff}", flush=True)
     finally:
-        if options.keep:
+        if options.keep or options.again:
             print(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)

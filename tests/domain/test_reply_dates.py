@@ -33,6 +33,19 @@ def due(text: str, for_extension: bool = True, assume_request: bool = False) -> 
     ("sẽ xong ngày 30 tháng 11 năm 2026 nhé", date(2026, 11, 30)),
     ("dự kiến 20/11/2025", None),  # yesterday
     ("gia hạn thứ Sáu", date(2025, 11, 28)),  # today is Friday: the next one
+    # A strong marker reaches eight words back from the date's first word.
+    ("gia hạn aa ab ac ad ae af 30/11", date(2025, 11, 30)),
+    ("gia hạn aa ab ac ad ae af ag 30/11", None),
+    # A weak one only the last three words.
+    ("trước ab ac 30/11", date(2025, 11, 30)), ("trước aa ab ac 30/11", None),
+    ("đến 30/11", date(2025, 11, 30)),
+    # Words after the date: two of them, in the same clause.
+    ("30/11 mới làm được", date(2025, 11, 30)),
+    ("ngày 30/11, sẽ xong", None), ("ngày 30/11 phải hoàn thành", None),
+    # "tháng 10 năm sau": the year word closes the date phrase, the next word moves it.
+    ("hoàn thành trong tháng 10 năm sau", date(2026, 10, 31)),
+    ("hoàn thành trong tháng 10 năm tới", date(2026, 10, 31)),
+    ("hoàn thành trong tháng 10 năm nay", date(2025, 12, 31)),
 ])
 def test_a_date_is_read_when_a_promise_or_request_is_around_it(text, expected):
     assert due(text) == expected

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from domain.replies import read_view
+from datetime import date
+
+from domain.replies import parse_reply, read_view
 from domain.reply_text import MASK, Pattern, Text, aligned_views, mask, pattern
 
 
@@ -143,3 +145,12 @@ def test_nearest_negator_is_the_last_one():
     assert text.nearest_negator(spans) == spans[2]
     assert text.nearest_negator(spans[:2]) == spans[0]
     assert text.nearest_negator(spans[3:]) is None
+
+
+def test_proof_words_without_a_number_give_their_clause_as_evidence():
+    today = date(2025, 11, 21)
+    assert parse_reply("Đã xong: đã ban hành kế hoạch VX", today).evidence == (
+        "đã ban hành kế hoạch VX",)
+    # A full stop after a number does not end the clause; it is trimmed from the evidence.
+    assert parse_reply("Đã xong, đã ban hành văn bản lần 2.", today).evidence == (
+        "đã ban hành văn bản lần 2",)

@@ -21,6 +21,8 @@ def due(text: str, for_extension: bool = True, assume_request: bool = False) -> 
     ("xin gia hạn đến 22/8", date(2026, 8, 22)),
     ("xin gia hạn đến 23/8", None),  # exactly 90 days back: just a past date, dropped
     ("xong trước 23/8/2025", None),  # a year written: never moved
+    ("xin gia hạn đến 22/8/2025", None),
+    ("xin gia hạn đến 22/8 vì năm 2025 nhiều việc", date(2026, 8, 22)),  # a year elsewhere
     ("gia hạn đến 31/12/2035", date(2035, 12, 31)),  # ten years ahead is still read
     ("gia hạn đến 31/12/2036", None),  # eleven is not
     ("đến 30/11 sẽ xong", date(2025, 11, 30)),

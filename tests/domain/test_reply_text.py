@@ -65,6 +65,7 @@ def test_words_in_clips_the_last_word_at_the_end():
     text = read_view("xong rồi nhé")
     assert words(text, text.words_in(0, 8)) == ["xong", "rồi"]
     assert words(text, text.words_in(0, 7)) == ["xong", "rồ"]
+    assert words(text, text.words_in(0, 10)) == ["xong", "rồi", "n"]
     assert words(text, text.words_in(1, 12)) == ["rồi", "nhé"]
     assert text.words_in(5, 5) == []
 

@@ -1,0 +1,96 @@
+"""What storage asks the reminder policy for: the scan's scope, next days, stored forms."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from domain.calendar import WorkCalendar
+from domain.reminder_schedule import NextReminder, next_days, next_reminder, schedule_fingerprint
+from domain.reminders import Recipient, ReminderPolicy, SentReminder, due_reminders, scan_scope
+from tests.domain.test_reminders import CALENDAR, RECIPIENTS, D, task
+
+POLICY = ReminderPolicy()
+
+
+def test_no_scope_on_a_day_off():
+    assert scan_scope([D("2025-09-30")], D("2025-09-27"), CALENDAR, POLICY) is None
+    assert scan_scope([D("2025-09-30")], D("2025-09-02"), CALENDAR, POLICY) is None
+
+
+def test_the_scope_names_each_deadlines_step_escalation_and_the_periods():
+    dues = [D("2025-09-30"), D("2025-10-09"), D("2025-09-01"), D("2025-12-31"),
+            D("2025-09-30")]
+    scope = scan_scope(dues, D("2025-09-30"), CALENDAR, POLICY)
+    assert scope is not None
+    assert (scope.on, scope.policy) == (D("2025-09-30"), POLICY)
+    assert scope.deadline_kinds == {D("2025-09-30"): "due_today", D("2025-10-09"): "before_7",
+                                    D("2025-09-01"): "overdue_1"}
+    assert scope.escalation_kinds == {D("2025-09-01"): "escalation_20"}
+    assert scope.superseded == {D("2025-09-30"): frozenset({"before_7", "before_1"}),
+                                D("2025-10-09"): frozenset(),
+                                D("2025-09-01"): frozenset({"before_7", "before_1",
+                                                           "due_today"})}
+    assert scope.period_starts == {
+        "weekly": D("2025-09-29"), "biweekly": D("2025-09-22"), "monthly": D("2025-09-01"),
+        "quarterly": D("2025-07-01"), "half_yearly": D("2025-07-01"),
+        "yearly": D("2025-01-01")}
+
+
+def test_next_days_reads_each_assignments_own_history():
+    states = [task(1, "2025-09-30"), task(2, "2025-09-30")]
+    sent = SentReminder(1, "before_7", D("2025-09-30"), D("2025-09-19"))
+    late = SentReminder(2, "before_1", D("2025-09-30"), D("2025-09-26"))
+    days = next_days(states, [sent, late], D("2025-09-22"), CALENDAR, POLICY)
+    assert days == {
+        1: next_reminder(states[0], [sent], D("2025-09-22"), CALENDAR, POLICY),
+        2: NextReminder(D("2025-09-23"), exact=False)}
+    # The unanswered T-7 makes the next step a follow-up, not the T-7 itself.
+    assert days[1] == NextReminder(D("2025-09-23"), ("follow_up", D("2025-09-22")))
+    alone = next_days(states[:1], [], D("2025-09-22"), CALENDAR, POLICY)
+    assert alone == {1: NextReminder(D("2025-09-23"), ("before_7", D("2025-09-30")))}
+    assert next_days([], [sent], D("2025-09-22"), CALENDAR, POLICY) == {}
+
+
+def test_a_plan_records_each_due_step_on_its_day():
+    plan = due_reminders([task(1, "2025-09-30"), task(2, "2025-09-01")], [], RECIPIENTS,
+                         D("2025-09-30"), CALENDAR)
+    assert plan.history_rows() == tuple(
+        SentReminder(item.assignment_id, item.kind, item.anchor, D("2025-09-30"))
+        for item in plan.due)
+    assert {(row.assignment_id, row.kind) for row in plan.history_rows()} == {
+        (1, "due_today"), (2, "overdue_1"), (2, "escalation_20")}
+
+
+@pytest.mark.parametrize(("found", "stored"), [
+    (NextReminder(D("2025-09-30"), exact=False), "?"),
+    (NextReminder(D("2025-09-30")), ""),
+    (NextReminder(D("2025-09-30"), escalation=True), "e"),
+    (NextReminder(D("2025-09-30"), ("due_today", D("2025-09-30"))), "k=due_today@2025-09-30"),
+    (NextReminder(D("2025-09-30"), ("before_7", D("2025-10-09")), True),
+     "k=before_7@2025-10-09;e"),
+])
+def test_next_reminder_stored_and_read_back(found, stored):
+    assert found.encoded() == stored
+    assert NextReminder.decoded(found.day, stored) == found
+
+
+def test_fingerprint_is_the_hash_of_policy_zone_weekend_and_days():
+    calendar = WorkCalendar(holidays=frozenset({date(2025, 9, 2), date(2025, 9, 1)}),
+                            extra_days_off=frozenset({date(2025, 9, 3)}))
+    text = "|".join([repr(POLICY), "UTC", "[5, 6]", "2025-09-01,2025-09-02", "",
+                     "2025-09-03"])
+    expected = hashlib.sha256(text.encode()).hexdigest()[:32]
+    assert schedule_fingerprint(calendar, POLICY, "UTC") == expected
+    assert len(expected) == 32
+    sunday_only = WorkCalendar(weekend=frozenset({6}))
+    assert schedule_fingerprint(sunday_only, POLICY, "UTC") != schedule_fingerprint(
+        WorkCalendar(), POLICY, "UTC")
+
+
+def test_a_focal_person_or_leader_needs_an_agency():
+    with pytest.raises(ValueError, match=r"^a leader recipient needs an agency \(person 7\)$"):
+        Recipient(7, "leader", "tg:7")
+    assert Recipient(8, "secretariat", "tg:8").agency_id is None

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from domain.calendar import WorkCalendar
 from domain.reminder_schedule import NextReminder, next_days, next_reminder, schedule_fingerprint
-from domain.reminders import Recipient, ReminderPolicy, SentReminder, due_reminders, scan_scope
+from domain.followup_steps import blocked_day, reached
+from domain.reminders import (
+    PlanResult,
+    Recipient,
+    ReminderPolicy,
+    SentReminder,
+    due_reminders,
+    scan_scope,
+    urgency_key,
+)
 from tests.domain.test_reminders import CALENDAR, RECIPIENTS, D, task
 
 POLICY = ReminderPolicy()
@@ -94,3 +104,42 @@ def test_a_focal_person_or_leader_needs_an_agency():
     with pytest.raises(ValueError, match=r"^a leader recipient needs an agency \(person 7\)$"):
         Recipient(7, "leader", "tg:7")
     assert Recipient(8, "secretariat", "tg:8").agency_id is None
+
+
+def test_urgency_puts_dated_items_first_then_the_least_time_left_then_the_code():
+    plan = due_reminders([task(1, "2025-09-30", code="NV10"), task(2, "2025-09-01", code="NV2")],
+                         [], RECIPIENTS, D("2025-09-30"), CALENDAR)
+    keys = {item.kind: urgency_key(item) for item in plan.due}
+    assert keys["due_today"] == (False, 0, ("nv", 10, ""), 1)
+    assert keys["overdue_1"][:2] == (False, -29)
+    undated = replace(plan.due[0], days_left=None)
+    assert urgency_key(undated)[:2] == (True, 0)
+    assert sorted([undated, *plan.due], key=urgency_key)[-1] is undated
+
+
+def test_a_day_off_plans_nothing_but_says_which_day():
+    off = due_reminders([task(1, "2025-09-02")], [], RECIPIENTS, D("2025-09-02"), CALENDAR)
+    assert off == PlanResult(on=D("2025-09-02"))
+
+
+def test_escalations_go_to_the_secretariat_members_only_in_their_order():
+    people = (Recipient(40, "secretariat", "tg:40"), *RECIPIENTS,
+              Recipient(31, "secretariat", "tg:31"))
+    result = due_reminders([task(2, "2025-09-01")], [], people, D("2025-09-30"), CALENDAR)
+    assert [(m.recipient.role, m.recipient.person_id) for m in result.escalations] == [
+        ("leader", 20), ("secretariat", 30), ("secretariat", 31), ("secretariat", 40)]
+
+
+def test_a_blocker_handled_on_the_day_it_was_reported_gets_its_check_in_next_day():
+    blocked = task(1, "2025-12-31", status="blocked", last_update_on="2025-09-22",
+                   blocker_handled_on=D("2025-09-22"))
+    assert blocked_day(blocked, [], D("2025-09-22"), CALENDAR, POLICY) == D("2025-09-23")
+    earlier = replace(blocked, blocker_handled_on=D("2025-09-19"))
+    assert blocked_day(earlier, [], D("2025-09-22"), CALENDAR, POLICY) == D("2025-10-06")
+
+
+def test_reached_counts_working_days_after_since_from_start_on():
+    assert reached(D("2025-09-22"), 0, D("2025-09-15"), CALENDAR) == D("2025-09-23")
+    assert reached(D("2025-09-22"), 1, D("2025-09-15"), CALENDAR) == D("2025-09-23")
+    assert reached(D("2025-09-26"), 1, D("2025-09-15"), CALENDAR) == D("2025-09-29")
+    assert reached(D("2025-09-22"), 2, D("2025-10-01"), CALENDAR) == D("2025-10-01")

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from domain.calendar import WorkCalendar
-from domain.reminder_schedule import NextReminder, next_days, next_reminder, schedule_fingerprint
 from domain.followup_steps import blocked_day, reached
+from domain.reminder_schedule import NextReminder, next_days, next_reminder, schedule_fingerprint
 from domain.reminders import (
     PlanResult,
     Recipient,

@@ -143,3 +143,23 @@ def test_reached_counts_working_days_after_since_from_start_on():
     assert reached(D("2025-09-22"), 1, D("2025-09-15"), CALENDAR) == D("2025-09-23")
     assert reached(D("2025-09-26"), 1, D("2025-09-15"), CALENDAR) == D("2025-09-29")
     assert reached(D("2025-09-22"), 2, D("2025-10-01"), CALENDAR) == D("2025-10-01")
+
+
+def test_warnings_name_each_agency_and_what_nobody_receives():
+    from tests.domain.test_reminders import FOCAL, HOME_AFFAIRS, LEADER, SECRETARIAT
+
+    states = [task(2, "2025-09-01", agency_id=HOME_AFFAIRS),
+              task(3, "2025-09-29", agency_id=HOME_AFFAIRS)]
+    monday = due_reminders(states, [], (FOCAL, LEADER), D("2025-09-29"), CALENDAR)
+    assert monday.warnings == (
+        "agency 2 (Sở Nội vụ) has no leader registered: escalation goes to the secretariat"
+        " only",
+        "agency 2 (Sở Nội vụ) has no focal person registered: its reminders are listed for"
+        " the secretariat",
+        "no secretariat member registered: 1 escalation(s) and 2 unreachable reminder(s) have"
+        " nobody to go to")
+    tuesday = due_reminders(states[:1], [], (FOCAL, LEADER, SECRETARIAT), D("2025-09-30"),
+                            CALENDAR)
+    assert tuesday.warnings == (
+        "agency 2 (Sở Nội vụ) has no leader registered: escalation goes to the secretariat"
+        " only",)

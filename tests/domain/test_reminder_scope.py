@@ -163,3 +163,17 @@ def test_warnings_name_each_agency_and_what_nobody_receives():
     assert tuesday.warnings == (
         "agency 2 (Sở Nội vụ) has no leader registered: escalation goes to the secretariat"
         " only",)
+
+
+def test_a_stored_next_day_gives_the_same_plan_as_the_history():
+    states = [task(1, "2025-09-30"), task(2, "2025-09-10")]
+    known = next_days(states, [], D("2025-09-29"), CALENDAR, POLICY)
+    assert {key: value.day for key, value in known.items() if value} == {
+        1: D("2025-09-30"), 2: D("2025-09-30")}
+    with_known = due_reminders(states, [], RECIPIENTS, D("2025-09-30"), CALENDAR, POLICY,
+                               known=known)
+    assert with_known == due_reminders(states, [], RECIPIENTS, D("2025-09-30"), CALENDAR,
+                                       POLICY)
+    assert {item.kind for item in with_known.due} == {"due_today", "overdue_1", "escalation_14"}
+    assert all(message.on == D("2025-09-30")
+               for message in (*with_known.messages, *with_known.escalations))

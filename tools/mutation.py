@@ -119,7 +119,7 @@ def _mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def _survivors(workdir: Path) -> list[str]:
     listed = _mutmut(workdir, "results").stdout
     return [line.split(":")[0].strip() for line in listed.splitlines()
-            if line.strip().endswith("survived")]
+            if line.strip().endswith(("survived", "no tests"))]
 
 
 def run_group(name: str, root: Path, children: int, tests: list[str], examples: int,

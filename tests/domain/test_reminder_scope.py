@@ -10,7 +10,13 @@ import pytest
 
 from domain.calendar import WorkCalendar
 from domain.followup_steps import blocked_day, reached
-from domain.reminder_schedule import NextReminder, next_days, next_reminder, schedule_fingerprint
+from domain.reminder_schedule import (
+    NextReminder,
+    first_deadline_step_after,
+    next_days,
+    next_reminder,
+    schedule_fingerprint,
+)
 from domain.reminders import (
     PlanResult,
     Recipient,
@@ -177,3 +183,15 @@ def test_a_stored_next_day_gives_the_same_plan_as_the_history():
     assert {item.kind for item in with_known.due} == {"due_today", "overdue_1", "escalation_14"}
     assert all(message.on == D("2025-09-30")
                for message in (*with_known.messages, *with_known.escalations))
+
+
+def test_the_first_day_overdue_after_a_friday_deadline_is_monday():
+    # A date no other test uses: _overdue_reaches is cached, and a cached answer would hide
+    # a change in the search under it.
+    friday = D("2031-01-03")
+    calendar = WorkCalendar()
+    assert friday.weekday() == 4
+    assert first_deadline_step_after(friday, 0, friday, calendar, POLICY) == D("2031-01-06")
+    assert first_deadline_step_after(friday, 0, D("2031-01-20"), calendar, POLICY) == D(
+        "2031-01-21")
+    assert first_deadline_step_after(friday, 1, friday, calendar, POLICY) is None

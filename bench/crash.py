@@ -8,8 +8,10 @@ deliver an outbox to the sandbox Telegram running here; one leads, two stand by.
 waits until the leader is delivering, waits a random 0-`--kill-within` seconds, kills it with
 SIGKILL and notes which rows it held in "sending" (the sends it had in flight, one per chat at
 most). A standby takes over once the lease runs out. At the end everything left is drained and
-every message is checked: delivered at least once (none lost), and every second copy belongs
-to a row the killed process was sending. Prints one JSON line. `tests/storage/
+every message is checked: delivered at least once (none lost), and every copy that no sender
+recorded (its platform message id is in no "sent" attempt) belongs to a row the killed process
+held in "sending"; a second recorded "sent" is a live process that stalled past its lease (at
+most `in_flight` such copies per stalled process). Prints one JSON line. `tests/storage/
 test_sender_crash.py` runs the same harness with 30 trials.
 """
 
@@ -33,8 +35,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.senders import Children, bench_database
 from sandbox import Sandbox, running_sandbox
+from scheduler.sender import DeliveryPolicy
 from storage.db import make_engine, session_factory, transaction
-from storage.models import Outbox, SendLead
+from storage.models import DeliveryAttempt, Outbox, SendLead
 from storage.outbox import NewMessage, enqueue_many
 
 FIRST_CHAT = 8000
@@ -54,6 +57,7 @@ class Kill:
     delivered: Counter[str]  # every copy delivered up to just after the kill
     at: float
     redelivered_in: float | None = None  # until its in-flight rows were all sent again
+    mark: int = 0  # the sandbox's last message sequence number when it was killed
 
 
 @dataclass
@@ -64,8 +68,13 @@ class CrashResult:
     kills: list[Kill] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     repeated: Counter[str] = field(default_factory=Counter)
-    repeats_per_kill: list[int] = field(default_factory=list)  # in flight and landed
-    # A repeated message the killed process was not sending, or two in flight for one chat.
+    # Copies no sender recorded, per kill: sent by the killed process, never recorded.
+    repeats_per_kill: list[int] = field(default_factory=list)
+    # Copies sent by a live process that stalled past its lease (its "sent" came too late to
+    # be recorded and another process sent the row again), per stalled process.
+    stalled: Counter[str] = field(default_factory=Counter)
+    snapshot_unexplained: int = 0  # extra copies the timed snapshots do not account for
+    # A repeated message neither a kill nor a stall explains, or two in flight for one chat.
     violations: list[str] = field(default_factory=list)
     not_sent: int = 0
     seconds: float = 0.0
@@ -83,6 +92,9 @@ class CrashResult:
             "in_flight_per_kill_max": max(in_flight, default=0),
             "in_flight_per_kill_mean": round(statistics.fmean(in_flight), 2) if in_flight else 0,
             "kills_with_repeats": sum(1 for n in self.repeats_per_kill if n),
+            "repeated_after_a_stall": sum(self.stalled.values()),
+            "snapshot_unexplained": self.snapshot_unexplained,
+            "stalled_senders": dict(self.stalled),
             "redelivery_seconds": _spread(redelivery),
             "violations": self.violations[:10], "seconds": round(self.seconds, 1),
         }
@@ -162,23 +174,86 @@ async def _watch_redelivery(sessions: async_sessionmaker[AsyncSession], kill: Ki
         kill.redelivered_in = time.monotonic() - kill.at
 
 
-def _check(result: CrashResult, sandbox: Sandbox, texts: list[str]) -> None:
-    delivered = Counter(m.text or "" for m in sandbox.bot_messages())
+async def _late_sends(sessions: async_sessionmaker[AsyncSession]) -> dict[str, list[str]]:
+    """For each text, the workers that logged a "sent" without holding the row at the end.
+
+    A killed sender logs nothing; the sender that recorded the row keeps it (`claimed_by`);
+    any other "sent" came from a live sender that stalled past its lease: its send was made,
+    its record refused, and the row sent again by the next one.
+    """
+    async with sessions() as session:
+        rows = (await session.exec(
+            select(Outbox.text, Outbox.claimed_by, DeliveryAttempt.worker)
+            .join(DeliveryAttempt, col(DeliveryAttempt.outbox_id) == col(Outbox.id))
+            .where(DeliveryAttempt.result == "sent"))).all()
+    workers: dict[str, list[str]] = {}
+    kept: set[str] = set()
+    for text, holder, worker in rows:
+        if worker == holder and text not in kept:
+            kept.add(text)
+            continue
+        workers.setdefault(text, []).append(worker)
+    return workers
+
+
+async def _recorded(sessions: async_sessionmaker[AsyncSession]) -> set[tuple[str, str]]:
+    """(chat, platform message id) of every send some sender recorded as made."""
+    async with sessions() as session:
+        rows = (await session.exec(
+            select(Outbox.chat_id, DeliveryAttempt.platform_message_id)
+            .join(DeliveryAttempt, col(DeliveryAttempt.outbox_id) == col(Outbox.id))
+            .where(DeliveryAttempt.result == "sent"))).all()
+    return {(chat, str(message_id)) for chat, message_id in rows}
+
+
+def _check(result: CrashResult, sandbox: Sandbox, texts: list[str],
+           late_sends: dict[str, list[str]] | None = None,
+           recorded: set[tuple[str, str]] | None = None) -> None:
+    copies = sandbox.bot_messages()
+    delivered = Counter(m.text or "" for m in copies)
     result.messages = len(texts)
     result.lost = [text for text in texts if not delivered[text]]
     result.repeated = Counter({text: n - 1 for text, n in delivered.items() if n > 1})
-    # A kill repeats the rows it held in "sending" whose send had landed since the kill
-    # before (the snapshots are taken before the next leader may send).
+    # The snapshots (taken before the next leader may send) as a cross-check: what landed
+    # between two kills and was held by the second. A copy that reaches the sandbox only after
+    # its snapshot (a loaded machine) escapes them; the attempt log below does not.
     landed = [Counter(kill.delivered) - (result.kills[i - 1].delivered if i else Counter())
               for i, kill in enumerate(result.kills)]
-    repeats = [{text for text in kill.in_flight if landed[i][text]}
-               for i, kill in enumerate(result.kills)]
-    result.repeats_per_kill = [len(texts) for texts in repeats]
-    for text, extra in result.repeated.items():
-        explained = sum(1 for texts in repeats if text in texts)
-        if extra > explained:
-            result.violations.append(f"{text}: {extra} extra copies, {explained} explained by "
-                                     "a kill while it was in flight")
+    snapshot = [{text for text in kill.in_flight if landed[i][text]}
+                for i, kill in enumerate(result.kills)]
+    result.snapshot_unexplained = sum(
+        max(extra - sum(1 for held in snapshot if text in held)
+            - len((late_sends or {}).get(text, [])), 0)
+        for text, extra in result.repeated.items())
+    # Every copy no sender recorded was sent by a process killed before recording it: it must
+    # be a row that process held in "sending" at its kill (each kill accounts for one copy of
+    # each row it held). Recorded copies beyond the one that settled the row are stalls.
+    # A copy is put down to the first kill, at or after it landed, of a process holding its
+    # row (or, landed after every such kill, to the last of them): each kill once per row.
+    per_kill = [0] * len(result.kills)
+    used: dict[str, set[int]] = {}
+    for copy in sorted(copies, key=lambda m: m.sequence):
+        if (str(copy.chat_id), str(copy.message_id)) in (recorded or set()):
+            continue
+        text = copy.text or ""
+        taken = used.setdefault(text, set())
+        holders = [i for i, kill in enumerate(result.kills)
+                   if text in kill.in_flight and i not in taken]
+        if not holders:
+            result.violations.append(f"{text}: a copy no sender recorded, and no killed "
+                                     "sender left that held it")
+            continue
+        after = [i for i in holders if result.kills[i].mark >= copy.sequence]
+        chosen = after[0] if after else holders[-1]
+        taken.add(chosen)
+        per_kill[chosen] += 1
+    result.repeats_per_kill = per_kill
+    for late in (late_sends or {}).values():
+        for worker in late:
+            result.stalled[worker] += 1
+    for worker, stalled in result.stalled.items():
+        if stalled > DeliveryPolicy().in_flight:
+            result.violations.append(f"{worker} stalled and repeated {stalled} messages")
     for i, kill in enumerate(result.kills):
         if kill.chats_in_flight != len(kill.in_flight):
             result.violations.append(f"kill {i}: {len(kill.in_flight)} rows in flight for "
@@ -217,7 +292,8 @@ async def crash_trials(sessions: async_sessionmaker[AsyncSession], database_url:
             if worker not in children.alive:
                 continue
             await children.kill(worker)
-            kill = Kill(worker, [], 0, Counter(), time.monotonic())
+            kill = Kill(worker, [], 0, Counter(), time.monotonic(),
+                        mark=max((m.sequence for m in sandbox.bot_messages()), default=0))
             async with sessions() as session:
                 rows = (await session.exec(select(Outbox).where(
                     Outbox.status == "sending", Outbox.claimed_by == worker))).all()
@@ -240,7 +316,7 @@ async def crash_trials(sessions: async_sessionmaker[AsyncSession], database_url:
         await children.close()
     texts = await _texts(sessions)
     result.not_sent = len(await _texts(sessions, Outbox.status != "sent"))
-    _check(result, sandbox, texts)
+    _check(result, sandbox, texts, await _late_sends(sessions), await _recorded(sessions))
     result.seconds = time.monotonic() - started
     return result
 

@@ -1,4 +1,5 @@
-"""A synthetic national store: 34 provinces, their departments and communes, items, assignments."""
+"""A synthetic national store: 34 provinces, each its own committee under the central one, their
+departments and communes, items, assignments."""
 
 from __future__ import annotations
 
@@ -72,17 +73,19 @@ LEAD_PATTERNS = ((54, "one"), (12, "two"), (5, "one+departments"), (16, "departm
                  (8, "communes"), (5, "all"))
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "document": ("id", "key", "code", "title", "issued_on"),
+    # Each province's committee under the central one (id 1, made by migration 0020).
+    "committee": ("id", "code", "name", "short_name", "parent_id"),
+    "document": ("id", "key", "code", "title", "issued_on", "committee_id"),
     "agency": ("id", "key", "name", "is_group"),
     "agency_membership": ("group_id", "member_id"),
     "item": ("id", "code", "identity", "kind", "number", "section", "text", "document_id",
              "lead_agencies", "support_agencies", "deadline_raw", "deadline_kind", "due",
              "every", "assessment", "note", "source", "source_lines", "created_at",
-             "updated_at"),
+             "updated_at", "committee_id"),
     "assignment": ("id", "item_id", "agency_id", "via_group_id", "active", "status", "percent",
                    "note", "done_on", "extended_due", "status_changed_at"),
     "focal_person": ("id", "agency_id", "role", "channel", "chat_id", "name", "active",
-                     "reachable", "unreachable_reason", "linked_at"),
+                     "reachable", "unreachable_reason", "linked_at", "committee_id"),
     "status_change": ("id", "assignment_id", "at", "actor", "focal_person_id", "message_ref",
                       "message_text", "reply_to_outbox_id", "old_status", "new_status",
                       "percent", "note"),
@@ -92,11 +95,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The central committee: migration 0020's default one.
+CENTRAL = 1
+
+
 @dataclass
 class Ids:
     """The next id of every table, so rows can reference each other before they are loaded."""
 
-    next: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLUMNS, 1))
+    next: dict[str, int] = field(default_factory=lambda: {**dict.fromkeys(COLUMNS, 1),
+                                                          "committee": CENTRAL + 1})
 
     def take(self, table: str) -> int:
         """A new id for that table."""
@@ -177,6 +185,9 @@ def national_store(assignments: int, today: date, updates_before: date,
         quota = assignments // len(PROVINCES) + (index < assignments % len(PROVINCES))
         chunk = Chunk()
         unit = "thành phố" if province in CITIES else "tỉnh"
+        committee = ids.take("committee")
+        chunk.add("committee", committee, f"p{index + 1:02d}", f"BCĐ {unit} {province}", province,
+                  CENTRAL)
         departments = [ids.take("agency") for _ in range(rng.randint(20, 25))]
         department_names = [f"{name} {unit} {province}" for name in
                             rng.sample(DEPARTMENTS, len(departments))]
@@ -203,14 +214,15 @@ def national_store(assignments: int, today: date, updates_before: date,
                 chat += 1
                 focal[agency_id] = ids.take("focal_person")
                 chunk.add("focal_person", focal[agency_id], agency_id, "focal", "telegram",
-                          str(chat), f"Cán bộ {chat}", True, True, None, linked)
+                          str(chat), f"Cán bộ {chat}", True, True, None, linked, None)
             if rng.random() < (0.6 if agency_id in departments else 0.15):
                 chat += 1
                 chunk.add("focal_person", ids.take("focal_person"), agency_id, "leader",
-                          "telegram", str(chat), f"Lãnh đạo {chat}", True, True, None, linked)
+                          "telegram", str(chat), f"Lãnh đạo {chat}", True, True, None, linked,
+                          None)
         chat += 1
         chunk.add("focal_person", ids.take("focal_person"), None, "secretariat", "telegram",
-                  str(chat), f"Văn phòng BCĐ {province}", True, True, None, linked)
+                  str(chat), f"Văn phòng BCĐ {province}", True, True, None, linked, committee)
         documents = []
         for number in range(8):
             document_id = ids.take("document")
@@ -218,12 +230,13 @@ def national_store(assignments: int, today: date, updates_before: date,
             code = f"{300 + 7 * number + index}-KH/TU"
             documents.append(document_id)
             chunk.add("document", document_id, f"d{document_id}", code,
-                      f"Kế hoạch số {code} ngày {issued:%d/%m/%Y} ({province})", issued)
+                      f"Kế hoạch số {code} ngày {issued:%d/%m/%Y} ({province})", issued,
+                      committee)
         summaries: list[OpenAssignment] = []
         made = 0
         while made < quota:
             made += _item(chunk, ids, rng, today, updates_before, documents, departments, names,
-                          groups, focal, summaries, quota - made)
+                          groups, focal, summaries, quota - made, committee)
         yield chunk, summaries
 
 
@@ -246,7 +259,7 @@ def _leads(rng: random.Random, departments: list[int],
 def _item(chunk: Chunk, ids: Ids, rng: random.Random, today: date, updates_before: date,
           documents: list[int], departments: list[int], names: dict[int, str],
           groups: dict[str, tuple[int, str, list[int]]], focal: dict[int, int],
-          summaries: list[OpenAssignment], room: int) -> int:
+          summaries: list[OpenAssignment], room: int, committee: int) -> int:
     item_id = ids.take("item")
     kind = "indicator" if rng.random() < 0.15 else "task"
     raw = _weighted(rng, INDICATOR_DEADLINES if kind == "indicator" else TASK_DEADLINES)
@@ -265,7 +278,7 @@ def _item(chunk: Chunk, ids: Ids, rng: random.Random, today: date, updates_befor
     chunk.add("item", item_id, code, hashlib.sha256(code.encode()).hexdigest(), kind,
               str(item_id), "I", text, rng.choice(documents), json.dumps(lead_names,
               ensure_ascii=False), "[]", raw, deadline.kind, deadline.due, deadline.every,
-              None, None, "bench", "", created, created)
+              None, None, "bench", "", created, created, committee)
     for agency_id, group_id, _ in leads:
         _assignment(chunk, ids, rng, today, updates_before, item_id, kind, deadline, agency_id,
                     group_id, focal, summaries)

@@ -7,9 +7,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot import texts
+from bot.blocker_list import list_open
 from bot.console_commands import CONSOLE_COMMANDS
 from bot.evidence import send_evidence
-from bot.keyboards import Choice, encode, item_buttons
+from bot.keyboards import Choice, buttons_kind, encode, item_buttons
 from bot.linking import choose_channel, link_code
 from bot.messenger import Button
 from bot.turn import ConversationConfig, FileRef, Outgoing, Turn, notify
@@ -21,6 +22,7 @@ from domain.permissions import READ_ONLY, may_administer, may_read_all
 from domain.replies import find_item_codes
 from storage import deadlines
 from storage.chat import AssignmentCard, cards
+from storage.committees import CommitteeScope, committee_of, person_scope
 from storage.deadlines import split_code
 from storage.digest import load_digest_inputs
 from storage.file_guard import MAX_FILE_BYTES
@@ -40,7 +42,7 @@ async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoin
               "lienket": link_code, "kenh": choose_channel}
     reading = {"tongquan": _overview, "quahan": _overdue, "coquan": _agency}
     admin = {"moi": _invite, "duyet": _pending, "minhchung": send_evidence,
-             "thoihan": _set_deadline}
+             "thoihan": _set_deadline, "vuongmac": list_open}
     if command in common:
         return await common[command](config, turn)
     if command in reading:
@@ -56,6 +58,11 @@ async def handle_command(config: ConversationConfig, turn: Turn) -> list[Outgoin
             return turn.say(texts.NOT_ALLOWED)
         return await admin[command](config, turn)
     return turn.say("Lệnh này không có trong hệ thống. Gõ /huongdan để xem các lệnh.")
+
+
+def _committee(turn: Turn) -> CommitteeScope | None:
+    """A committee role's own committee; None for an agency's people (they serve several)."""
+    return person_scope(turn.person) if committee_of(turn.person.role, None) else None
 
 
 async def _help(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
@@ -80,17 +87,21 @@ async def _update_one(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     if turn.person.role in READ_ONLY:
         return turn.say(texts.LEADER_READ_ONLY)
     scope = None if may_administer(turn.person.role) else turn.person.agency_id
-    found = await cards(session=turn.session, agency_id=scope, codes=list(codes))
+    found = await cards(session=turn.session, agency_id=scope, codes=list(codes),
+                        committee=_committee(turn))
     if not found:
         return turn.say(texts.unknown_codes(codes))
     card = found[0]
+    # An ongoing item ("Thường xuyên") offers no "Hoàn thành", as in the reminders.
+    kind = buttons_kind(card.kind, card.deadline_kind)
     return turn.say(texts.card_line(card, turn.today),
-                    item_buttons([(card.assignment_id, card.kind, card.code)]))
+                    item_buttons([(card.assignment_id, kind, card.code)]))
 
 
 async def _overview(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     period = digest_period(turn.today, config.digest_every_weeks)
-    inputs = await load_digest_inputs(period, config.tz, session=turn.session)
+    inputs = await load_digest_inputs(period, config.tz, person_scope(turn.person),
+                                      session=turn.session)
     digest = build_digest(inputs)
     if config.digest_files is None:
         return turn.say(render_digest(digest, with_files=False))
@@ -105,13 +116,17 @@ async def _overview(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
 
 
 async def _overdue(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
-    late = [c for c in await cards(session=turn.session, open_only=True) if c.overdue(turn.today)]
+    late = [c for c in await cards(session=turn.session, open_only=True,
+                                   committee=person_scope(turn.person))
+            if c.overdue(turn.today)]
     if not late:
         return turn.say("Không có nhiệm vụ quá hạn.")
     by_agency: dict[str, list[AssignmentCard]] = defaultdict(list)
     for card in late:
         by_agency[card.agency_name].append(card)
-    lines = [f"Nhiệm vụ quá hạn ({len(late)} phân công):"]
+    # One item led by several agencies is one "nhiệm vụ" and several "lượt phân công".
+    items = len({card.code for card in late})
+    lines = [f"Nhiệm vụ quá hạn: {items} nhiệm vụ, {len(late)} lượt phân công:"]
     for agency, agency_cards in sorted(by_agency.items(), key=lambda kv: -len(kv[1])):
         lines.append(f"{agency}:")
         lines += [texts.card_line(card, turn.today) for card in agency_cards]
@@ -124,7 +139,8 @@ async def _agency(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     if agency is None:
         return turn.say(f"Không tìm thấy cơ quan “{name}”." if name
                         else "Gõ kèm tên cơ quan, ví dụ: /coquan Sở Y tế")
-    found = await cards(session=turn.session, agency_id=agency.id)
+    found = await cards(session=turn.session, agency_id=agency.id,
+                        committee=person_scope(turn.person))
     if not found:
         return turn.say(f"{agency.name} chưa được giao nhiệm vụ nào.")
     return turn.say(texts.items_list(found, turn.today, f"Nhiệm vụ của {agency.name}:"))
@@ -142,19 +158,23 @@ async def _invite(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
                         else "Gõ kèm tên cơ quan, ví dụ: /moi Sở Y tế (thêm “lanhdao” để mời "
                              "lãnh đạo)")
     invite = await create_invite(agency, role, turn.now, config.invite_valid_for,
-                                 session=turn.session, created_by=turn.person.id)
+                                 session=turn.session, created_by=turn.person.id,
+                                 committee_id=person_scope(turn.person).committee_id)
     expires = invite.expires_at.astimezone(config.tz).date()
     return turn.say(texts.invite_created(invite.code, agency.name, role, expires,
                                          config.link_for(invite.code)))
 
 
 async def _pending(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
-    requests = await pending_extensions(session=turn.session)
+    scope = person_scope(turn.person)
+    requests = [(request, found[0]) for request in await pending_extensions(session=turn.session)
+                if (found := await cards(session=turn.session,
+                                         assignment_ids=[request.assignment_id],
+                                         committee=scope))]
     if not requests:
         return turn.say("Không có đề nghị gia hạn nào chờ duyệt.")
     turn.say(f"Có {len(requests)} đề nghị gia hạn chờ duyệt:")
-    for request in requests:
-        [card] = await cards(session=turn.session, assignment_ids=[request.assignment_id])
+    for request, card in requests:
         text = texts.extension_notice(card, "đơn vị", request.new_due, request.reason)
         buttons = ((Button("✅ Đồng ý", encode(Choice("extension_decision", request.id or 0,
                                                        "y"))),
@@ -172,7 +192,7 @@ async def _set_deadline(config: ConversationConfig, turn: Turn) -> list[Outgoing
         changed = await deadlines.set_deadline(
             *parts, turn.now, config.fallback_year(turn.today), session=turn.session,
             by=turn.person.name or f"person {turn.person.id}", via="chat",
-            person_id=turn.person.id)
+            person_id=turn.person.id, committee_id=person_scope(turn.person).committee_id)
     except deadlines.DeadlineRefused as refused:
         return turn.say(str(refused))
     log.info("person %s set the deadline of %s to %r", turn.person.id, changed.code,
@@ -195,6 +215,7 @@ async def import_upload(config: ConversationConfig, turn: Turn, file: FileRef) -
     except ImportFailed as failure:
         return turn.say(f"Không nhập được: {failure}")
     report = await import_items(parsed.items, Path(file.name).name, parsed.sha256, turn.now,
-                                session=turn.session, heading=parsed.heading)
+                                session=turn.session, heading=parsed.heading,
+                                committee_id=person_scope(turn.person).committee_id)
     report.warnings.extend(parsed.warnings)
     return turn.say(render_import_summary(report))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.turn import ConversationConfig, Outgoing, Turn
-from storage.console_auth import CONSOLE_ROLES, create_login, sign_out_everywhere
+from storage.console_auth import console_roles, create_login, sign_out_everywhere
 
 log = logging.getLogger(__name__)
 NOT_FOR_YOU = ("Bảng điều khiển dành cho Cơ quan thường trực và lãnh đạo Ban Chỉ đạo. "
@@ -14,7 +14,7 @@ NOT_FOR_YOU = ("Bảng điều khiển dành cho Cơ quan thường trực và l
 
 async def sign_in_link(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     """A single-use link to the console, valid for minutes."""
-    if turn.person.role not in CONSOLE_ROLES:
+    if turn.person.role not in console_roles(config.console_focal_persons):
         return turn.say(NOT_FOR_YOU)
     token = await create_login(turn.person, turn.now, config.console_login_valid_for,
                                session=turn.session)
@@ -30,7 +30,7 @@ async def sign_in_link(config: ConversationConfig, turn: Turn) -> list[Outgoing]
 
 async def sign_out(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     """End every console session of this person."""
-    if turn.person.role not in CONSOLE_ROLES:
+    if turn.person.role not in console_roles(config.console_focal_persons):
         return turn.say(NOT_FOR_YOU)
     await sign_out_everywhere(turn.person, session=turn.session)
     log.info("person %s signed out of the console everywhere", turn.person.id)

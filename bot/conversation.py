@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import texts
 from bot.commands import handle_command
-from bot.error_notices import ErrorNotices
+from bot.error_notices import ErrorNotices, OverLimit, Verdict
 from bot.status_flow import handle_button, handle_file, handle_text
 from bot.turn import (
     ID_LENGTH,
@@ -148,21 +148,27 @@ class Conversation:
             log.warning("update %s:%s not handled: the database is unavailable (%s)", channel,
                         update_id, type(error).__name__)
             return False
-        verdict = self.error_notices.admit(f"{channel}:{chat_id}", now)
+        text = (f"⚠️ Lỗi hệ thống khi xử lý một tin nhắn ({channel}, cập nhật {update_id}: "
+                f"{type(error).__name__}). Chi tiết trong nhật ký máy chủ.")
+        verdict: Verdict
+        try:
+            # The bound and the notices in one transaction: a notice not stored is not counted.
+            async with transaction(self.sessions) as session:
+                verdict = await self.error_notices.admit(f"{channel}:{chat_id}", now,
+                                                         session=session)
+                if verdict == "notify":
+                    for person in await secretariat_people(session=session):
+                        await notify(session, person,
+                                     f"error:{channel}:{update_id}:{person.id}", text, now)
+        except OverLimit:
+            verdict = "over_limit"  # rolled back: this chat is not marked as told
+        except Exception:
+            log.exception("could not report failed update %s to the secretariat", update_id)
+            return False
         if verdict != "notify":
             log.warning("error notice for update %s:%s not sent: %s", channel, update_id,
                         verdict)
             return verdict == "repeat"
-        text = (f"⚠️ Lỗi hệ thống khi xử lý một tin nhắn ({channel}, cập nhật {update_id}: "
-                f"{type(error).__name__}). Chi tiết trong nhật ký máy chủ.")
-        try:
-            async with transaction(self.sessions) as session:
-                for person in await secretariat_people(session=session):
-                    await notify(session, person, f"error:{channel}:{update_id}:{person.id}",
-                                 text, now)
-        except Exception:
-            log.exception("could not report failed update %s to the secretariat", update_id)
-            return False
         return True
 
     async def failure_text(self, channel: str, chat_id: str | None, update_id: object,

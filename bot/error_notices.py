@@ -2,38 +2,35 @@
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.error_notices import OverLimit, claim_chat, claim_slot, forget_chats
+
 Verdict = Literal["notify", "repeat", "over_limit"]
+__all__ = ["ErrorNotices", "OverLimit", "Verdict"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class ErrorNotices:
     """Admits error notices: one per chat per `per_chat`, at most `per_hour` in all.
 
-    In memory: each instance bounds its own notices (a restart forgets, which costs at most one
-    more notice per chat). The failures themselves are always logged.
+    The state is in the database, so the bound holds across every process sharing it (two
+    instances, polling and webhook). The failures themselves are always logged.
     """
 
     per_chat: timedelta = timedelta(minutes=30)
     per_hour: int = 10
-    _last: dict[str, datetime] = field(default_factory=dict)
-    _recent: deque[datetime] = field(default_factory=deque)
 
-    def admit(self, chat: str, now: datetime) -> Verdict:
-        """Whether to notify now; a chat told recently is a repeat, not a new notice."""
-        last = self._last.get(chat)
-        if last is not None and now - last < self.per_chat:
+    async def admit(self, chat: str, now: datetime, *, session: AsyncSession) -> Verdict:
+        """"notify" or "repeat" (this chat was told recently); raises OverLimit when the hour's
+        notices are used up, after writing: the caller's transaction must roll back."""
+        if not await claim_chat(chat, now, self.per_chat, session=session):
             return "repeat"
-        while self._recent and now - self._recent[0] >= timedelta(hours=1):
-            self._recent.popleft()
-        if len(self._recent) >= self.per_hour:
-            return "over_limit"
-        self._recent.append(now)
-        if len(self._last) > 10_000:  # forget chats told long ago, so memory stays bounded
-            self._last = {c: t for c, t in self._last.items() if now - t < self.per_chat}
-        self._last[chat] = now
+        await claim_slot(now, self.per_hour, session=session)
+        # Only when a notice goes out (at most per_hour an hour): the table stays small.
+        await forget_chats(now, self.per_chat, session=session)
         return "notify"

@@ -61,6 +61,11 @@ SHORT_WORDS = {"done": "Xong", "in_progress": "Đang làm", "blocked": "Vướng
 ONGOING = "ongoing"
 
 
+def buttons_kind(item_kind: str, deadline_kind: str | None) -> str:
+    """The kind status_row takes: ONGOING for a task that is never finished (no "done")."""
+    return ONGOING if item_kind == "task" and deadline_kind == "recurring" else item_kind
+
+
 _FULL: dict[str, str] = dict((*STATUS_BUTTONS, *INDICATOR_BUTTONS))
 _VALUE_OF_FULL = {label: value for value, label in _FULL.items()}
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from datetime import date
 from typing import Any, cast
 
 from bot import texts
 from bot.blocker_flow import decide, forward, raise_blocker
 from bot.commands import import_upload
 from bot.extension_decision import decide_and_tell
-from bot.keyboards import Choice, decode, encode, item_buttons
-from bot.messenger import Button
+from bot.keyboards import Choice, buttons_kind, decode, encode, item_buttons
+from bot.messenger import Button, Buttons
 from bot.metrics import observe_parse
 from bot.turn import ConversationConfig, Outgoing, Turn, notify
 from domain.indicator_values import declines_value, parse_indicator_value
@@ -21,7 +22,7 @@ from domain.replies import MAX_REPLY_CHARS, Reply, find_item_codes, parse_reply
 from domain.reply_answers import percent_answer, requested_date
 from domain.text import tidy
 from storage.chat import AssignmentCard, cards, reminded_in, save_state
-from storage.people import secretariat_people
+from storage.committees import person_scope, secretariat_for
 from storage.status import (
     Actor,
     EvidenceIn,
@@ -72,6 +73,12 @@ async def _forget(turn: Turn) -> None:
                      session=turn.session)
 
 
+def _buttons(card: AssignmentCard) -> Buttons:
+    """The item's status buttons (an ongoing item has no "done")."""
+    return item_buttons([(card.assignment_id, buttons_kind(card.kind, card.deadline_kind),
+                          card.code)])
+
+
 def _refusal(turn: Turn) -> list[Outgoing]:
     return turn.say(texts.LEADER_READ_ONLY if turn.person.role in READ_ONLY
                     else texts.NOT_ALLOWED)
@@ -79,12 +86,13 @@ def _refusal(turn: Turn) -> list[Outgoing]:
 
 async def record(config: ConversationConfig, turn: Turn, card: AssignmentCard, status: Status,
                  *, percent: int | None = None, note: str | None = None,
-                 evidence: tuple[str, ...] = (), reply_to: int | None = None) -> list[Outgoing]:
+                 evidence: tuple[str, ...] = (), reply_to: int | None = None,
+                 expected_on: date | None = None) -> list[Outgoing]:
     """Record a status and say so; after "done", the next file or reference is its evidence."""
     change = await record_status(
         card.assignment_id, status, turn.now, turn.today, _actor(turn), session=turn.session,
         percent=percent, note=note, source=_source(turn, reply_to),
-        evidence=[EvidenceIn(reference=ref) for ref in evidence])
+        evidence=[EvidenceIn(reference=ref) for ref in evidence], expected_on=expected_on)
     if status == "done":
         await _remember(config, turn, {"await": "evidence", "change": change.id,
                                        "assignment": card.assignment_id})
@@ -100,7 +108,7 @@ async def _ask_extension_decision(turn: Turn, card: AssignmentCard, request_id: 
     text = texts.extension_notice(card, turn.actor_name, new_due, reason)
     buttons = ((Button("✅ Đồng ý", encode(Choice("extension_decision", request_id, "y"))),
                 Button("❌ Không đồng ý", encode(Choice("extension_decision", request_id, "n")))),)
-    for person in await secretariat_people(session=turn.session):
+    for person in await secretariat_for(card.assignment_id, session=turn.session):
         await notify(turn.session, person, f"extension:{request_id}:{person.id}", text,
                      turn.now, buttons)
 
@@ -121,20 +129,23 @@ async def apply_reply(config: ConversationConfig, turn: Turn, card: AssignmentCa
              reply.why)
     if card.kind == "indicator":
         await _remember(config, turn, {"await": "indicator_value", "value": reply.note})
-        return turn.say(texts.unclear(card), item_buttons([(card.assignment_id, card.kind,
-                                                            card.code)]))
+        return turn.say(texts.unclear(card), _buttons(card))
     if reply.status == "unclear":
-        return turn.say(texts.unclear(card), item_buttons([(card.assignment_id, card.kind,
-                                                            card.code)]))
+        return turn.say(texts.unclear(card), _buttons(card))
     if reply.status == "extension":
         return await extension(turn, card, reply)
     if reply.status == "disputed":
         return await _disputed(config, turn, card, reply, reply_to)
-    note = reply.note
-    if reply.status == "in_progress" and reply.new_due:
-        note = f"{note} (dự kiến hoàn thành {reply.new_due:%d/%m/%Y})"
     return await record(config, turn, card, cast(Status, reply.status), percent=reply.percent,
-                        note=note, evidence=reply.evidence, reply_to=reply_to)
+                        note=_noted(reply), evidence=reply.evidence, reply_to=reply_to,
+                        expected_on=reply.expected_on)
+
+
+def _noted(reply: Reply) -> str:
+    """The reply's note, with the completion date it expects said plainly."""
+    if reply.expected_on is None:
+        return reply.note
+    return f"{reply.note} (dự kiến hoàn thành {reply.expected_on:%d/%m/%Y})"
 
 
 async def _disputed(config: ConversationConfig, turn: Turn, card: AssignmentCard, reply: Reply,
@@ -215,7 +226,8 @@ async def _answer_awaited(config: ConversationConfig, turn: Turn,
     if awaiting == "in_progress":  # "45" answers "how many percent?"
         percent = reply.percent if reply.percent is not None else percent_answer(text)
         return await record(config, turn, card, "in_progress", percent=percent,
-                            note=reply.note, evidence=reply.evidence)
+                            note=_noted(reply), evidence=reply.evidence,
+                            expected_on=reply.expected_on)
     if awaiting == "blocked":
         return await record(config, turn, card, "blocked", note=reply.note)
     if awaiting == "extension":  # "30/11/2025", "đến 15/01/2026" answer "until when?"
@@ -253,9 +265,12 @@ async def _status_reply(config: ConversationConfig, turn: Turn, reply: Reply) ->
         return turn.say(texts.LEADER_READ_ONLY)
     observe_parse(str(reply.status))
     scope = None if may_administer(turn.person.role) else turn.person.agency_id
+    # The secretariat acts on its own committee's items; an agency's people on their agency's.
+    committee = person_scope(turn.person) if scope is None else None
     reply_to, options = None, []
     if reply.codes:
-        options = await cards(session=turn.session, agency_id=scope, codes=list(reply.codes))
+        options = await cards(session=turn.session, agency_id=scope, codes=list(reply.codes),
+                              committee=committee)
         if not options:
             return turn.say(texts.unknown_codes(reply.codes))
     elif turn.incoming.reply_to_message_id:
@@ -263,7 +278,7 @@ async def _status_reply(config: ConversationConfig, turn: Turn, reply: Reply) ->
             turn.incoming.channel, turn.incoming.chat_id, turn.incoming.reply_to_message_id,
             session=turn.session)
         options = await cards(session=turn.session, agency_id=scope, assignment_ids=listed,
-                              open_only=True) if listed else []
+                              open_only=True, committee=committee) if listed else []
     if not options and scope is not None:
         options = await cards(session=turn.session, agency_id=scope, open_only=True)
         if not options:
@@ -337,7 +352,8 @@ async def handle_file(config: ConversationConfig, turn: Turn) -> list[Outgoing]:
     codes = find_item_codes(turn.incoming.text)
     if change_id is None and codes and turn.person.role != "leader":
         scope = None if may_administer(turn.person.role) else turn.person.agency_id
-        found = await cards(session=turn.session, agency_id=scope, codes=list(codes))
+        found = await cards(session=turn.session, agency_id=scope, codes=list(codes),
+                            committee=person_scope(turn.person) if scope is None else None)
         if found:
             change = await latest_change(found[0].assignment_id, session=turn.session)
             change_id = change.id if change else None

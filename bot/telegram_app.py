@@ -48,6 +48,7 @@ COMMANDS = (
     ("coquan", "Nhiệm vụ của một cơ quan (Cơ quan thường trực)"),
     ("moi", "Tạo mã mời (Cơ quan thường trực)"),
     ("duyet", "Đề nghị gia hạn chờ duyệt (Cơ quan thường trực)"),
+    ("vuongmac", "Vướng mắc chưa xử lý (Cơ quan thường trực)"),
     ("minhchung", "Minh chứng của một nhiệm vụ: /minhchung <mã> (Cơ quan thường trực)"),
 )
 

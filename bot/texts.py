@@ -99,7 +99,9 @@ def help_text(role: str) -> str:
     if role == "secretariat":
         lines.append("Cơ quan thường trực: /tongquan – số liệu tổng hợp · /quahan – nhiệm vụ quá "
                      "hạn · /coquan <tên> – một cơ quan · /moi <cơ quan> [lanhdao] – tạo mã mời · "
-                     "/duyet – đề nghị gia hạn chờ duyệt · /minhchung <mã> – xem và nhận tệp "
+                     "/duyet – đề nghị gia hạn chờ duyệt · /vuongmac – vướng mắc chưa xử lý "
+                     "(đánh dấu đã xử lý hoặc chuyển cơ quan phối hợp) · "
+                     "/minhchung <mã> – xem và nhận tệp "
                      "minh chứng · /thoihan <mã> <thời hạn> – đặt thời hạn "
                      "(vd: /thoihan NV12 30/11/2025) · gửi tệp .docx/.xlsx để nhập phụ lục.")
     if role in ("secretariat", "leader"):
@@ -263,6 +265,20 @@ def blocker_notice(card: AssignmentCard, reporter: str, on: date, reason: str | 
         "Hệ thống tạm dừng nhắc nhiệm vụ này. Đề nghị Cơ quan thường trực xử lý, hoặc chuyển"
         " tới cơ quan phối hợp.",
     ])
+
+
+NO_OPEN_BLOCKERS = "Không có vướng mắc nào chưa được xử lý."
+
+
+def open_blockers_heading(count: int) -> str:
+    """/vuongmac's first line."""
+    return f"Vướng mắc chưa được xử lý: {count} lượt phân công (báo sớm nhất trước):"
+
+
+def blocker_forwarded_on(agency: str, on: date) -> str:
+    """Added under a listed blocker already sent to a coordinating agency."""
+    return (f"\nĐã chuyển tới {agency} ngày {format_date(on)}; khi vướng mắc được tháo gỡ, đề"
+            " nghị bấm “Đã xử lý”.")
 
 
 def blocker_handled(card: AssignmentCard) -> str:

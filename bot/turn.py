@@ -129,6 +129,7 @@ class ConversationConfig:
     # The web console's sign-in link for a token (None: the console is not served).
     console_link_for: Callable[[str], str | None] = lambda token: None
     console_login_valid_for: timedelta = timedelta(minutes=10)
+    console_focal_persons: bool = False  # focal persons may sign in to the console too
 
 
 async def notify(session: AsyncSession, person: FocalPerson, key: str, text: str,

@@ -31,7 +31,7 @@ from config import Settings
 from domain.calendar import WorkCalendar
 from scheduler.scan import ScanReport
 from storage.db import make_engine
-from storage.migrate import _current_heads, expected_heads
+from storage.migrate import _current_heads, expected_heads, known_revisions
 from storage.models import Outbox, ReminderSchedule
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,19 @@ async def _last_scanned(connection: AsyncConnection) -> date | None:
     return (await connection.execute(select(col(ReminderSchedule.as_of)))).scalar()
 
 
+def _judge_schema(heads: set[str]) -> str:
+    """"ok", or what is wrong with the schema and what fixes it (which differs by direction)."""
+    expected = expected_heads()
+    if heads == expected:
+        return "ok"
+    at = ", ".join(sorted(heads)) or "nothing"
+    if heads - known_revisions():
+        # Another instance already ran a newer release's migrations (a rolling upgrade).
+        return (f"schema at {at} is newer than this release ({', '.join(sorted(expected))}): "
+                "replace this instance with the new release")
+    return f"schema at {at}: run `dondoc db upgrade`"
+
+
 class Health:
     """Probes the database on a connection of its own each time (a pool would hide an outage)."""
 
@@ -124,8 +137,7 @@ class Health:
                 await db.execute(text("SELECT 1"))
                 checks["database"] = "ok"
                 heads = await db.run_sync(_current_heads)
-                checks["migrations"] = "ok" if heads == expected_heads() else \
-                    f"schema at {', '.join(sorted(heads)) or 'nothing'}: run `dondoc db upgrade`"
+                checks["migrations"] = _judge_schema(heads)
                 if checks["migrations"] == "ok":
                     checks["scan"] = self._judge_scan(await _last_scanned(db), now)
                     counts, oldest = await _outbox(db)

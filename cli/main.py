@@ -32,6 +32,9 @@ admin_app = typer.Typer(help="Secretariat accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(admin_app, name="admin")
+committee_app = typer.Typer(help="Steering committees (one deployment may serve several).",
+                            no_args_is_help=True)
+app.add_typer(committee_app, name="committee")
 
 
 @dataclass
@@ -160,11 +163,14 @@ def import_command(
     file: Annotated[Path, typer.Argument(help="Appendix: .docx, .xlsx, .csv or .txt")],
     year: Annotated[int | None, typer.Option(help="Year for deadlines with none")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show changes, write nothing")] = False,
+    committee: Annotated[str | None, typer.Option(
+        help="Code of the committee the appendix belongs to (default: the only one)")] = None,
 ) -> None:
     """Import a task appendix; the same file again changes nothing."""
     settings = settings_or_exit()
     from cli.database import open_database
     from domain.import_report import render_import_summary
+    from storage.committees import committee_by_code
     from storage.importer import import_appendix
 
     now = datetime.now(UTC)
@@ -173,13 +179,45 @@ def import_command(
     async def go() -> None:
         async with open_database(settings) as sessions, sessions() as session:
             await session.begin()
+            owner = await committee_by_code(committee, session=session)
+            if owner is None or owner.id is None:
+                raise fail(f"Không tìm thấy Ban Chỉ đạo mã “{committee}”." if committee else
+                           "Có nhiều Ban Chỉ đạo: hãy chọn một bằng --committee MÃ.")
             report = await import_appendix(file, fallback_year, now, session=session,
-                                           dry_run=dry_run)
+                                           dry_run=dry_run, committee_id=owner.id)
             if dry_run:
                 await session.rollback()
             else:
                 await session.commit()
         print(render_import_summary(report))
+
+    run(go(), settings)
+
+
+@committee_app.command("add")
+def committee_add(
+    code: Annotated[str, typer.Argument(help="Short code, e.g. xa-hung-nguyen")],
+    name: Annotated[str, typer.Argument(help="Full name, e.g. 'BCĐ xã Hưng Nguyên'")],
+    short: Annotated[str, typer.Option(help="Short name marking its items in messages")] = "",
+    parent: Annotated[str | None, typer.Option(help="Code of the parent committee")] = None,
+) -> None:
+    """Add a committee (the first one, code bcd, exists from the start)."""
+    settings = settings_or_exit()
+    from cli.database import open_database
+    from storage.committees import committee_by_code
+    from storage.db import transaction
+    from storage.models import Committee
+
+    async def go() -> None:
+        async with open_database(settings) as sessions, transaction(sessions) as session:
+            if await committee_by_code(code, session=session) is not None:
+                raise fail(f"Đã có Ban Chỉ đạo mã “{code}”.")
+            above = await committee_by_code(parent, session=session) if parent else None
+            if parent and above is None:
+                raise fail(f"Không tìm thấy Ban Chỉ đạo mã “{parent}”.")
+            session.add(Committee(code=code, name=name, short_name=short or name,
+                                  parent_id=above.id if above else None))
+        print(f"Đã thêm {name} (mã {code}).")
 
     run(go(), settings)
 
@@ -344,23 +382,27 @@ def invite_command(
     run(print_invite(settings, agency, role), settings)
 
 
+COMMITTEE_OPTION = typer.Option(
+    help="Code of the committee the account works for (default: the only one)")
+
+
 @admin_app.command("committee")
-def admin_committee() -> None:
+def admin_committee(committee: Annotated[str | None, COMMITTEE_OPTION] = None) -> None:
     """Print an invite code for a committee leader (Trưởng/Phó Trưởng ban): read-only, gets
     the one-screen summary with each digest."""
     settings = settings_or_exit()
     from cli.invites import print_invite
 
-    run(print_invite(settings, None, "committee"), settings)
+    run(print_invite(settings, None, "committee", committee), settings)
 
 
 @admin_app.command("bootstrap")
-def admin_bootstrap() -> None:
+def admin_bootstrap(committee: Annotated[str | None, COMMITTEE_OPTION] = None) -> None:
     """Print a one-time code that makes the chat that sends it a secretariat account."""
     settings = settings_or_exit()
     from cli.invites import print_invite
 
-    run(print_invite(settings, None, "secretariat"), settings)
+    run(print_invite(settings, None, "secretariat", committee), settings)
 
 
 @app.command("remind")

@@ -69,7 +69,8 @@ def conversation_for(settings: Settings, sessions: async_sessionmaker[AsyncSessi
         digest_every_weeks=settings.digest_every_weeks, digest_files=digest_attachments,
         console_link_for=(lambda token: sign_in_link(settings, token))
         if settings.console_enabled else (lambda token: None),
-        console_login_valid_for=timedelta(minutes=settings.console_login_minutes)))
+        console_login_valid_for=timedelta(minutes=settings.console_login_minutes),
+        console_focal_persons=settings.console_focal_persons))
 
 
 def make_ticker(settings: Settings, sessions: async_sessionmaker[AsyncSession],

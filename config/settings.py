@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     console_secret: str | None = Field(default=None, min_length=16)
     console_login_minutes: int = Field(default=10, ge=1, le=60)
     console_session_hours: int = Field(default=12, ge=1, le=24 * 14)
+    # Let focal persons sign in too: their own agency's items only, to read and report.
+    console_focal_persons: bool = False
 
     # Reminder policy (counts in working days).
     remind_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 1, 0])

@@ -14,8 +14,9 @@ from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Font
 
 from console.app import CONFIG, PERSON, SESSIONS, render, today
+from console.pages import _int
 from storage import console_queries as queries
-from storage.console_queries import WHOLE
+from storage.console_queries import scope_for
 from storage.invites import create_invite
 
 log = logging.getLogger(__name__)
@@ -71,22 +72,41 @@ def invite_workbook(lines: list[InviteLine], expires: str) -> bytes:
     return out.getvalue()
 
 
-async def agencies_page(request: web.Request) -> web.Response:
+async def agencies_page(request: web.Request, error: str | None = None,
+                        status: int = 200) -> web.Response:
     """Agencies, aliases, groups; who is linked on which channel, last seen, unreachable."""
     async with request.app[SESSIONS]() as session:
-        lines = await queries.agency_lines(WHOLE, session=session)
-    return render(request, "agencies.html", lines=lines)
+        lines = await queries.agency_lines(scope_for(request[PERSON]), session=session)
+    return render(request, "agencies.html", status=status, lines=lines, error=error,
+                  done=request.query.get("xong"),
+                  invitable=[line.agency for line in lines if not line.agency.is_group])
 
 
 async def invite_all(request: web.Request) -> web.StreamResponse:
     """A focal-person invite for every agency: a printable sheet, or the XLSX."""
+    return await _invites(request, None)
+
+
+async def invite_one(request: web.Request) -> web.StreamResponse:
+    """A focal-person invite for the one agency chosen: a printable sheet, or the XLSX."""
+    return await _invites(request, _int(str((await request.post()).get("agency", ""))) or 0)
+
+
+async def _invites(request: web.Request, agency_id: int | None) -> web.StreamResponse:
+    """Invites for every agency (None) or one; the sheet or the XLSX."""
     person = request[PERSON]
     as_xlsx = (await request.post()).get("format") == "xlsx"
     config = request.app[CONFIG]
     now = config.now()
     async with request.app[SESSIONS]() as session, session.begin():
+        agencies = await queries.invitable_agencies(scope_for(request[PERSON]), session=session)
+        if agency_id is not None:
+            agencies = [agency for agency in agencies if agency.id == agency_id]
+            if not agencies:
+                return await agencies_page(request, "Hãy chọn một cơ quan (không phải nhóm).",
+                                           400)
         lines = []
-        for agency in await queries.invitable_agencies(WHOLE, session=session):
+        for agency in agencies:
             invite = await create_invite(agency, "focal", now, config.invite_valid_for,
                                          session=session, created_by=person.id)
             lines.append(InviteLine(agency.name, invite.code, config.invite_link_for(invite.code)))
@@ -103,3 +123,4 @@ def add_routes(app: web.Application) -> None:
     """Cơ quan & đầu mối on the console's sub-application."""
     app.router.add_get("/coquan", agencies_page)
     app.router.add_post("/coquan/moi", invite_all)
+    app.router.add_post("/coquan/moi-mot", invite_one)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from console.guard import COOKIE, SECURITY_HEADERS, Throttle, seal, unseal
-from storage.console_auth import redeem_login, signed_in_person
+from console.overview_cache import OverviewCache
+from storage.console_auth import console_roles, redeem_login, signed_in_person
 from storage.models import FocalPerson
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,13 @@ class ConsoleConfig:
     invite_valid_for: timedelta = timedelta(days=7)
     # The Telegram deep link of an invite code (None until the bot's username is known).
     invite_link_for: Callable[[str], str | None] = lambda code: None
+    # Focal persons may sign in too (their own agency's items: read and report).
+    focal_persons: bool = False
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles that may open the console."""
+        return console_roles(self.focal_persons)
 
 
 def random_secret() -> bytes:
@@ -49,6 +58,7 @@ def random_secret() -> bytes:
 SESSIONS: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessions")
 CONFIG: web.AppKey[ConsoleConfig] = web.AppKey("config")
 THROTTLE: web.AppKey[Throttle] = web.AppKey("throttle")
+OVERVIEW: web.AppKey[OverviewCache] = web.AppKey("overview")
 PERSON: web.RequestKey[FocalPerson] = web.RequestKey("person")
 CSRF: web.RequestKey[str] = web.RequestKey("csrf")
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -62,7 +72,8 @@ def render(request: web.Request, name: str, status: int = 200, **values: Any) ->
     html = TEMPLATES.get_template(name).render(
         prefix=PREFIX, person=person, csrf=request.get(CSRF, ""),
         local=lambda moment: moment.astimezone(tz),
-        may_act=person is not None and person.role == "secretariat", **values)
+        may_act=person is not None and person.role == "secretariat",
+        may_report=person is not None and person.role in ("secretariat", "focal"), **values)
     return web.Response(text=html, content_type="text/html", status=status)
 
 
@@ -85,6 +96,11 @@ async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 OPEN_PATHS = (f"{PREFIX}/dangnhap", f"{PREFIX}/static/")
+# What a focal person may reach: their agency's list, items, evidence; a status; sign-out.
+FOCAL_PATHS = re.compile(rf"^{PREFIX}/(nhiemvu(/\d+)?|minhchung/\d+|phancong/\d+/tinhtrang"
+                         r"|dangxuat)$")
+FOCAL_ONLY = "Cán bộ đầu mối chỉ xem và báo cáo nhiệm vụ của cơ quan mình."
+FOCAL_POSTS = re.compile(rf"^{PREFIX}/(phancong/\d+/tinhtrang|dangxuat)$")
 
 
 @web.middleware
@@ -95,19 +111,26 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
     config = request.app[CONFIG]
     cookie = unseal(config.secret, request.cookies.get(COOKIE), config.now().timestamp())
     async with request.app[SESSIONS]() as session:
-        person = (await signed_in_person(cookie.person_id, cookie.generation, session=session)
-                  if cookie else None)
+        person = (await signed_in_person(cookie.person_id, cookie.generation, session=session,
+                                         roles=config.roles) if cookie else None)
     if cookie is None or person is None:
         if request.method == "GET":
             raise web.HTTPSeeOther(f"{PREFIX}/dangnhap")
         raise web.HTTPForbidden(text="Phiên làm việc đã hết; hãy đăng nhập lại.")
     request[PERSON], request[CSRF] = person, cookie.csrf
+    if person.role == "focal" and not FOCAL_PATHS.match(request.path):
+        log.info("console: focal person %s refused %s", person.id, request.path)
+        if request.path == f"{PREFIX}/" and request.method == "GET":
+            raise web.HTTPSeeOther(f"{PREFIX}/nhiemvu")
+        raise web.HTTPForbidden(text=FOCAL_ONLY)
     if request.method == "POST":
         form = await request.post()
         if not secrets.compare_digest(str(form.get("csrf", "")), cookie.csrf):
             log.info("console: POST %s refused, CSRF token missing or wrong", request.path)
             raise web.HTTPForbidden(text="Biểu mẫu đã hết hiệu lực; hãy tải lại trang.")
-        if person.role != "secretariat" and request.path != f"{PREFIX}/dangxuat":
+        if person.role != "secretariat" and not (
+                request.path == f"{PREFIX}/dangxuat"
+                or (person.role == "focal" and FOCAL_POSTS.match(request.path))):
             log.info("console: person %s (%s) refused %s", person.id, person.role, request.path)
             raise web.HTTPForbidden(text="Tài khoản lãnh đạo chỉ được xem, không được thay đổi.")
     return await handler(request)
@@ -129,7 +152,8 @@ async def login(request: web.Request) -> web.StreamResponse:
     config = request.app[CONFIG]
     now = config.now()
     async with request.app[SESSIONS]() as session, session.begin():
-        person = await redeem_login(token, now, session=session) if token else None
+        person = (await redeem_login(token, now, session=session, roles=config.roles)
+                  if token else None)
     if person is None:
         throttle.failed(client)
         log.info("console: sign-in refused (unknown, used or expired link)")
@@ -157,10 +181,16 @@ async def logout(request: web.Request) -> web.StreamResponse:
 def build_console(sessions: async_sessionmaker[AsyncSession],
                   config: ConsoleConfig) -> web.Application:
     """The console as a sub-application (mounted at /console/)."""
-    from console import agencies, pages, transfer
+    from console import actions, agencies, downloads, editing, pages, transfer
 
     app = web.Application(middlewares=[headers, signed_in])
     app[SESSIONS], app[CONFIG], app[THROTTLE] = sessions, config, Throttle()
+    app[OVERVIEW] = OverviewCache(sessions, config.tz, config.digest_every_weeks, config.now)
+
+    async def stop_builds(app: web.Application) -> None:
+        await app[OVERVIEW].close()
+
+    app.on_cleanup.append(stop_builds)
     app.router.add_get("/dangnhap", login_page)
     app.router.add_post("/dangnhap", login)
     app.router.add_post("/dangxuat", logout)
@@ -168,6 +198,9 @@ def build_console(sessions: async_sessionmaker[AsyncSession],
     pages.add_routes(app)
     agencies.add_routes(app)
     transfer.add_routes(app)
+    actions.add_routes(app)
+    downloads.add_routes(app)
+    editing.add_routes(app)
     return app
 
 

@@ -14,6 +14,7 @@ from aiohttp.web_request import FileField
 
 from console.app import CONFIG, PERSON, SESSIONS, render, today
 from domain.import_report import render_import_summary
+from storage.committees import person_scope
 from storage.importer import ImportFailed, import_appendix
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,10 @@ async def _run(request: web.Request, upload: Upload, dry_run: bool) -> str:
         async with request.app[SESSIONS]() as session:
             await session.begin()
             try:
-                report = await import_appendix(path, config.fallback_year(today(request)),
-                                               config.now(), session=session, dry_run=dry_run)
+                # Into the signed-in person's own committee.
+                report = await import_appendix(
+                    path, config.fallback_year(today(request)), config.now(), session=session,
+                    dry_run=dry_run, committee_id=person_scope(request[PERSON]).committee_id)
             except ImportFailed:
                 await session.rollback()
                 raise

@@ -37,4 +37,5 @@ def console_config(settings: Settings,
         secret=secret, tz=settings.tz, session_for=timedelta(hours=settings.console_session_hours),
         secure_cookie=(settings.public_url or "").startswith("https://"),
         digest_every_weeks=settings.digest_every_weeks,
-        invite_valid_for=timedelta(days=settings.invite_days), invite_link_for=invite_link_for)
+        invite_valid_for=timedelta(days=settings.invite_days), invite_link_for=invite_link_for,
+        focal_persons=settings.console_focal_persons)

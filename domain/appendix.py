@@ -80,8 +80,12 @@ class AppendixItem:
     @property
     def identity(self) -> str:
         """What makes two rows the same item: its document and its wording."""
-        doc = self.document.key if self.document else ""
-        return f"{doc}|{fold(self.text).rstrip(' .;')}"
+        return item_identity(self.document.key if self.document else "", self.text)
+
+
+def item_identity(document_key: str, text: str) -> str:
+    """What makes two rows the same item: its document's key and its folded wording."""
+    return f"{document_key}|{fold(text).rstrip(' .;')}"
 
 
 @dataclass

@@ -165,6 +165,14 @@ class AgencyRow:
 
 
 @dataclass(frozen=True)
+class UnassignedGroup:
+    """A group the registry cannot expand ("Địa phương") named as lead: needs concrete agencies."""
+
+    name: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Digest:
     """A period's digest: figures, lists and the per-agency table."""
 
@@ -183,6 +191,7 @@ class Digest:
     assignment_classes: dict[str, int] = field(default_factory=dict)
     heading: str = ""
     history: tuple[PreviousDigest, ...] = ()
+    unassigned: tuple[UnassignedGroup, ...] = ()
 
     @property
     def overdue_items(self) -> int:
@@ -297,6 +306,8 @@ def _agency_rows(statuses: Sequence[ItemStatus],
         if status.item.kind != "task":
             continue
         for part in status.assignments:
+            if part.assignment.agency_is_group:
+                continue  # a placeholder, not an agency: listed apart, never ranked
             classes[part.assignment.agency_id][part.cls] += 1
             names[part.assignment.agency_id] = part.assignment.agency_name
     last: dict[int, date] = {}
@@ -337,10 +348,15 @@ def build_digest(inputs: DigestInputs) -> Digest:
                          key=lambda p: (name_key(p.agency_name), p.role, p.name))
     with_focal = {p.agency_id for p in people if p.role == "focal"}
     without_focal = sorted({a.agency_name for a in by_id.values()
-                            if a.agency_id not in with_focal}, key=name_key)
+                            if a.agency_id not in with_focal and not a.agency_is_group},
+                           key=name_key)
     agencies = _agency_rows(statuses, list(by_id.values()))
-    assignment_classes: dict[str, int] = {name: sum(row.classes[name] for row in agencies)
-                                          for name in TASK_CLASSES}
+    # The per-agency table leaves out placeholders; the totals in "lượt phân công" still count them.
+    placeholders = Counter(part.cls for s in task_rows for part in s.assignments
+                           if part.assignment.agency_is_group)
+    assignment_classes: dict[str, int] = {
+        name: sum(row.classes[name] for row in agencies) + placeholders[name]
+        for name in TASK_CLASSES}
     figures = Figures({name: tasks[name] for name in TASK_CLASSES},
                       {name: indicators[name] for name in INDICATOR_CLASSES},
                       {name: unreported[name] for name in TASK_CLASSES},
@@ -353,8 +369,18 @@ def build_digest(inputs: DigestInputs) -> Digest:
         blocked=tuple(blocked), extensions=tuple(extensions), silent=_silent(inputs, by_id),
         unreachable=tuple(unreachable), without_focal=tuple(without_focal), agencies=agencies,
         assignment_classes=assignment_classes, heading=inputs.heading,
-        history=tuple(inputs.history),
+        history=tuple(inputs.history), unassigned=_unassigned(items, by_id.values()),
     )
+
+
+def _unassigned(items: dict[int, ItemIn], assignments: Iterable[AssignmentIn],
+                ) -> tuple[UnassignedGroup, ...]:
+    codes: dict[str, set[int]] = defaultdict(set)
+    for a in assignments:
+        if a.agency_is_group:
+            codes[a.agency_name].add(a.item_id)
+    return tuple(UnassignedGroup(name, tuple(items[i].code for i in sorted(ids)))
+                 for name, ids in sorted(codes.items(), key=lambda pair: name_key(pair[0])))
 
 
 def reconcile(digest: Digest) -> list[str]:
@@ -379,9 +405,12 @@ def reconcile(digest: Digest) -> list[str]:
             problems.append(f"per-agency {name}: {digest.assignment_classes.get(name)} "
                             f"!= {parts[name]} assignments")
     lines = sum(len(group.lines) for group in digest.overdue)
-    if lines != sum(row.overdue for row in digest.agencies):
-        problems.append(f"{lines} overdue lines, per-agency table says "
-                        f"{sum(row.overdue for row in digest.agencies)}")
+    placeholders = sum(1 for s in tasks for p in s.assignments
+                       if p.cls == "overdue" and p.assignment.agency_is_group)
+    table = sum(row.overdue for row in digest.agencies)
+    if lines != table + placeholders:
+        problems.append(f"{lines} overdue lines, per-agency table says {table}"
+                        f" and groups without members {placeholders}")
     # An item no agency leads is overdue all the same, but has no agency to be listed under.
     listable = sum(1 for s in tasks if s.cls == "overdue" and s.assignments)
     if digest.overdue_items != listable:

@@ -60,6 +60,8 @@ class GroupTask:
     group: str
     reported: tuple[str, ...]
     silent: tuple[str, ...]
+    # Members that are themselves groups without a member list ("Địa phương"): no one to ask.
+    unassigned: tuple[str, ...] = ()
 
 
 def by_document(digest: Digest) -> list[DocumentFigures]:
@@ -105,8 +107,10 @@ def group_tasks(statuses: Sequence[ItemStatus]) -> list[GroupTask]:
             continue
         group = groups.most_common(1)[0][0] or ""
         members = [p.assignment for p in status.assignments if p.assignment.via_group]
+        agencies = [a for a in members if not a.agency_is_group]
         found.append(GroupTask(
             status, group,
-            tuple(sorted((a.agency_name for a in members if _reported(a)), key=name_key)),
-            tuple(sorted((a.agency_name for a in members if not _reported(a)), key=name_key))))
+            tuple(sorted((a.agency_name for a in agencies if _reported(a)), key=name_key)),
+            tuple(sorted((a.agency_name for a in agencies if not _reported(a)), key=name_key)),
+            tuple(sorted((a.agency_name for a in members if a.agency_is_group), key=name_key))))
     return found

@@ -100,6 +100,8 @@ class AssignmentIn:
     evidence: tuple[str, ...] = ()
     # The group the agency has this item through ("Các sở, ban, ngành"), if any.
     via_group: str | None = None
+    # The "agency" is a group the registry cannot expand ("Địa phương"): not an agency at all.
+    agency_is_group: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,7 @@ def _compared_with(digest: Digest) -> str:
 # What the text says of the attachments: removed when a digest goes out without them.
 FILES_NOTE = " Chi tiết từng nhiệm vụ: biểu đồ và tệp Excel kèm theo."
 SEE_WORKBOOK = ": xem tệp Excel kèm theo."
+UNASSIGNED_MARK = " (nhóm đơn vị, cần phân công cơ quan chủ trì cụ thể)"
 
 
 def _class_line(label: str, count: int, total: int, before: int | None, extra: str = "") -> str:
@@ -188,7 +189,9 @@ def _overdue(digest: Digest) -> str:
         if len(lines) + min(len(group.lines), MAX_PER_AGENCY) + 1 > MAX_LINES:
             lines.append(_more_agencies(groups[index:]))
             break
-        lines.append(f"{group.agency_name} ({len(group.lines)}):")
+        placeholder = group.lines[0].assignment.agency_is_group
+        lines.append(f"{group.agency_name}{UNASSIGNED_MARK if placeholder else ''}"
+                     f" ({len(group.lines)}):")
         lines += [_overdue_line(line) for line in group.lines[:MAX_PER_AGENCY]]
         if len(group.lines) > MAX_PER_AGENCY:
             lines.append(f"  … và {len(group.lines) - MAX_PER_AGENCY} lượt phân công khác")
@@ -285,6 +288,12 @@ def _silence(digest: Digest) -> str:
                      f" {'; '.join(digest.without_focal)}.")
     else:
         lines.append("Chưa đăng ký cán bộ đầu mối: không có.")
+    if digest.unassigned:
+        # Not agencies: no one can be registered for "Địa phương"; the committee names who leads.
+        lines.append("Cần phân công cơ quan chủ trì cụ thể (nhóm đơn vị chưa có danh sách thành"
+                     " viên trong danh mục cơ quan): " + "; ".join(
+                         f"“{group.name}”: {', '.join(group.codes)}" for group in digest.unassigned)
+                     + ".")
     return "\n".join(lines)
 
 

@@ -47,6 +47,8 @@ def group_line(task: GroupTask, days: int) -> str:
     status = task.status
     members = len(task.reported) + len(task.silent)
     silent = f"; chưa báo cáo: {names(task.silent)}" if task.silent else ""
+    if task.unassigned:
+        silent += f"; chưa phân công cơ quan cụ thể: {'; '.join(task.unassigned)}"
     deadline = deadline_text(status.item.due, status.extended_due)
     return (f"{BULLET} {status.item.code} – {shorten(status.item.text, TEXT_IN_LIST)} – "
             f"{deadline}, quá hạn {days} ngày; {task.group}: {len(task.reported)}/{members} cơ"

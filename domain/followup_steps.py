@@ -14,6 +14,7 @@ from domain.calendar import WorkCalendar
 from domain.reminder_steps import (
     BLOCKER_HANDLED,
     CHECKIN_BLOCKED,
+    CHECKIN_EXPECTED,
     CHECKIN_REPORT,
     FOLLOW_UP,
     OVERDUE_WEEKLY,
@@ -160,13 +161,18 @@ def report_checkin(
     calendar: WorkCalendar,
     policy: ReminderPolicy,
 ) -> DueReminder | None:
-    """The check-in on an in-progress report once its quiet is over, if nothing was asked since."""
+    """The check-ins on an in-progress report: on the completion date it gave (unless a message
+    that day or later asked already), and once its quiet is over if nothing was asked since."""
     updated = state.last_update_on
-    if not _reports_progress(state) or updated is None:
+    if updated is None:
+        return None
+    expected = expected_day(state)
+    if (expected is not None and state.expected_on is not None and today >= expected
+            and not asked_after(history, expected - _ONE_DAY)):
+        return make_step(state, CHECKIN_EXPECTED, state.expected_on, today, calendar, policy)
+    if not _reports_progress(state) or asked_after(history, updated):
         return None
     if overdue_days(updated, today, calendar) < policy.report_quiet_days:
-        return None
-    if asked_after(history, updated):
         return None
     return make_step(state, CHECKIN_REPORT, updated, today, calendar, policy)
 
@@ -175,9 +181,26 @@ def report_checkin_day(state: AssignmentState, history: Sequence[SentReminder], 
                        calendar: WorkCalendar, policy: ReminderPolicy) -> date | None:
     """The first day after `after` of report_checkin."""
     updated = state.last_update_on
-    if not _reports_progress(state) or updated is None or asked_after(history, updated):
+    if updated is None:
         return None
-    return reached(updated, policy.report_quiet_days, after + _ONE_DAY, calendar)
+    days = []
+    expected = expected_day(state)
+    if expected is not None and not asked_after(history, expected - _ONE_DAY):
+        days.append(max(expected, after + _ONE_DAY))
+    if _reports_progress(state) and not asked_after(history, updated):
+        days.append(reached(updated, policy.report_quiet_days, after + _ONE_DAY, calendar))
+    return min(days, default=None)
+
+
+def expected_day(state: AssignmentState) -> date | None:
+    """The first day of the check-in on the completion date the last report gave, if any."""
+    # A date given for the report's own day ("hôm nay xong") is asked about the day after.
+    # Recurring items are never finished: their periodic report is their rhythm.
+    updated, expected = state.last_update_on, state.expected_on
+    if (expected is None or updated is None or state.status != "in_progress"
+            or state.item_kind != "task" or state.deadline.kind == "recurring"):
+        return None
+    return max(expected, updated + _ONE_DAY)
 
 
 def _reports_progress(state: AssignmentState) -> bool:

@@ -8,6 +8,7 @@ from domain.reminder_steps import (
     BLOCKER_HANDLED,
     CHECKIN_BLOCKED,
     CHECKIN_DEPENDENT,
+    CHECKIN_EXPECTED,
     CHECKIN_INDICATOR,
     CHECKIN_RECURRING,
     CHECKIN_REPORT,
@@ -51,7 +52,8 @@ def short_date(day: date) -> str:
 
 
 def last_report(state: AssignmentState) -> str:
-    """"lần báo cáo gần nhất 01/10: đang thực hiện 70%", or "chưa có báo cáo"."""
+    """"lần báo cáo gần nhất 01/10: đang thực hiện 70%, dự kiến hoàn thành 15/10", or "chưa
+    có báo cáo"."""
     if state.last_update_on is None:
         return "chưa có báo cáo"
     said = f"lần báo cáo gần nhất {short_date(state.last_update_on)}"
@@ -60,6 +62,8 @@ def last_report(state: AssignmentState) -> str:
     words = _STATUS_WORDS.get(state.status, state.status)
     if state.status == "in_progress" and state.percent is not None:
         words += f" {state.percent}%"
+    if state.status == "in_progress" and state.expected_on is not None:
+        words += f", dự kiến hoàn thành {short_date(state.expected_on)}"
     return f"{said}: {words}"
 
 
@@ -74,6 +78,9 @@ def ask(item: DueReminder, quiet_days: int, blocked_days: int) -> str:
     if kind == CHECKIN_REPORT:
         return (f"đã {quiet_days} ngày làm việc kể từ báo cáo ngày {short_date(item.anchor)}:"
                 " đề nghị cập nhật tiến độ mới")
+    if kind == CHECKIN_EXPECTED:
+        return (f"đã đến ngày dự kiến hoàn thành {short_date(item.anchor)} mà đơn vị báo:"
+                " đề nghị báo cáo kết quả (kèm văn bản), hoặc cho biết tiến độ mới")
     if kind == CHECKIN_BLOCKED:
         return (f"đã {blocked_days} ngày làm việc kể từ khi báo vướng mắc ngày"
                 f" {short_date(item.anchor)}: vướng mắc đã được tháo gỡ chưa?")
@@ -109,6 +116,10 @@ def explain(item: DueReminder, policy: ReminderPolicy) -> str:
     if kind == OVERDUE_WEEKLY:
         return (f"tin tổng hợp hằng tuần: nhiệm vụ quá hạn ({deadline}) và không có báo cáo"
                 f" mới trong {quiet_days} ngày làm việc")
+    if kind == CHECKIN_EXPECTED:
+        return (f"hỏi lại một lần vào ngày dự kiến hoàn thành đơn vị đã báo"
+                f" ({item.anchor:%d/%m/%Y}); sau một báo cáo đang thực hiện chỉ nhắc vào ngày đó,"
+                f" các mốc thời hạn, hoặc khi đã {quiet_days} ngày làm việc không có báo cáo mới")
     if kind == DUE_TODAY:
         return f"nhắc đúng ngày đến hạn ({deadline})"
     if order is not None and order < 0:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
 from domain.deadline_text import describe_cadence
@@ -70,22 +70,39 @@ def describe_timing(item: DueReminder) -> str:
     return wording
 
 
-def item_line(item: DueReminder) -> str:
-    """One line per item: bullet, code, shortened text, then the timing in brackets."""
+def item_line(item: DueReminder, labels: Mapping[int, str] | None = None) -> str:
+    """One line per item: bullet, code, [committee,] shortened text, then the timing."""
     text = shorten(item.assignment.item_text)
-    return f"{_BULLET} {item.item_code} – {text} ({describe_timing(item)})"
+    committee = item.assignment.committee_id
+    # After the dash: the scan finds an item's buttons by " CODE – " in the text.
+    mark = (f"[{labels[committee]}] " if labels and committee is not None and committee in labels
+            else "")
+    return f"{_BULLET} {item.item_code} – {mark}{text} ({describe_timing(item)})"
 
 
-def item_lines(item: DueReminder, policy: ReminderPolicy) -> tuple[str, str]:
+def committee_labels(items: Sequence[DueReminder],
+                     labels: Mapping[int, str] | None) -> Mapping[int, str] | None:
+    """The committees' short names, when one message carries items of several committees."""
+    if not labels or len({item.assignment.committee_id for item in items}) < 2:
+        return None
+    return labels
+
+
+def item_lines(item: DueReminder, policy: ReminderPolicy,
+               labels: Mapping[int, str] | None = None) -> tuple[str, str]:
     """The item's line, then what we already know and what is asked of it, and why."""
     asked = ask(item, policy.report_quiet_days, policy.blocked_checkin_after)
     known = last_report(item.assignment)
-    return item_line(item), f"   {known[0].upper()}{known[1:]}. {asked[0].upper()}{asked[1:]}."
+    return (item_line(item, labels),
+            f"   {known[0].upper()}{known[1:]}. {asked[0].upper()}{asked[1:]}.")
 
 
-def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None = None) -> str:
-    """A focal person's reminder: greeting, two lines per item, how to answer."""
+def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None = None,
+                         labels: Mapping[int, str] | None = None) -> str:
+    """A focal person's reminder: greeting, two lines per item, how to answer; each item
+    marked with its committee's short name (`labels`) when the items are of several."""
     policy = policy or ReminderPolicy()
+    labels = committee_labels(message.items, labels)
     states = [item.assignment for item in message.items]
     person = message.recipient.name.strip()
     addressee = f"đồng chí {person}, cán bộ đầu mối" if person else "đồng chí cán bộ đầu mối"
@@ -93,7 +110,7 @@ def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None
     lines = [
         f"Kính gửi {addressee} của {_agency_list(states)},",
         f"Ban Chỉ đạo đề nghị đồng chí cập nhật tình hình thực hiện {_count_noun(states)} sau:",
-        *(line for item in message.items for line in item_lines(item, policy)),
+        *(line for item in message.items for line in item_lines(item, policy, labels)),
         f"Trả lời tin nhắn này hoặc gõ mã nhiệm vụ kèm tình trạng, ví dụ: {example} đã hoàn thành",
     ]
     return "\n".join(lines)
@@ -192,11 +209,26 @@ def days_phrase(days_left: int) -> str:
 
 
 def _count_noun(states: Sequence[AssignmentState]) -> str:
-    tasks = sum(1 for state in states if state.item_kind == "task")
-    indicators = len(states) - tasks
+    """Items counted as items ("nhiệm vụ", "chỉ tiêu"), and assignments said apart if more.
+
+    One item led by several agencies is one "nhiệm vụ" but several "lượt phân công" (the
+    digest's two units): the figure never calls assignments "nhiệm vụ".
+    """
+    items = {_item_identity(state): state.item_kind for state in states}
+    tasks = sum(1 for kind in items.values() if kind == "task")
+    indicators = len(items) - tasks
     if tasks and indicators:
-        return f"{tasks} nhiệm vụ và {indicators} chỉ tiêu"
-    return f"{tasks} nhiệm vụ" if tasks else f"{indicators} chỉ tiêu"
+        counted = f"{tasks} nhiệm vụ và {indicators} chỉ tiêu"
+    else:
+        counted = f"{tasks} nhiệm vụ" if tasks else f"{indicators} chỉ tiêu"
+    if len(states) > len(items):
+        counted += f" ({len(states)} lượt phân công)"
+    return counted
+
+
+def _item_identity(state: AssignmentState) -> tuple[str, str | int]:
+    # Codes are unique per item; a state without one stands for itself.
+    return ("code", state.item_code) if state.item_code else ("assignment", state.assignment_id)
 
 
 def _agency_list(states: Sequence[AssignmentState]) -> str:

@@ -40,6 +40,7 @@ __all__ = [
     "ScanScope",
     "SentReminder",
     "due_reminders",
+    "of_committee",
     "scan_scope",
     "urgency_key",
 ]
@@ -58,6 +59,8 @@ class Recipient:
     chat_ref: str
     agency_id: int | None = None
     name: str = ""
+    # A secretariat member's committee: they are sent that committee's items only.
+    committee_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.role != "secretariat" and self.agency_id is None:
@@ -209,10 +212,11 @@ def due_reminders(
 
     messages = _group(focal_items, focal_by_agency, today)
     leader_messages = _group(escalated, leaders_by_agency, today)
+    # Each secretariat member gets their own committee's escalations, never another's.
     secretariat_messages = [
-        ReminderMessage(person, tuple(sorted(escalated, key=urgency_key)), today)
+        ReminderMessage(person, tuple(sorted(mine, key=urgency_key)), today)
         for person in secretariat
-        if escalated
+        if (mine := of_committee(escalated, person.committee_id))
     ]
     return PlanResult(
         on=today,
@@ -222,6 +226,11 @@ def due_reminders(
         unreachable=tuple(sorted(unreachable, key=urgency_key)),
         warnings=_warnings(escalated, unreachable, leaders_by_agency, secretariat),
     )
+
+
+def of_committee(items: Iterable[DueReminder], committee_id: int | None) -> list[DueReminder]:
+    """The steps of one committee's items (what its secretariat may be told)."""
+    return [item for item in items if item.assignment.committee_id == committee_id]
 
 
 def _by_agency(people: Sequence[Recipient], role: Role) -> dict[int, list[Recipient]]:
@@ -287,10 +296,13 @@ def _warnings(
         " for the secretariat"
         for agency_id, name in unreachable_agencies
     )
-    if not secretariat and (escalated or unreachable):
+    served = {person.committee_id for person in secretariat}
+    lost = sum(1 for item in escalated if item.assignment.committee_id not in served)
+    unlisted = sum(1 for item in unreachable if item.assignment.committee_id not in served)
+    if lost or unlisted:
         notes.append(
-            f"no secretariat member registered: {len(escalated)} escalation(s) and"
-            f" {len(unreachable)} unreachable reminder(s) have nobody to go to"
+            f"no secretariat member registered: {lost} escalation(s) and"
+            f" {unlisted} unreachable reminder(s) have nobody to go to"
         )
     return tuple(notes)
 

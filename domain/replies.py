@@ -39,7 +39,8 @@ Reading rules:
   that does not govern it: it is kept in Reply.values and the reply is done; so "done" never
   carries a percent below 100
 - document numbers and their "ngày …" are masked; a document named as proof without a number
-  makes its clause the evidence; new_due (not for done): see domain/reply_dates.py
+  makes its clause the evidence; new_due (not for done): see domain/reply_dates.py; for an
+  in-progress reply it is the expected completion date (Reply.expected_on)
 """
 
 from __future__ import annotations
@@ -75,6 +76,16 @@ class Reply:
     why: str = field(default="", compare=False)
     values: tuple[str, ...] = ()
     too_long: bool = False
+
+    @property
+    def expected_on(self) -> date | None:
+        """The completion date an in-progress reply expects ("đang làm, dự kiến xong 15/10").
+
+        The reminder policy checks the item in on it. Other replies' dates are not that: an
+        extension's is the date asked for, a blocker's or a not-started one's is not a promise
+        to finish.
+        """
+        return self.new_due if self.status == "in_progress" else None
 
 
 _NEGATION_REACH = 5

@@ -64,6 +64,7 @@ class Sandbox:
         check_responses: bool = True,
         webhook_retry_delay: float = 0.1,
         webhook_max_retry_delay: float = 5.0,
+        webhook_connections: int = 1,
         call_log_size: int = 10_000,
     ) -> None:
         self.token = token
@@ -82,7 +83,8 @@ class Sandbox:
             world=World(bot),
             files=FileStore(),
             queue=queue,
-            webhook=WebhookSender(queue, self.clock, webhook_retry_delay, webhook_max_retry_delay),
+            webhook=WebhookSender(queue, self.clock, webhook_retry_delay, webhook_max_retry_delay,
+                                  connections=webhook_connections),
             limiter=RateLimiter(rate_limits, self.clock) if rate_limits else None,
             response_checker=ResponseChecker(self.spec),
         )

@@ -110,8 +110,21 @@ class WebhookSettings:
     has_custom_certificate: bool = False
 
 
+def _chat_of(update: JsonDict) -> object:
+    """The chat (else the sender) an update comes from, if it names one."""
+    for key, value in update.items():
+        if key == "update_id" or not isinstance(value, dict):
+            continue
+        chat = value.get("chat") or (value.get("message") or {}).get("chat") or value.get("from")
+        if isinstance(chat, dict):
+            return chat.get("id")
+    return None
+
+
 class WebhookSender:
-    """Pushes pending updates to the webhook one at a time, retrying with backoff."""
+    """Pushes pending updates to the webhook, retrying with backoff: one at a time, or with
+    `connections` > 1 that many at once (as Telegram does, up to max_connections), one chat's
+    updates still one at a time and in order."""
 
     def __init__(
         self,
@@ -120,7 +133,10 @@ class WebhookSender:
         retry_delay: float = 0.1,
         max_retry_delay: float = 5.0,
         timeout: float = 10.0,
+        connections: int = 1,
     ) -> None:
+        if connections < 1:
+            raise ValueError("connections must be at least 1")
         self.settings: WebhookSettings | None = None
         self.last_error_date: int | None = None
         self.last_error_message: str | None = None
@@ -130,6 +146,8 @@ class WebhookSender:
         self._retry_delay = retry_delay
         self._max_retry_delay = max_retry_delay
         self._timeout = timeout
+        self._connections = connections
+        self._in_flight: dict[int, object] = {}  # update id -> its chat, while being pushed
         self._closed = False
         # Set when the settings change, so a backoff pause ends early but new updates do not.
         self._interrupt = asyncio.Event()
@@ -195,30 +213,51 @@ class WebhookSender:
 
     async def run(self) -> None:
         """Deliver until closed."""
-        delay = self._retry_delay
         async with aiohttp.ClientSession() as session:
-            while not self._closed:
-                settings = self.settings
-                if settings is None or not self._queue.pending:
-                    await self._queue.wait_changed()
-                    continue
-                update = self._queue.pending[0]
-                self._interrupt.clear()
-                url = self._url(settings)
+            await asyncio.gather(*(self._work(session) for _ in range(self._connections)))
+
+    def _next(self) -> JsonDict | None:
+        """The oldest pending update not being pushed whose chat has none being pushed."""
+        busy = {chat for chat in self._in_flight.values() if chat is not None}
+        for update in self._queue.pending:
+            if update["update_id"] in self._in_flight:
+                continue
+            chat = _chat_of(update)
+            if chat is None or chat not in busy:
+                return update
+        return None
+
+    async def _work(self, session: aiohttp.ClientSession) -> None:
+        delay = self._retry_delay
+        while not self._closed:
+            settings = self.settings
+            update = self._next() if settings is not None else None
+            if settings is None or update is None:
+                await self._queue.wait_changed()
+                continue
+            self._interrupt.clear()
+            url = self._url(settings)
+            self._in_flight[update["update_id"]] = _chat_of(update)
+            try:
                 error = await self._deliver(session, dataclasses.replace(settings, url=url),
                                             update)
-                if error is None:
+                if error is None:  # gone from pending before another worker may look
                     self._queue.remove(update["update_id"])
-                    self.delivered_count += 1
-                    self.delivered_to[url] += 1
-                    delay = self._retry_delay
-                    continue
-                logger.info("webhook delivery to %s failed: %s", url, error)
-                self.last_error_date = int(self._clock.time())
-                self.last_error_message = error
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._interrupt.wait(), delay)
-                delay = min(delay * 2, self._max_retry_delay)
+            finally:
+                del self._in_flight[update["update_id"]]
+                if self._connections > 1:
+                    self._queue.notify()  # this chat's next update may go now
+            if error is None:
+                self.delivered_count += 1
+                self.delivered_to[url] += 1
+                delay = self._retry_delay
+                continue
+            logger.info("webhook delivery to %s failed: %s", url, error)
+            self.last_error_date = int(self._clock.time())
+            self.last_error_message = error
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._interrupt.wait(), delay)
+            delay = min(delay * 2, self._max_retry_delay)
 
     async def _deliver(
         self, session: aiohttp.ClientSession, settings: WebhookSettings, update: JsonDict

@@ -22,11 +22,11 @@ from matplotlib.ticker import MaxNLocator
 
 from domain.digest import AgencyRow, Digest
 from domain.digest_groups import ranking
-from domain.digest_inputs import TASK_CLASSES, Figures
+from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import TASK_LABELS, title
+from domain.digest_trend import trend_weeks
 
 MAX_BARS = 25
-TREND_WEEKS = 8
 LABEL_WIDTH = 30
 # Green for done, blue for on track, red for overdue, grey for not yet due: the usual reading.
 COLOURS = {
@@ -87,9 +87,7 @@ def _province(axes: Axes, digest: Digest) -> None:
 
 
 def _trend(axes: Axes, digest: Digest) -> None:
-    weeks: list[tuple[str, Figures]] = [
-        (f"{p.end:%d/%m}", p.figures) for p in digest.history[-(TREND_WEEKS - 1):]]
-    weeks.append((f"{digest.period.today:%d/%m}", digest.figures))
+    weeks = trend_weeks(digest)
     positions = list(range(len(weeks)))
     bottom = [0] * len(weeks)
     for name in TASK_CLASSES:

@@ -27,9 +27,11 @@ from domain.digest_inputs import Period, digest_period
 from domain.digest_leader import leader_summary
 from domain.digest_text import period_range, split_digest, split_sections
 from domain.permissions import COMMITTEE
+from domain.rollup import render_rollup
 from scheduler.charts import render_chart
 from scheduler.scan import TEXT_LIMITS
 from scheduler.ticks import Ticker
+from storage.committees import DEFAULT_SCOPE, CommitteeScope, committees, person_scope
 from storage.db import transaction
 from storage.digest import (
     claim_digest_run,
@@ -38,12 +40,15 @@ from storage.digest import (
     save_digest_figures,
 )
 from storage.digest_workbook import build_workbook
+from storage.models import Committee
 from storage.outbox import NewMessage, enqueue
-from storage.people import reachable_chats, secretariat_chats
+from storage.people import reachable_chats
+from storage.rollup import child_figures
 
 log = logging.getLogger(__name__)
 
 KIND = "digest"
+ROLLUP = "digest_rollup"
 
 
 @dataclass(frozen=True)
@@ -94,9 +99,10 @@ async def digest_attachments(digest: Digest) -> list[tuple[str, bytes, str]]:
             (files.workbook_name, files.workbook, "Bảng tổng hợp tiến độ từng nhiệm vụ (Excel)")]
 
 
-async def build_for(period: Period, tz: tzinfo, *, session: AsyncSession) -> Digest:
-    """The digest of a period, read-only."""
-    return build_digest(await load_digest_inputs(period, tz, session=session))
+async def build_for(period: Period, tz: tzinfo, scope: CommitteeScope = DEFAULT_SCOPE, *,
+                    session: AsyncSession) -> Digest:
+    """One committee's digest of a period, read-only."""
+    return build_digest(await load_digest_inputs(period, tz, scope, session=session))
 
 
 def _messages(files: DigestFiles, channel: str, chat_id: str, person_id: int,
@@ -131,17 +137,37 @@ def closes_period(period: Period) -> bool:
 
 async def send_digest(sessions: async_sessionmaker[AsyncSession], now: datetime, tz: tzinfo,
                       every_weeks: int = 1) -> DigestReport:
-    """Queue the digest of the period containing `now` to every secretariat chat not served."""
+    """Queue each committee's digest of the period containing `now` to its own secretariat
+    and leaders' chats not served yet."""
     period = digest_period(now.astimezone(tz).date(), every_weeks)
     report = DigestReport(period)
     if not closes_period(period):
         report.skipped = "not the last week of the period"
         return report
     async with transaction(sessions) as session:
-        created = await claim_digest_run(period, now, session=session)
-        chats = [(*chat, "secretariat") for chat in await secretariat_chats(session=session)]
-        chats += [(p.channel, p.chat_id, p.id or 0, COMMITTEE)
-                  for p in await reachable_chats(session=session, role=COMMITTEE)]
+        scopes = [CommitteeScope(c.id or 0) for c in await committees(session=session)]
+    skipped: list[str] = []
+    for scope in scopes:
+        one = await _send_committee_digest(sessions, now, tz, period, scope)
+        report.chats += one.chats
+        report.messages += one.messages
+        if one.skipped is not None:
+            skipped.append(one.skipped)
+    if skipped and len(skipped) == len(scopes):
+        report.skipped = skipped[0]
+    return report
+
+
+async def _send_committee_digest(sessions: async_sessionmaker[AsyncSession], now: datetime,
+                                 tz: tzinfo, period: Period,
+                                 scope: CommitteeScope) -> DigestReport:
+    report = DigestReport(period)
+    async with transaction(sessions) as session:
+        created = await claim_digest_run(period, now, scope, session=session)
+        people = [p for role in ("secretariat", COMMITTEE)
+                  for p in await reachable_chats(session=session, role=role)
+                  if person_scope(p).committee_id == scope.committee_id]
+        chats = [(p.channel, p.chat_id, p.id or 0, p.role) for p in people]
         served = await queued_keys([digest_key(period, channel, chat_id, "1")
                                     for channel, chat_id, _, _ in chats], session=session)
         waiting = [chat for chat in chats if digest_key(period, chat[0], chat[1], "1")
@@ -149,17 +175,23 @@ async def send_digest(sessions: async_sessionmaker[AsyncSession], now: datetime,
         if not created and not waiting:
             report.skipped = "already queued to every secretariat chat"
             return report
-        digest = await build_for(period, tz, session=session)
+        digest = await build_for(period, tz, scope, session=session)
         if created:
-            await save_digest_figures(period, digest.figures, session=session)
+            await save_digest_figures(period, digest.figures, scope, session=session)
+        rollup = await _rollup_text(period, tz, scope, session=session) if waiting else ""
     if not waiting:
         report.skipped = "no secretariat chat to send to"
-        log.warning("digest %s: no reachable secretariat chat; figures kept", period.key)
+        log.warning("digest %s: committee %d has no reachable secretariat chat; figures kept",
+                    period.key, scope.committee_id)
         return report
     files = await render_files(digest)
     async with transaction(sessions) as session:
         for channel, chat_id, person_id, role in waiting:
             messages = _messages(files, channel, chat_id, person_id, role)
+            if rollup:
+                messages.append(NewMessage(
+                    key=digest_key(period, channel, chat_id, "rollup"), kind=ROLLUP,
+                    channel=channel, chat_id=chat_id, text=rollup, focal_person_id=person_id))
             # The first part is the gate: if another run queued it, that run queues the rest.
             if await enqueue(messages[0], now, session=session) is None:
                 continue
@@ -167,8 +199,19 @@ async def send_digest(sessions: async_sessionmaker[AsyncSession], now: datetime,
                 await enqueue(message, now, session=session)
             report.chats += 1
             report.messages += len(messages)
-    log.info("digest %s: %d messages to %d chats", period.key, report.messages, report.chats)
+    log.info("digest %s: committee %d: %d messages to %d chats", period.key,
+             scope.committee_id, report.messages, report.chats)
     return report
+
+
+async def _rollup_text(period: Period, tz: tzinfo, scope: CommitteeScope, *,
+                       session: AsyncSession) -> str:
+    """A parent committee's roll-up of its children's figures ("" without children)."""
+    children = await child_figures(scope.committee_id, period, tz, session=session)
+    if not children:
+        return ""
+    parent = await session.get(Committee, scope.committee_id)
+    return render_rollup(parent.name if parent else "Ban Chỉ đạo", children, period)
 
 
 def _missed_this_week(trigger: CronTrigger, now: datetime, tz: tzinfo) -> bool:

@@ -13,7 +13,7 @@ from functools import partial
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.keyboards import ONGOING, as_json, item_buttons
+from bot.keyboards import as_json, buttons_kind, item_buttons
 from domain.calendar import WorkCalendar
 from domain.reminder_text import (
     render_escalation,
@@ -28,6 +28,7 @@ from domain.reminders import (
     ReminderMessage,
     ReminderPolicy,
     due_reminders,
+    of_committee,
     scan_scope,
 )
 from scheduler.reminder_days import (
@@ -37,6 +38,7 @@ from scheduler.reminder_days import (
     store_after_scan,
 )
 from scheduler.scan_summary import summarize_warnings
+from storage.committees import committee_labels
 from storage.db import transaction
 from storage.outbox import NewMessage, enqueue_many
 from storage.reminder_inputs import ReminderInputs, load_recipients, load_reminder_inputs
@@ -55,7 +57,11 @@ log = logging.getLogger(__name__)
 TEXT_LIMITS = {"telegram": 4096, "zalo": 2000}
 # Four buttons an item: 25 items fill Telegram's 100-button keyboard.
 MAX_BUTTON_ITEMS = 25
+# Messages rendered before they are stored: at most this many, or this many characters of
+# parts (a secretariat member's list of the nation's escalations runs to hundreds of parts,
+# and every member gets one: 34 of them alive at once added 55 MB to a national scan's peak).
 RENDER_SLICE = 500
+RENDER_CHARS = 1_000_000
 
 
 @dataclass
@@ -141,9 +147,11 @@ def reminder_buttons(items: tuple[DueReminder, ...], part: str) -> list[list[dic
 
 def _button_kind(item: DueReminder) -> str:
     """An ongoing task ("Thường xuyên") asks for a periodic report: no "done" button."""
-    state = item.assignment
-    return ONGOING if state.item_kind == "task" and state.deadline.kind == "recurring" else (
-        state.item_kind)
+    return buttons_kind(item.assignment.item_kind, item.assignment.deadline.kind)
+
+
+def _as_is(text: str, _: ReminderMessage) -> str:
+    return text
 
 
 def _step_id(step: DueReminder) -> tuple[int, str, date]:
@@ -213,39 +221,47 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
                                                          session=session)]
         report.steps = len(taken) + len(listed)
         report.warnings = list(plan.warnings)
-        focal: Callable[[ReminderMessage], str] = partial(render_focal_message, policy=policy)
+        focal: Callable[[ReminderMessage], str] = partial(
+            render_focal_message, policy=policy, labels=await committee_labels(session=session))
         batches: list[tuple[ReminderMessage, Callable[[ReminderMessage], str], str]] = [
             *((m, focal, "reminder") for m in plan.messages),
             *((m, render_escalation, "escalation") for m in plan.escalations),
         ]
-        body = render_unreachable(listed, today)
-        batches += [(ReminderMessage(person, tuple(listed), today), lambda _: body,
-                     "unreachable_list") for person in (secretariat if body else [])]
+        # Each secretariat member is listed their own committee's steps only.
+        for person in secretariat:
+            mine = of_committee(listed, person.committee_id)
+            body = render_unreachable(mine, today)
+            if body:
+                batches.append((ReminderMessage(person, tuple(mine), today),
+                                partial(_as_is, body), "unreachable_list"))
         # Rendered, stored and linked a slice of messages at a time: a national scan's texts
         # (two lines an item, Vietnamese in UCS-2) would otherwise all be alive at once.
-        for start in range(0, len(batches), RENDER_SLICE):
-            queued: list[tuple[ReminderMessage, list[_Part]]] = []
-            for message, render, kind in batches[start:start + RENDER_SLICE]:
-                items = tuple(item for item in message.items if _step_id(item) in taken)
-                if kind != "unreachable_list" and not items:
-                    continue
-                if kind != "unreachable_list":
-                    message = ReminderMessage(message.recipient, items, message.on)
-                queued.append((message, _parts(message, render(message), kind)))
-                if kind == "unreachable_list":
-                    report.unreachable += len(queued[-1][1])
-                else:
-                    report.messages += 1
-                    report.parts += len(queued[-1][1])
-            # Buttons are made as each slice is stored, too.
-            added = await enqueue_many((part.stored() for _, parts in queued for part in parts),
-                                       now, session=session)
-            # A reply to a reminder names the steps it carried: link them to its first part.
-            await link_steps([(taken[_step_id(item)], added[first.key])
-                              for message, parts in queued for first in (parts[0].message,)
-                              if first.kind == "reminder" and first.key in added
-                              for item in message.items], session=session)
-            del queued, added
+        queued: list[tuple[ReminderMessage, list[_Part]]] = []
+        chars = 0
+        # (history row, outbox row) pairs, linked in one statement: on PostgreSQL each link
+        # statement reads the whole history once.
+        links: list[tuple[int, int]] = []
+        for message, render, kind in batches:
+            items = tuple(item for item in message.items if _step_id(item) in taken)
+            if kind != "unreachable_list" and not items:
+                continue
+            if kind != "unreachable_list":
+                message = ReminderMessage(message.recipient, items, message.on)
+            parts = _parts(message, render(message), kind)
+            queued.append((message, parts))
+            chars += sum(len(part.message.text) for part in parts)
+            if kind == "unreachable_list":
+                report.unreachable += len(parts)
+            else:
+                report.messages += 1
+                report.parts += len(parts)
+            if len(queued) >= RENDER_SLICE or chars >= RENDER_CHARS:
+                links += await _store_slice(queued, taken, now, session=session)
+                queued, chars = [], 0
+        links += await _store_slice(queued, taken, now, session=session)
+        # A reply to a reminder names the steps it carried: they are linked to its first part.
+        await link_steps(links, session=session)
+        del queued, links
         # Each assignment planned gets the day the policy next fires for it, its steps of
         # today counted: tomorrow's scan reads only those whose day has come. The plan and its
         # messages go first, so the history read again reuses their memory.
@@ -253,3 +269,18 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
         inputs = replace(inputs, history=[], known={})
         await store_after_scan(inputs, today, calendar, policy, session=session)
         await mark_scanned(today, calendar, policy, tz, session=session)
+
+
+async def _store_slice(queued: list[tuple[ReminderMessage, list[_Part]]],
+                       taken: dict[tuple[int, str, date], int], now: datetime, *,
+                       session: AsyncSession) -> list[tuple[int, int]]:
+    """Put a slice of messages in the outbox; (history row, first part) of each reminder step."""
+    if not queued:
+        return []
+    # Buttons are made as each slice is stored, too.
+    added = await enqueue_many((part.stored() for _, parts in queued for part in parts),
+                               now, session=session)
+    return [(taken[_step_id(item)], added[first.key])
+            for message, parts in queued for first in (parts[0].message,)
+            if first.kind == "reminder" and first.key in added
+            for item in message.items]

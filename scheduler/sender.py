@@ -6,15 +6,12 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.messenger import (
-    Button,
-    Buttons,
     Messenger,
     RateLimited,
     Rejected,
@@ -22,21 +19,19 @@ from bot.messenger import (
     TransientFailure,
     Unreachable,
 )
-from domain.notices import GIVEN_UP_NOTICE, given_up_notice, unreachable_notice
+from scheduler.delivery import DeliveryPolicy, DrainReport, LeadLost, to_buttons
 from scheduler.limits import IN_FLIGHT_RECHECK_SECONDS, SendLimiter
+from scheduler.undeliverable import give_up, record_unreachable
 from storage.db import transaction
 from storage.models import Outbox
 from storage.outbox import (
-    NewMessage,
     claim_ready,
     due_waiting,
-    enqueue,
     finish,
     log_attempt,
     next_retry,
     renew_claims,
 )
-from storage.people import mark_unreachable, secretariat_chats
 from storage.send_lead import hand_back, take_lead
 
 log = logging.getLogger(__name__)
@@ -48,55 +43,6 @@ _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 LOOKAHEAD_SECONDS = 0.25
 # Longest the sender waits for an answer before looking again at what could go.
 RECHECK_SECONDS = 0.25
-
-
-@dataclass(frozen=True)
-class DeliveryPolicy:
-    """How the sender claims, leads and retries.
-
-    `lease` bounds how long a crashed sender's rows and lead wait before another sender takes
-    them; a live sender renews both every `lease / 3` (its heartbeat). A leader starts no send
-    within `guard` of its lead's end, and hands the lead back `guard` in the future, so the
-    next leader's first send is at least `guard` after this one's last answer (per-chat
-    spacing and the one-second window hold across the change).
-    """
-
-    lease: timedelta = timedelta(seconds=30)
-    guard: timedelta = timedelta(seconds=2)
-    batch: int = 200
-    in_flight: int = 10  # sends answered or awaited but not yet recorded, at most
-    retry_base: timedelta = timedelta(seconds=30)
-    retry_bound: timedelta = timedelta(minutes=30)
-    rate_limit_retries: int = 5
-    # Attempts before a message that keeps failing (5xx, time-outs, our faults) is given up and
-    # the secretariat told: with the back-off above, about six hours.
-    max_attempts: int = 16
-
-    def __post_init__(self) -> None:
-        if self.guard * 2 >= self.lease:
-            raise ValueError("the lead's guard must be under half the lease")
-
-
-class LeadLost(Exception):
-    """This sender no longer leads the channel: a send not yet made must not be made."""
-
-
-@dataclass
-class DrainReport:
-    """What one drain did."""
-
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    unreachable: int = 0
-    lost_lease: int = 0
-    standby: list[str] = field(default_factory=list)  # channels another sender leads
-    errors: list[str] = field(default_factory=list)
-
-
-def to_buttons(raw: list[list[dict[str, str]]] | None) -> Buttons:
-    """Outbox JSON buttons -> Messenger buttons."""
-    return tuple(tuple(Button(b["text"], b["data"]) for b in row) for row in raw or [])
 
 
 class Sender:
@@ -294,6 +240,8 @@ class Sender:
                 await self._log(row, "rate_limited", retry_after=exc.retry_after, error=str(exc))
                 continue
             except TransientFailure as exc:
+                self.limiters[row.channel].pause_chat(f"{row.channel}:{row.chat_id}",
+                                                      self.policy.unanswered_hold.total_seconds())
                 await self._retry_later(row, str(exc), report)
                 return
             except Unreachable as exc:
@@ -337,53 +285,8 @@ class Sender:
         report.retried += 1
 
     async def _unreachable(self, row: Outbox, exc: Unreachable, report: DrainReport) -> None:
-        now = self.now()
-        async with transaction(self.sessions) as session:
-            held = await finish(row.id or 0, self.worker,
-                                {"status": "failed", "last_error": str(exc)}, session=session)
-            await log_attempt(row.id or 0, self.worker, now, "unreachable", error=str(exc),
-                              session=session)
-            if not held:
-                report.lost_lease += 1
-                return
-            report.unreachable += 1
-            if row.focal_person_id is None:
-                return
-            person = await mark_unreachable(row.focal_person_id, str(exc), session=session)
-            if person is not None and person.elsewhere is not None:
-                # The same person linked another channel: the message goes there instead.
-                channel, chat_id, other_id = person.elsewhere
-                await enqueue(NewMessage(
-                    key=f"{row.key}:to:{channel}:{chat_id}"[:200], kind=row.kind,
-                    channel=channel, chat_id=chat_id, text=row.text, focal_person_id=other_id,
-                    buttons=row.buttons, attachment_name=row.attachment_name,
-                    attachment=row.attachment), now, session=session)
-                return
-            if person is None:
-                return
-            text = unreachable_notice(person.name, person.agency_name, exc.reason,
-                                      secretariat=person.role == "secretariat")
-            recipients: list[tuple[str, str, int | None]] = [
-                (channel, chat_id, person_id) for channel, chat_id, person_id
-                in await secretariat_chats(session=session)
-                if (channel, chat_id) != (row.channel, row.chat_id)]
-            if not recipients:
-                # No secretariat chat left: the configured admin chats are the last resort.
-                recipients = [(channel, chat_id, None) for channel, chat_id in self.admin_chats
-                              if (channel, chat_id) != (row.channel, row.chat_id)]
-            if not recipients:
-                log.error("%s chat %s:%s (person %s, %s) is unreachable (%s) and no secretariat "
-                          "or admin chat is left to tell: set DONDOC_ADMIN_CHAT_IDS or link "
-                          "another secretariat chat", person.role, row.channel, row.chat_id,
-                          row.focal_person_id, person.name or person.agency_name or "?", exc)
-                return
-            log.warning("%s chat %s:%s is unreachable (%s); telling %d chat(s)", person.role,
-                        row.channel, row.chat_id, exc, len(recipients))
-            for channel, chat_id, recipient_id in recipients:
-                await enqueue(NewMessage(
-                    key=f"unreachable:{row.focal_person_id}:{now.date().isoformat()}:{chat_id}",
-                    kind="unreachable_notice", channel=channel, chat_id=chat_id, text=text,
-                    focal_person_id=recipient_id), now, session=session)
+        await record_unreachable(self.sessions, self.worker, self.now(), row, exc, report,
+                                 self.admin_chats)
 
     async def _settle(self, row: Outbox, values: dict[str, object], result: str,
                       report: DrainReport, **details: object) -> None:
@@ -397,25 +300,7 @@ class Sender:
             report.lost_lease += 1
 
     async def _give_up(self, row: Outbox, error: str, report: DrainReport) -> None:
-        """Fail a message that kept failing, and tell the secretariat (not about its notices)."""
-        what = row.attachment_name or row.kind
-        log.error("outbox %s (%s to %s:%s) given up after %d attempts: %s", row.id, what,
-                  row.channel, row.chat_id, row.attempts, error)
-        now = self.now()
-        async with transaction(self.sessions) as session:
-            held = await finish(row.id or 0, self.worker, {
-                "status": "failed", "last_error": f"gave up after {row.attempts} attempts: "
-                                                  f"{error}"[:1000]}, session=session)
-            await log_attempt(row.id or 0, self.worker, now, "given_up", error=error,
-                              session=session)
-            if held and row.kind != GIVEN_UP_NOTICE:
-                text = given_up_notice(what, row.channel, row.attempts, error)
-                for channel, chat_id, person_id in await secretariat_chats(session=session):
-                    await enqueue(NewMessage(
-                        key=f"given-up:{row.id}:{channel}:{chat_id}"[:200], kind=GIVEN_UP_NOTICE,
-                        channel=channel, chat_id=chat_id, text=text, focal_person_id=person_id),
-                        now, session=session)
-        report.failed += 1
+        await give_up(self.sessions, self.worker, self.now(), row, error, report)
 
     async def _log(self, row: Outbox, result: str, **details: object) -> None:
         async with transaction(self.sessions) as session:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.committees import CommitteeScope
 from storage.models import Assignment, Blocker, FocalPerson
 from storage.status import StatusError
 
@@ -54,8 +55,32 @@ async def mark_forwarded(blocker_id: int, now: datetime, person_id: int | None, 
     return blocker
 
 
+async def open_blockers(scope: CommitteeScope | None = None, *,
+                        session: AsyncSession) -> list[Blocker]:
+    """Blockers not yet handled, one per item still reported blocked (its latest), oldest first.
+
+    A forwarded blocker stays open until someone marks it handled; an item whose agency has
+    reported another status since is no longer blocked, and its blocker is not listed.
+    """
+    latest = (sa.select(sa.func.max(col(Blocker.id)))
+              .join(Assignment, col(Assignment.id) == col(Blocker.assignment_id))
+              .where(col(Assignment.active).is_(True), col(Assignment.status) == "blocked",
+                     *([scope.assignments()] if scope is not None else []))
+              .group_by(col(Blocker.assignment_id)))
+    query = select(Blocker).where(col(Blocker.id).in_(latest), col(Blocker.state) != "handled")
+    return list((await session.exec(query.order_by(col(Blocker.reported_at),
+                                                    col(Blocker.id)))).all())
+
+
 async def focal_people(agency_id: int, *, session: AsyncSession) -> list[FocalPerson]:
     """An agency's reachable focal persons (a forwarded blocker goes to them)."""
     return list((await session.exec(select(FocalPerson).where(
         FocalPerson.agency_id == agency_id, FocalPerson.role == "focal",
         col(FocalPerson.active).is_(True), col(FocalPerson.reachable).is_(True)))).all())
+
+
+async def in_scope(blocker_id: int, scope: CommitteeScope, *, session: AsyncSession) -> bool:
+    """Whether a blocker is about one of the committee's items (a button may be forged)."""
+    return (await session.exec(
+        select(Blocker.id).join(Assignment, col(Assignment.id) == col(Blocker.assignment_id))
+        .where(Blocker.id == blocker_id, scope.assignments()))).first() is not None

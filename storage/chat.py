@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.committees import CommitteeScope
 from storage.item_lookup import resolve_codes
 from storage.models import (
     Agency,
@@ -44,6 +45,8 @@ class AssignmentCard:
     note: str | None
     # Someone has recorded a status (or an extension was approved): else "chưa báo cáo".
     reported: bool = True
+    # The deadline's kind ("date", "recurring" …): an ongoing task is never "done".
+    deadline_kind: str = ""
 
     @property
     def deadline(self) -> date | None:
@@ -133,7 +136,8 @@ async def agency_name(agency_id: int | None, *, session: AsyncSession) -> str | 
 
 
 @cache
-def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool) -> Any:
+def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool,
+                 by_committee: bool = False) -> Any:
     # Columns only: loading whole entities (an Item with its JSON lists, an Assignment) costs
     # more than the query, and the session would not keep them anyway (its map is weak).
     columns: tuple[Any, ...] = (
@@ -142,7 +146,8 @@ def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool)
         col(Item.deadline_raw), col(Item.due), col(Assignment.extended_due),
         col(Assignment.status), col(Assignment.percent), col(Assignment.note),
         sa.or_(col(Assignment.status_changed_at).is_not(None),
-               col(Assignment.extended_due).is_not(None)).label("reported"))
+               col(Assignment.extended_due).is_not(None)).label("reported"),
+        col(Item.deadline_kind))
     query: Any = (sa.select(*columns)
                   .join(Item, col(Item.id) == col(Assignment.item_id))
                   .join(Agency, col(Agency.id) == col(Assignment.agency_id))
@@ -155,18 +160,23 @@ def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool)
         query = query.where(col(Item.id).in_(_param("item_ids", expanding=True)))
     if open_only:
         query = query.where(col(Assignment.status) != "done")
+    if by_committee:
+        query = query.where(col(Item.committee_id) == _param("committee_id"))
     return query
 
 
 async def cards(*, session: AsyncSession, agency_id: int | None = None,
                 assignment_ids: list[int] | None = None, codes: list[str] | None = None,
-                open_only: bool = False) -> list[AssignmentCard]:
-    """Assignments as cards, filtered, most urgent (earliest deadline) first."""
+                open_only: bool = False,
+                committee: CommitteeScope | None = None) -> list[AssignmentCard]:
+    """Assignments as cards, filtered (to one committee's items with `committee`), most urgent
+    (earliest deadline) first."""
     query = _cards_query(agency_id is not None, assignment_ids is not None, codes is not None,
-                         open_only)
-    item_ids = (list((await resolve_codes(codes, session=session)).values())
+                         open_only, committee is not None)
+    item_ids = (list((await resolve_codes(codes, committee, session=session)).values())
                 if codes is not None else None)
-    params = {"agency_id": agency_id, "ids": assignment_ids, "item_ids": item_ids}
+    params = {"agency_id": agency_id, "ids": assignment_ids, "item_ids": item_ids,
+              "committee_id": committee.committee_id if committee is not None else None}
     rows = (await session.exec(query, params={k: v for k, v in params.items()
                                               if v is not None})).all()
     found = [AssignmentCard(**{**row._mapping, "code": row.code or ""}) for row in rows]

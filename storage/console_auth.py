@@ -18,6 +18,13 @@ from storage.models import ConsoleLogin, FocalPerson
 # The committee's own people: the secretariat (everything) and its leaders (read-only). An
 # agency's leader is not one of them: like /tongquan, the console shows every agency.
 CONSOLE_ROLES = ("secretariat", COMMITTEE)
+# With DONDOC_CONSOLE_FOCAL_PERSONS: focal persons too, for their own agency's items.
+WITH_FOCAL = (*CONSOLE_ROLES, "focal")
+
+
+def console_roles(focal_persons: bool) -> tuple[str, ...]:
+    """The roles that may open the console."""
+    return WITH_FOCAL if focal_persons else CONSOLE_ROLES
 
 
 def token_hash(token: str) -> str:
@@ -35,7 +42,8 @@ async def create_login(person: FocalPerson, now: datetime, valid_for: timedelta,
     return token
 
 
-async def redeem_login(token: str, now: datetime, *, session: AsyncSession) -> FocalPerson | None:
+async def redeem_login(token: str, now: datetime, *, session: AsyncSession,
+                       roles: tuple[str, ...] = CONSOLE_ROLES) -> FocalPerson | None:
     """The person a live, unused token signs in (marking it used), else None."""
     claimed: Any = await session.exec(
         sa.update(ConsoleLogin)
@@ -46,16 +54,16 @@ async def redeem_login(token: str, now: datetime, *, session: AsyncSession) -> F
     if person_id is None:
         return None
     person = await session.get(FocalPerson, person_id)
-    if person is None or not person.active or person.role not in CONSOLE_ROLES:
+    if person is None or not person.active or person.role not in roles:
         return None
     return person
 
 
-async def signed_in_person(person_id: int, generation: int, *,
-                           session: AsyncSession) -> FocalPerson | None:
+async def signed_in_person(person_id: int, generation: int, *, session: AsyncSession,
+                           roles: tuple[str, ...] = CONSOLE_ROLES) -> FocalPerson | None:
     """The person of a console session, while it has not been signed out everywhere."""
     person = await session.get(FocalPerson, person_id)
-    if (person is None or not person.active or person.role not in CONSOLE_ROLES
+    if (person is None or not person.active or person.role not in roles
             or person.console_generation != generation):
         return None
     return person

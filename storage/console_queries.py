@@ -1,4 +1,4 @@
-"""Every read of the web console, in one place: each takes `*, session` and a Scope."""
+"""Every read of the web console (the list: storage.console_list): each takes a Scope."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.deadline_model import Deadline
 from domain.digest import Digest, build_digest
-from domain.digest_inputs import digest_period
-from domain.text import fold, strip_diacritics
+from domain.digest_inputs import DigestInputs, digest_period
+from storage.committees import COMMITTEE_ROLES, CommitteeScope, person_scope
 from storage.deadlines import stored_deadline
 from storage.digest import load_digest_inputs
 from storage.models import (
@@ -35,17 +35,20 @@ from storage.models import (
     StatusChange,
 )
 
-PAGE_SIZE = 50
-
 
 @dataclass(frozen=True)
-class Scope:
-    """What a console user sees. Today the whole database; committees will narrow it here."""
+class Scope(CommitteeScope):
+    """What a console user sees: their committee's items (storage.committees), read through
+    its base filters here."""
 
-    everything: bool = True
 
-
+# The default committee's scope (a single-committee deployment's whole database).
 WHOLE = Scope()
+
+
+def scope_for(person: FocalPerson) -> Scope:
+    """The console scope of a signed-in person."""
+    return Scope(person_scope(person).committee_id)
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,9 @@ class Overview:
     by_document: dict[str, Counter[str]]
 
 
-async def overview(scope: Scope, today: date, tz: tzinfo, every_weeks: int, *,
-                   session: AsyncSession) -> Overview:
-    """The digest as it would be built today (same classes, same lists)."""
-    period = digest_period(today, every_weeks)
-    digest = build_digest(await load_digest_inputs(period, tz, session=session))
+def overview_of(inputs: DigestInputs) -> Overview:
+    """The digest built from its inputs, and the per-document table of its task classes."""
+    digest = build_digest(inputs)
     by_document: dict[str, Counter[str]] = defaultdict(Counter)
     for status in digest.items:
         if status.item.kind == "task":
@@ -68,88 +69,11 @@ async def overview(scope: Scope, today: date, tz: tzinfo, every_weeks: int, *,
     return Overview(digest, dict(by_document))
 
 
-@dataclass(frozen=True)
-class ItemFilter:
-    """The list's search and filters; empty fields filter nothing."""
-
-    q: str = ""
-    agency_id: int | None = None
-    cls: str = ""
-    document_id: int | None = None
-    due_from: date | None = None
-    due_to: date | None = None
-    kind: str = ""
-    page: int = 1
-
-
-@dataclass(frozen=True)
-class ListedItem:
-    """One row of the list."""
-
-    item_id: int
-    code: str
-    kind: str
-    text: str
-    document: str
-    lead_agencies: list[str]
-    deadline_raw: str
-    due: date | None
-
-
-@dataclass(frozen=True)
-class ItemPage:
-    """One page of the filtered list, and how many matched in all."""
-
-    rows: list[ListedItem]
-    total: int
-    page: int
-    pages: int
-
-
-def search_key(text: str) -> str:
-    """Folded and without diacritics: "Sở Y tế" and "so y te" meet."""
-    return strip_diacritics(fold(text))
-
-
-async def list_items(scope: Scope, wanted: ItemFilter, classes: dict[int, str], *,
-                     session: AsyncSession) -> ItemPage:
-    """Items matching the filter, by code; `classes` (item id -> digest class) for the class."""
-    query = (select(Item, Document.title)
-             .join(Document, col(Document.id) == col(Item.document_id), isouter=True)
-             .order_by(col(Item.id)))
-    if wanted.agency_id is not None:
-        query = query.where(col(Item.id).in_(
-            select(Assignment.item_id).where(Assignment.agency_id == wanted.agency_id,
-                                             col(Assignment.active))))
-    if wanted.document_id is not None:
-        query = query.where(Item.document_id == wanted.document_id)
-    if wanted.kind:
-        query = query.where(Item.kind == wanted.kind)
-    if wanted.due_from is not None:
-        query = query.where(col(Item.due) >= wanted.due_from)
-    if wanted.due_to is not None:
-        query = query.where(col(Item.due) <= wanted.due_to)
-    needle = search_key(wanted.q) if wanted.q.strip() else ""
-    rows = []
-    for item, title in (await session.exec(query)).all():
-        if wanted.cls and classes.get(item.id or 0) != wanted.cls:
-            continue
-        if needle and needle not in search_key(
-                f"{item.code or ''} {item.text} {' '.join(item.lead_agencies)}"):
-            continue
-        rows.append(ListedItem(item.id or 0, item.code or "", item.kind, item.text, title or "",
-                               list(item.lead_agencies), item.deadline_raw, item.due))
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(1, wanted.page), pages)
-    return ItemPage(rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], len(rows), page, pages)
-
-
-async def filter_choices(scope: Scope, *,
-                         session: AsyncSession) -> tuple[list[Agency], list[Document]]:
-    """The agencies and documents the list's filters offer, by name."""
-    agencies = list((await session.exec(select(Agency).order_by(col(Agency.name)))).all())
-    documents = list((await session.exec(select(Document).order_by(col(Document.id)))).all())
-    return agencies, documents
+async def overview(scope: Scope, today: date, tz: tzinfo, every_weeks: int, *,
+                   session: AsyncSession) -> Overview:
+    """The digest as it would be built today (same classes, same lists)."""
+    period = digest_period(today, every_weeks)
+    return overview_of(await load_digest_inputs(period, tz, scope, session=session))
 
 
 @dataclass(frozen=True)
@@ -205,7 +129,7 @@ def _who(person: FocalPerson | None, actor: str) -> str:
 async def item_detail(scope: Scope, item_id: int, *, session: AsyncSession) -> ItemDetail | None:
     """The item, its deadline, its assignments with history, evidence and reminders."""
     item = await session.get(Item, item_id)
-    if item is None:
+    if item is None or not scope.owns_item(item):
         return None
     document = await session.get(Document, item.document_id) if item.document_id else None
     rows = (await session.exec(select(Assignment, Agency)
@@ -254,7 +178,7 @@ async def extension_item(scope: Scope, request_id: int, *, session: AsyncSession
     """The item an extension request is about (to go back to its page)."""
     row = (await session.exec(select(Assignment.item_id).join(
         ExtensionRequest, col(ExtensionRequest.assignment_id) == col(Assignment.id))
-        .where(ExtensionRequest.id == request_id))).first()
+        .where(ExtensionRequest.id == request_id, scope.assignments()))).first()
     return row
 
 
@@ -262,7 +186,9 @@ async def assignment_item(scope: Scope, assignment_id: int, *,
                           session: AsyncSession) -> int | None:
     """The item of an assignment."""
     assignment = await session.get(Assignment, assignment_id)
-    return assignment.item_id if assignment else None
+    if assignment is None or not scope.owns_item(await session.get(Item, assignment.item_id)):
+        return None
+    return assignment.item_id
 
 
 @dataclass
@@ -295,7 +221,7 @@ async def agency_lines(scope: Scope, *, session: AsyncSession) -> list[AgencyLin
         lines[person.agency_id or 0].people.append(person)
     counts = (await session.exec(
         select(Assignment.agency_id, sa.func.count())
-        .where(col(Assignment.active), col(Assignment.status) != "done")
+        .where(col(Assignment.active), col(Assignment.status) != "done", scope.assignments())
         .group_by(col(Assignment.agency_id)))).all()
     for agency_id, count in counts:
         if agency_id in lines:
@@ -334,12 +260,16 @@ def _via(ref: str | None, actor: str) -> str:
 
 async def audit_log(scope: Scope, limit: int, *, session: AsyncSession) -> list[AuditLine]:
     """The latest changes from the console, the chat and the command line, newest first."""
-    names = {p.id: _who(p, p.role) for p in (await session.exec(select(FocalPerson))).all()}
+    everyone = (await session.exec(select(FocalPerson))).all()
+    names = {p.id: _who(p, p.role) for p in everyone}
+    people = [p.id for p in everyone if p.id is not None
+              and person_scope(p).committee_id == scope.committee_id
+              and p.role in COMMITTEE_ROLES]
     lines: list[AuditLine] = []
     for change, item in (await session.exec(
             select(StatusChange, Item)
             .join(Assignment, col(Assignment.id) == col(StatusChange.assignment_id))
-            .join(Item, col(Item.id) == col(Assignment.item_id))
+            .join(Item, col(Item.id) == col(Assignment.item_id)).where(scope.items())
             .order_by(col(StatusChange.at).desc()).limit(limit))).all():
         lines.append(AuditLine(
             change.at, names.get(change.focal_person_id) or _who(None, change.actor),
@@ -347,37 +277,47 @@ async def audit_log(scope: Scope, limit: int, *, session: AsyncSession) -> list[
             change.new_status, change.message_text, item.id, item.code))
     for deadline, item in (await session.exec(
             select(DeadlineChange, Item).join(Item, col(Item.id) == col(DeadlineChange.item_id))
-            .order_by(col(DeadlineChange.at).desc()).limit(limit))).all():
+            .where(scope.items()).order_by(col(DeadlineChange.at).desc()).limit(limit))).all():
         lines.append(AuditLine(deadline.at, deadline.by, deadline.via, "deadline",
                                deadline.old_raw, deadline.typed, None, item.id, item.code))
     for request, item in (await session.exec(
             select(ExtensionRequest, Item)
             .join(Assignment, col(Assignment.id) == col(ExtensionRequest.assignment_id))
             .join(Item, col(Item.id) == col(Assignment.item_id))
-            .where(col(ExtensionRequest.decided_at).is_not(None))
+            .where(col(ExtensionRequest.decided_at).is_not(None), scope.items())
             .order_by(col(ExtensionRequest.decided_at).desc()).limit(limit))).all():
         assert request.decided_at is not None
         lines.append(AuditLine(request.decided_at, names.get(request.decided_by, "-"), "-",
                                "extension", None, request.state,
                                request.new_due.strftime("%d/%m/%Y") if request.new_due else None,
                                item.id, item.code))
-    for run in (await session.exec(select(ImportRun).order_by(col(ImportRun.at).desc())
-                                   .limit(limit))).all():
+    for run in (await session.exec(select(ImportRun).where(
+            ImportRun.committee_id == scope.committee_id).order_by(col(ImportRun.at).desc())
+            .limit(limit))).all():
         lines.append(AuditLine(run.at, "-", "import", "import", None, None,
                                f"{run.source}: +{run.items_created}, ~{run.items_updated}"))
     for invite, agency in (await session.exec(
             select(Invite, Agency).join(Agency, col(Agency.id) == col(Invite.agency_id),
-                                        isouter=True)
+                                        isouter=True).where(_invites_of(scope, people))
             .order_by(col(Invite.created_at).desc()).limit(limit))).all():
         lines.append(AuditLine(invite.created_at, names.get(invite.created_by, "-"), "-",
                                "invite", None, invite.role, agency.name if agency else None))
     return sorted(lines, key=lambda line: line.at, reverse=True)[:limit]
 
 
+def _invites_of(scope: Scope, people: list[int]) -> sa.ColumnElement[bool]:
+    """A committee's codes, and agency codes its people (or the command line) made."""
+    made_here = sa.or_(col(Invite.created_by).in_(people), col(Invite.created_by).is_(None))
+    return sa.or_(col(Invite.committee_id) == scope.committee_id,
+                  sa.and_(col(Invite.agency_id).is_not(None), made_here))
+
+
 async def kept_evidence(scope: Scope, evidence_id: int, *,
                         session: AsyncSession) -> tuple[Evidence, EvidenceFile] | None:
-    """An evidence file whose bytes dondoc keeps, to download."""
+    """An evidence file whose bytes dondoc keeps, to download (of the scope's items only)."""
     row = (await session.exec(select(Evidence, EvidenceFile).join(
         EvidenceFile, col(EvidenceFile.evidence_id) == col(Evidence.id))
-        .where(Evidence.id == evidence_id))).first()
+        .join(StatusChange, col(StatusChange.id) == col(Evidence.status_change_id))
+        .where(Evidence.id == evidence_id, col(StatusChange.assignment_id).in_(
+            select(Assignment.id).where(scope.assignments()))))).first()
     return (row[0], row[1]) if row else None

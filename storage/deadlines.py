@@ -55,25 +55,38 @@ def stored_deadline(item: Item) -> Deadline:
     return Deadline(item.deadline_raw, kind, item.due, every, decode_period_day(item.period_day))
 
 
+async def deadline_year(document_id: int | None, fallback_year: int, *,
+                        session: AsyncSession) -> int:
+    """The year a yearless deadline means: its assigning document's, else `fallback_year`."""
+    document = await session.get(Document, document_id) if document_id is not None else None
+    if document is not None and document.issued_on is not None:
+        return document.issued_on.year
+    return fallback_year
+
+
 async def set_deadline(code: str, text: str, now: datetime, fallback_year: int, *,
                        session: AsyncSession, by: str, via: str,
-                       person_id: int | None = None) -> DeadlineSet:
+                       person_id: int | None = None,
+                       committee_id: int | None = None) -> DeadlineSet:
     """Give item `code` the deadline `text` says (any text the grammar reads), audited.
 
     A yearless text takes the year of the item's assigning document, else `fallback_year`,
     as an import does. Raises DeadlineRefused (a Vietnamese sentence) for an unknown item or
     a text the grammar does not read; nothing is written then.
     """
-    item = (await session.exec(select(Item).where(col(Item.code) == code.upper()))).first()
-    if item is None:
+    query = select(Item).where(col(Item.code) == code.upper())
+    if committee_id is not None:
+        query = query.where(col(Item.committee_id) == committee_id)
+    found = (await session.exec(query.limit(2))).all()
+    if not found:
         raise DeadlineRefused(f"Không có nhiệm vụ hay chỉ tiêu mã {code}.")
+    if len(found) > 1:  # codes repeat across committees: never guess whose item to change
+        raise DeadlineRefused(f"Mã {code} có ở nhiều Ban Chỉ đạo; hãy đặt thời hạn trong phạm vi"
+                              " Ban Chỉ đạo của nhiệm vụ (dòng lệnh: --committee).")
+    item = found[0]
     if not text.strip():
         raise DeadlineRefused(USAGE)
-    year = fallback_year
-    if item.document_id is not None:
-        document = await session.get(Document, item.document_id)
-        if document is not None and document.issued_on is not None:
-            year = document.issued_on.year
+    year = await deadline_year(item.document_id, fallback_year, session=session)
     after = parse_deadline(text.strip(), year)
     if after.kind == "unknown":
         why = f" ({after.reason})" if after.reason else ""

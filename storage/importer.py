@@ -25,7 +25,7 @@ from storage.appendix_reading import (
     read_appendix,
     read_appendix_checked,
 )
-from storage.models import Document, ImportRun, Item
+from storage.models import DEFAULT_COMMITTEE_ID, Document, ImportRun, Item
 
 __all__ = ["ImportFailed", "ParsedAppendix", "import_appendix", "import_items", "read_appendix"]
 
@@ -68,15 +68,17 @@ def _identity_hash(item: AppendixItem) -> str:
     return hashlib.sha256(item.identity.encode()).hexdigest()
 
 
-async def _document(item: AppendixItem, cache: dict[str, Document], *,
+async def _document(item: AppendixItem, cache: dict[str, Document], committee_id: int, *,
                     session: AsyncSession) -> int | None:
     ref = item.document
     if ref is None:
         return None
     document = cache.get(ref.key)
     if document is None:
-        found = await session.exec(select(Document).where(Document.key == ref.key))
-        document = found.first() or Document(key=ref.key, code=ref.code, title=ref.title,
+        found = await session.exec(select(Document).where(
+            Document.committee_id == committee_id, Document.key == ref.key))
+        document = found.first() or Document(committee_id=committee_id, key=ref.key,
+                                             code=ref.code, title=ref.title,
                                              issued_on=ref.issued_on)
         if document.issued_on is None and ref.issued_on is not None:
             document.issued_on = ref.issued_on
@@ -87,12 +89,15 @@ async def _document(item: AppendixItem, cache: dict[str, Document], *,
 
 
 async def _existing_item(identity: str, text: str, document_id: int | None,
-                         unmatched: set[int], *, session: AsyncSession) -> Item | None:
-    found = (await session.exec(select(Item).where(Item.identity == identity))).first()
+                         unmatched: set[int], committee_id: int, *,
+                         session: AsyncSession) -> Item | None:
+    found = (await session.exec(select(Item).where(Item.committee_id == committee_id,
+                                                   Item.identity == identity))).first()
     if found is not None:
         return found
     # The wording was edited: the closest unmatched item of the same document is this one.
-    candidates = await session.exec(select(Item).where(Item.document_id == document_id))
+    candidates = await session.exec(select(Item).where(Item.committee_id == committee_id,
+                                                       Item.document_id == document_id))
     best, best_ratio = None, SIMILAR_TEXT
     for candidate in candidates.all():
         if candidate.id in unmatched:
@@ -130,18 +135,22 @@ def _describe_change(code: str, field: str, old: object, new: object) -> str:
 async def import_items(
     items: list[AppendixItem], source: str, sha256: str, now: datetime, *,
     session: AsyncSession, dry_run: bool = False, heading: AppendixHeading | None = None,
+    committee_id: int = DEFAULT_COMMITTEE_ID,
 ) -> ImportReport:
-    """Upsert parsed items; the caller owns the transaction (and rolls back a dry run)."""
+    """Upsert parsed items into a committee; the caller owns the transaction (and rolls back a
+    dry run). Codes, identities and documents are the committee's own."""
     report = ImportReport(source=source, dry_run=dry_run)
     held = {code: (held_source, section) for code, held_source, section in (await session.exec(
-        select(Item.code, Item.source, Item.section))).all() if code}
+        select(Item.code, Item.source, Item.section).where(
+            Item.committee_id == committee_id))).all() if code}
     taken = set(held)
     series: dict[tuple[str, str], int] = {}
     book: AgencyBook = await load_agency_book(session=session)
     documents: dict[str, Document] = {}
     lead_names: set[str] = set()
     identities = [_identity_hash(parsed) for parsed in items]
-    known = await session.exec(select(Item.id, Item.identity))
+    known = await session.exec(select(Item.id, Item.identity).where(
+        Item.committee_id == committee_id))
     # Stored items this file does not name verbatim: candidates for an edited wording.
     in_file = set(identities)
     unmatched = {item_id for item_id, identity in known.all()
@@ -153,7 +162,7 @@ async def import_items(
         support = [_support_name(name, book) for name in parsed.support_agencies]
         fields = _Fields(
             kind=parsed.kind, number=parsed.number, section=parsed.section, text=parsed.text,
-            document_id=await _document(parsed, documents, session=session),
+            document_id=await _document(parsed, documents, committee_id, session=session),
             lead_agencies=[agency.name for agency in leads], support_agencies=support,
             deadline_raw=parsed.deadline.raw, deadline_kind=parsed.deadline.kind,
             due=parsed.deadline.due, every=parsed.deadline.every,
@@ -161,13 +170,13 @@ async def import_items(
             assessment=parsed.assessment, note=parsed.note,
         )
         row = await _existing_item(identity, parsed.text, fields.document_id, unmatched,
-                                   session=session)
+                                   committee_id, session=session)
         hand_set = _keeps_hand_set_deadline(row, parsed)
         if hand_set:
             fields = _with_stored_deadline(fields, row)
         if row is None:
-            row = Item(identity=identity, source=source, created_at=now, updated_at=now,
-                       **vars(fields))
+            row = Item(committee_id=committee_id, identity=identity, source=source,
+                       created_at=now, updated_at=now, **vars(fields))
             block = (parsed.section, parsed.kind)
             if block not in series:
                 # A section's rows share one series: the first where none of them collides
@@ -221,8 +230,9 @@ async def import_items(
     report.agencies = len(lead_names)
     report.new_agencies = [agency.name for agency in book.created]
     if not dry_run:
-        session.add(ImportRun(at=now, source=source, sha256=sha256, items_created=report.created,
-                              items_updated=report.updated, items_unchanged=report.unchanged,
+        session.add(ImportRun(committee_id=committee_id, at=now, source=source, sha256=sha256,
+                              items_created=report.created, items_updated=report.updated,
+                              items_unchanged=report.unchanged,
                               title=heading.title if heading else None,
                               attached_to=(heading.attached_to or None) if heading else None))
     await session.flush()
@@ -230,11 +240,12 @@ async def import_items(
 
 
 async def import_appendix(path: Path, fallback_year: int, now: datetime, *,
-                          session: AsyncSession, dry_run: bool = False) -> ImportReport:
-    """Read and import one appendix file inside the caller's transaction."""
+                          session: AsyncSession, dry_run: bool = False,
+                          committee_id: int = DEFAULT_COMMITTEE_ID) -> ImportReport:
+    """Read and import one appendix file into a committee inside the caller's transaction."""
     parsed = read_appendix_checked(path, fallback_year)
     report = await import_items(parsed.items, path.name, parsed.sha256, now, session=session,
-                                dry_run=dry_run,
-                                heading=parsed.heading)
+                                dry_run=dry_run, heading=parsed.heading,
+                                committee_id=committee_id)
     report.warnings.extend(parsed.warnings)
     return report

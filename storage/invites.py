@@ -42,8 +42,10 @@ def hash_code(code: str) -> str:
 
 
 async def create_invite(agency: Agency | None, role: str, now: datetime, valid_for: timedelta, *,
-                        session: AsyncSession, created_by: int | None = None) -> NewInvite:
-    """Make a single-use code for an agency (None for the secretariat) and a role."""
+                        session: AsyncSession, created_by: int | None = None,
+                        committee_id: int | None = None) -> NewInvite:
+    """Make a single-use code for an agency (None for the secretariat) and a role; a
+    secretariat or committee code joins `committee_id` (None: the default committee)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     if (role in WITHOUT_AGENCY) != (agency is None):
@@ -51,7 +53,8 @@ async def create_invite(agency: Agency | None, role: str, now: datetime, valid_f
     code = _new_code()
     session.add(Invite(code_hash=hash_code(code), agency_id=agency.id if agency else None,
                        role=role, created_by=created_by, created_at=now,
-                       expires_at=now + valid_for))
+                       expires_at=now + valid_for,
+                       committee_id=committee_id if agency is None else None))
     await session.flush()
     return NewInvite(code, agency.name if agency else None, role, now + valid_for)
 
@@ -66,7 +69,7 @@ async def create_link_code(person: FocalPerson, now: datetime, valid_for: timede
     code = _new_code()
     session.add(Invite(code_hash=hash_code(code), agency_id=person.agency_id, role=person.role,
                        created_by=person.id, created_at=now, expires_at=now + valid_for,
-                       links_person_id=person.id))
+                       links_person_id=person.id, committee_id=person.committee_id))
     await session.flush()
     agency = await session.get(Agency, person.agency_id) if person.agency_id else None
     return NewInvite(code, agency.name if agency else None, person.role, now + valid_for)
@@ -98,13 +101,16 @@ async def redeem_invite(code: str, channel: str, chat_id: str, name: str, now: d
     origin = await _link_origin(invite, channel, chat_id, session)
     role, agency_id = (origin.role, origin.agency_id) if origin else (invite.role,
                                                                        invite.agency_id)
+    committee_id = origin.committee_id if origin else invite.committee_id
     person = (await session.exec(select(FocalPerson).where(
         FocalPerson.channel == channel, FocalPerson.chat_id == chat_id))).first()
     if person is None:
         person = FocalPerson(channel=channel, chat_id=chat_id, role=role,
-                             agency_id=agency_id, name=name, linked_at=now)
+                             agency_id=agency_id, name=name, linked_at=now,
+                             committee_id=committee_id)
     else:
         person.role, person.agency_id, person.name = role, agency_id, name
+        person.committee_id = committee_id
         person.active, person.reachable, person.unreachable_reason = True, True, None
         person.linked_at = now
     # A new invite makes the chat someone on its own; a link code joins it to the origin.

@@ -14,23 +14,40 @@ from collections.abc import Iterable
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.committees import CommitteeScope
 from storage.models import Item
 
 
-async def resolve_codes(codes: Iterable[str], *, session: AsyncSession) -> dict[str, int]:
-    """Each code that names exactly one item -> that item's id (case-insensitive codes)."""
+async def resolve_codes(codes: Iterable[str], scope: CommitteeScope | None = None, *,
+                        session: AsyncSession) -> dict[str, int]:
+    """Each code that names exactly one item -> that item's id (case-insensitive codes).
+
+    Codes are per committee: within a scope a code is that committee's; without one (an
+    agency's person, who may serve several committees) a code two committees use is ambiguous
+    and resolves to nothing, so the bot asks rather than record on the wrong committee's item.
+    """
     wanted = sorted({code.strip().upper() for code in codes if code.strip()})
     if not wanted:
         return {}
-    rows = (await session.exec(select(Item.id, Item.code, Item.legacy_code).where(or_(
-        col(Item.code).in_(wanted), col(Item.legacy_code).in_(wanted))))).all()
-    own = {code: item_id for item_id, code, _ in rows if code in wanted and item_id}
+    query = select(Item.id, Item.code, Item.legacy_code).where(or_(
+        col(Item.code).in_(wanted), col(Item.legacy_code).in_(wanted)))
+    if scope is not None:
+        query = query.where(scope.items())
+    rows = (await session.exec(query)).all()
+    holders: dict[str, set[int]] = {}
+    for item_id, code, _ in rows:
+        if code in wanted and item_id:
+            holders.setdefault(code, set()).add(item_id)
+    own = {code: next(iter(ids)) for code, ids in holders.items() if len(ids) == 1}
+    shared = {code for code, ids in holders.items() if len(ids) > 1}
     legacy: dict[str, set[int]] = {}
     for item_id, _, old in rows:
         if old in wanted and item_id:
             legacy.setdefault(old, set()).add(item_id)
     found: dict[str, int] = {}
     for code in wanted:
+        if code in shared:
+            continue
         others = legacy.get(code, set()) - ({own[code]} if code in own else set())
         if code in own and not others:
             found[code] = own[code]

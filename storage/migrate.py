@@ -67,6 +67,16 @@ def _revision_links(path: Path) -> tuple[str, tuple[str, ...]] | None:
     return revision, (down,) if isinstance(down, str) else ()
 
 
+def _links() -> list[tuple[str, tuple[str, ...]]]:
+    return [link for path in sorted((MIGRATIONS / "versions").glob("*.py"))
+            if (link := _revision_links(path)) is not None]
+
+
+def known_revisions() -> set[str]:
+    """Every revision this code has a migration for (a schema at another one is newer)."""
+    return {revision for revision, _ in _links()}
+
+
 def expected_heads() -> set[str]:
     """The revisions the code expects: those no migration follows.
 
@@ -74,8 +84,7 @@ def expected_heads() -> set[str]:
     (a test checks both agree), so that commands which only check the schema skip importing
     Alembic and running every migration module.
     """
-    links = [link for path in sorted((MIGRATIONS / "versions").glob("*.py"))
-             if (link := _revision_links(path)) is not None]
+    links = _links()
     followed = {parent for _, parents in links for parent in parents}
     return {revision for revision, _ in links} - followed
 
@@ -100,6 +109,12 @@ async def ensure_current(engine: AsyncEngine) -> None:
     expected = expected_heads()
     if current != expected:
         where = ", ".join(sorted(current)) or "trống"
+        if current - known_revisions():  # a newer release migrated it (a rolling upgrade)
+            raise SchemaOutdated(
+                f"lược đồ cơ sở dữ liệu đang ở phiên bản {where}, mới hơn phần mềm này (cần "
+                f"{', '.join(sorted(expected))}): hãy chạy bản phát hành mới, không chạy "
+                "`dondoc db upgrade` của bản cũ"
+            )
         raise SchemaOutdated(
             f"lược đồ cơ sở dữ liệu đang ở phiên bản {where}, phần mềm cần "
             f"{', '.join(sorted(expected))}: chạy `uv run dondoc db upgrade`"

@@ -43,11 +43,38 @@ def utc_column(nullable: bool = False) -> Any:
     return sa.Column(UTCDateTime(), nullable=nullable)
 
 
+# The committee migration 0020 creates and attaches everything to: a deployment with one
+# committee never names it (the id is fixed so raw inserts and defaults can point at it).
+DEFAULT_COMMITTEE_ID = 1
+
+
+def committee_column() -> Any:
+    """committee_id of a row a committee owns: NOT NULL, the default committee unless told."""
+    return sa.Column(sa.Integer(), sa.ForeignKey("committee.id"), nullable=False, index=True,
+                     server_default=str(DEFAULT_COMMITTEE_ID))
+
+
+class Committee(SQLModel, table=True):
+    """A steering committee (Ban Chỉ đạo): owns documents, items, secretariat and digest."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    name: str
+    # Marks an item in a message to a person who serves several committees ("BCĐ tỉnh").
+    short_name: str = ""
+    # The committee whose roll-up shows this one's figures (province <- communes).
+    parent_id: int | None = Field(default=None, foreign_key="committee.id")
+
+
 class Document(SQLModel, table=True):
     """An assigning document (văn bản giao nhiệm vụ)."""
 
+    # The same key (a central document) may be imported by several committees.
+    __table_args__ = (sa.UniqueConstraint("committee_id", "key",
+                                          name="uq_document_committee_key"),)
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=300, unique=True)
+    committee_id: int = Field(default=DEFAULT_COMMITTEE_ID, sa_column=committee_column())
+    key: str = Field(max_length=300)
     code: str | None = Field(default=None, max_length=100)
     title: str
     issued_on: date | None = None
@@ -82,11 +109,16 @@ class AgencyMembership(SQLModel, table=True):
 class Item(SQLModel, table=True):
     """A task (nhiệm vụ) or indicator (chỉ tiêu) of an appendix, with its parsed deadline."""
 
+    # Codes and identities are per committee: NV47 is in every province's appendix.
+    __table_args__ = (sa.UniqueConstraint("committee_id", "code", name="uq_item_committee_code"),
+                      sa.UniqueConstraint("committee_id", "identity",
+                                          name="uq_item_committee_identity"))
     id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(default=DEFAULT_COMMITTEE_ID, sa_column=committee_column())
     # Row number + kind prefix (domain.item_codes); legacy_code: the pre-0010 id-based code.
-    code: str | None = Field(default=None, max_length=20, unique=True)
+    code: str | None = Field(default=None, max_length=20)
     legacy_code: str | None = Field(default=None, max_length=20)
-    identity: str = Field(max_length=64, unique=True)
+    identity: str = Field(max_length=64)
     kind: str = Field(max_length=20)
     number: str = Field(max_length=20)
     section: str = ""
@@ -142,6 +174,9 @@ class Assignment(SQLModel, table=True):
     reminder_revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # When the secretariat marked the current blocker handled: the item gets a check-in.
     blocker_handled_on: date | None = None
+    # The completion date the focal person gave with their last in-progress report ("dự kiến
+    # xong 15/10"): the item is checked in on it. Cleared by any other status.
+    expected_on: date | None = None
 
 
 class FocalPerson(SQLModel, table=True):
@@ -166,6 +201,9 @@ class FocalPerson(SQLModel, table=True):
     last_seen_at: datetime | None = Field(default=None, sa_column=utc_column(True))
     # Raised by /dangxuat: every console session signed with an older value ends.
     console_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The committee a secretariat member or committee leader works for (None: the default
+    # one). An agency's people are not scoped: an agency may serve several committees.
+    committee_id: int | None = Field(default=None, foreign_key="committee.id")
 
 
 class ConsoleLogin(SQLModel, table=True):
@@ -198,6 +236,7 @@ class StatusChange(SQLModel, table=True):
     new_status: str = Field(max_length=20)
     percent: int | None = None
     note: str | None = None
+    expected_on: date | None = None
 
 
 class ImportRun(SQLModel, table=True):
@@ -205,6 +244,7 @@ class ImportRun(SQLModel, table=True):
 
     __tablename__ = "import_run"
     id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(default=DEFAULT_COMMITTEE_ID, sa_column=committee_column())
     at: datetime = Field(sa_column=utc_column())
     source: str
     sha256: str = Field(max_length=64)
@@ -408,6 +448,8 @@ class Invite(SQLModel, table=True):
     used_by: int | None = Field(default=None, foreign_key="focal_person.id")
     # A link code (/lienket): the chat that uses it becomes another chat of this person.
     links_person_id: int | None = Field(default=None, foreign_key="focal_person.id")
+    # The committee a secretariat or committee-leader code joins (None: the default one).
+    committee_id: int | None = Field(default=None, foreign_key="committee.id")
 
 
 class InviteFailure(SQLModel, table=True):
@@ -447,8 +489,10 @@ class DigestRun(SQLModel, table=True):
     """One period's digest: its figures, kept so the next digest can say what changed."""
 
     __tablename__ = "digest_run"
-    __table_args__ = (sa.UniqueConstraint("period_start", "period_end"),)
+    __table_args__ = (sa.UniqueConstraint("committee_id", "period_start", "period_end",
+                                          name="uq_digest_run_committee_period"),)
     id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(default=DEFAULT_COMMITTEE_ID, sa_column=committee_column())
     period_start: date
     period_end: date
     built_at: datetime = Field(sa_column=utc_column())
@@ -483,3 +527,26 @@ class SharedFile(SQLModel, table=True):
     # When the link was first read: Zalo reads a photo's link during sendPhoto, so a read
     # link means a sendPhoto that timed out did reach Zalo.
     fetched_at: datetime | None = Field(default=None, sa_column=utc_column(True))
+
+
+class ConsoleAction(SQLModel, table=True):
+    """A change made in the web console that no other table records (a message, an item edit)."""
+
+    __tablename__ = "console_action"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=utc_column())
+    person_id: int = Field(foreign_key="focal_person.id", index=True)
+    # message, item_edit, item_add
+    kind: str = Field(max_length=30)
+    item_id: int | None = Field(default=None, foreign_key="item.id")
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    detail: str | None = None
+
+
+class ErrorNotice(SQLModel, table=True):
+    """When the secretariat was last told that an update failed: a row per chat ("chat:…"),
+    and one per notice the hourly bound allows ("slot:N"), shared by every process."""
+
+    __tablename__ = "error_notice"
+    key: str = Field(max_length=200, primary_key=True)
+    told_at: datetime = Field(sa_column=utc_column())

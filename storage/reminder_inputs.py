@@ -9,13 +9,14 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.channels import LinkedChat, one_chat_per_person
 from domain.deadlines import Deadline, decode_period_day
 from domain.reminder_schedule import NextReminder
 from domain.reminders import AssignmentState, Recipient, Role, ScanScope, SentReminder
+from storage.committees import committee_of
 from storage.models import FocalPerson
 from storage.scan_sql import (
     agency_t,
@@ -77,7 +78,8 @@ async def load_reminder_inputs(tz: tzinfo, *, session: AsyncSession,
              if use_stored and scope is not None else sa.null())
     query = sa.select(a.c.id, a.c.item_id, a.c.agency_id, effective_due(), a.c.status,
                       last_change, last_report, final, a.c.reminder_revision,
-                      rules, a.c.percent, a.c.blocker_handled_on, last_request).select_from(
+                      rules, a.c.percent, a.c.blocker_handled_on, last_request,
+                      a.c.expected_on).select_from(
         a.join(item_t, item_t.c.id == a.c.item_id)).where(is_open())
     if assignment_ids is not None:
         query = query.where(among(session, a.c.id, assignment_ids))
@@ -181,10 +183,12 @@ class _Dates(dict[Any, date]):
 
 
 async def _items(ids: set[int], session: AsyncSession) -> dict[int, tuple[Any, ...]]:
-    """Item id -> (code, kind, text, deadline wording, deadline kind, cadence, period day)."""
+    """Item id -> (code, kind, text, deadline wording, deadline kind, cadence, period day,
+    committee)."""
     i = item_t
     query = sa.select(i.c.id, i.c.code, i.c.kind, i.c.text, i.c.deadline_raw, i.c.deadline_kind,
-                      i.c.every, i.c.period_day).where(among(session, i.c.id, sorted(ids)))
+                      i.c.every, i.c.period_day, i.c.committee_id).where(
+                          among(session, i.c.id, sorted(ids)))
     return {row[0]: tuple(row[1:]) for row in (await session.exec(query)).all()}  # type: ignore[call-overload]
 
 
@@ -210,7 +214,7 @@ class _StateReader:
     def state(self, row: Any) -> AssignmentState:
         """One assignment's state from its row."""
         assignment_id, item_id, agency_id, due, status, last_change, last_report, final = row[:8]
-        code, kind, text, raw, deadline_kind, every, period_day = self.items[item_id]
+        code, kind, text, raw, deadline_kind, every, period_day, committee = self.items[item_id]
         deadline = self.deadlines.get((item_id, due))
         if deadline is None:
             deadline = Deadline(raw, deadline_kind, as_date(due) if due is not None else None,
@@ -227,7 +231,9 @@ class _StateReader:
             indicator_assessed_final=bool(final),
             percent=row[10],
             blocker_handled_on=as_date(row[11]) if row[11] is not None else None,
+            expected_on=as_date(row[13]) if row[13] is not None else None,
             agency_is_group=self.names[agency_id][1],
+            committee_id=committee,
         )
 
 
@@ -243,16 +249,18 @@ async def load_recipients(*, session: AsyncSession) -> list[Recipient]:
 
     One chat per person: who linked Telegram and Zalo is reminded on one of them only.
     """
-    people = (await session.exec(select(  # type: ignore[call-overload]
-        FocalPerson.id, FocalPerson.role, FocalPerson.channel, FocalPerson.chat_id,
-        FocalPerson.agency_id, FocalPerson.name, FocalPerson.identity_id,
-        FocalPerson.preferred, FocalPerson.last_seen_at).where(
-        col(FocalPerson.active).is_(True), col(FocalPerson.reachable).is_(True)))).all()
+    person = cast(sa.Table, FocalPerson.__table__)  # type: ignore[attr-defined]
+    c = person.c
+    people = (await session.exec(sa.select(  # type: ignore[call-overload]
+        c.id, c.role, c.channel, c.chat_id, c.agency_id, c.name, c.identity_id, c.preferred,
+        c.last_seen_at, c.committee_id).where(c.active.is_(True), c.reachable.is_(True)))).all()
     chosen = {chat.person_id for chat in one_chat_per_person(
         LinkedChat(row[0] or 0, row[2], row[3], row[6], row[7], row[8]) for row in people)}
     return [
         Recipient(person_id=person_id or 0, role=cast(Role, role), chat_ref=f"{channel}:{chat}",
-                  agency_id=agency_id, name=name)
-        for person_id, role, channel, chat, agency_id, name, *_ in people
+                  agency_id=agency_id, name=name,
+                  committee_id=committee_of(role, row[9]))
+        for row in people
+        for person_id, role, channel, chat, agency_id, name, *_ in (row,)
         if person_id in chosen and (role == "secretariat" or agency_id is not None)
     ]

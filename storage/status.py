@@ -81,16 +81,16 @@ _param = sa.bindparam
 # means no active assignment, and nothing was written.
 _INSERT_CHANGE = _STATUS_CHANGE.insert().from_select(
     ["assignment_id", "at", "actor", "focal_person_id", "message_ref", "message_text",
-     "reply_to_outbox_id", "old_status", "new_status", "percent", "note"],
+     "reply_to_outbox_id", "old_status", "new_status", "percent", "note", "expected_on"],
     sa.select(_ASSIGNMENT.c.id, _param("at", type_=_STATUS_CHANGE.c.at.type),
               _param("actor", type_=sa.String()), _param("person_id", type_=sa.Integer()),
               _param("ref", type_=sa.String()), _param("text", type_=sa.String()),
               _param("reply_to", type_=sa.Integer()), _ASSIGNMENT.c.status,
               _param("status", type_=sa.String()), _param("percent", type_=sa.Integer()),
-              _param("note", type_=sa.String()))
+              _param("note", type_=sa.String()), _param("expected_on", type_=sa.Date()))
     .where(_ASSIGNMENT.c.id == _param("assignment_id"), _ASSIGNMENT.c.active.is_(True)),
 ).returning(_STATUS_CHANGE.c.id, _STATUS_CHANGE.c.old_status)
-_SET_FIELDS = ("status", "percent", "done_on", "status_changed_at")
+_SET_FIELDS = ("status", "percent", "done_on", "status_changed_at", "expected_on")
 
 
 @cache
@@ -104,26 +104,32 @@ async def record_status(
     assignment_id: int, status: Status, now: datetime, today: date, actor: Actor, *,
     session: AsyncSession, percent: int | None = None, note: str | None = None,
     source: Source | None = None, evidence: Sequence[EvidenceIn] = (),
+    expected_on: date | None = None,
 ) -> StatusChange:
-    """Set an assignment's status and append the change (with its evidence) to the history."""
+    """Set an assignment's status and append the change (with its evidence) to the history.
+
+    expected_on: the completion date an in-progress report gives; any other status, or a
+    report without one, clears the assignment's (the reminder policy checks in on it).
+    """
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     if percent is not None and not 0 <= percent <= 100:
         raise StatusError("Tỷ lệ hoàn thành phải từ 0 đến 100%.")
     source = source or Source()
     percent = 100 if status == "done" else percent
+    expected_on = expected_on if status == "in_progress" else None
     result: Any = await session.exec(_INSERT_CHANGE, params={
         "assignment_id": assignment_id, "at": now, "actor": actor.kind,
         "person_id": actor.person_id, "ref": source.ref, "text": source.text,
         "reply_to": source.reply_to_outbox_id, "status": status, "percent": percent,
-        "note": note})
+        "note": note, "expected_on": expected_on})
     inserted = result.first()
     if inserted is None:
         raise StatusError(_NOT_FOUND)
     change_id, old = inserted
     values: dict[str, Any] = {"status": status, "percent": percent,
                               "done_on": today if status == "done" else None,
-                              "status_changed_at": now}
+                              "status_changed_at": now, "expected_on": expected_on}
     if note:
         values["note"] = note
     await session.exec(_update_assignment(bool(note)), params={
@@ -137,7 +143,7 @@ async def record_status(
         id=change_id, assignment_id=assignment_id, at=now, actor=actor.kind,
         focal_person_id=actor.person_id, message_ref=source.ref, message_text=source.text,
         reply_to_outbox_id=source.reply_to_outbox_id, old_status=old, new_status=status,
-        percent=percent, note=note)
+        percent=percent, note=note, expected_on=expected_on)
     if evidence:
         await attach_evidence(change_id, evidence, session=session)
     return change

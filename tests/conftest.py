@@ -33,7 +33,8 @@ settings.load_profile("dondoc")
 def pytest_addoption(parser: pytest.Parser) -> None:
     """`--update-screenshots`: let the browser test refresh docs/screenshots (tracked files)."""
     parser.addoption("--update-screenshots", action="store_true", default=False,
-                     help="copy the web chat screenshot to docs/screenshots/webchat.png")
+                     help="write the browser tests' screenshots to docs/screenshots/ "
+                          "(webchat.png, console-*.png)")
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ def test_an_outdated_database_is_refused(database):
 
     invoke("import", str(EXAMPLE_APPENDIX))
     with sqlite3.connect(database) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = 'old0'")
+        connection.execute("UPDATE alembic_version SET version_num = '0001'")
     refused = invoke("tasks")
     assert refused.exit_code == 1
     assert "dondoc db upgrade" in refused.stderr

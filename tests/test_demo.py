@@ -107,6 +107,8 @@ def test_the_transcript_shows_the_cycle(run):
     # Replies by button and by free text (one without diacritics), recorded; evidence.
     assert pressed in transcript
     assert "Đã ghi nhận NV47: Đang thực hiện 70% (17/09/2025)." in transcript
+    # Hoa said "dự kiến xong 26/09": asked on that day, after the T-7 step and before T-1.
+    assert "NV47: còn 4 ngày (hỏi đúng ngày dự kiến xong)" in transcript
     assert "Lan (Sở Nội vụ): NV21 dang thuc hien, duoc khoang 60%" in transcript
     assert "Đã ghi nhận NV21: Đang thực hiện 60% (22/09/2025)." in transcript
     assert evidence in transcript
@@ -195,3 +197,21 @@ def test_the_month_follows_up_like_a_secretary(run):
     assert answered_follow_ups == []
     # The blocked item: only the check-in after the secretariat handled it (23/09).
     assert blocked_nagged == [("blocker_handled", "2025-09-24")]
+
+
+def test_a_second_committee_shows_in_the_provinces_roll_up(tmp_path):
+    result = subprocess.run([str(DONDOC), "demo", "--committees", "2", "--out", str(tmp_path)],
+                            cwd=REPO, capture_output=True, text=True, encoding="utf-8",
+                            timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    transcript = result.stdout
+    assert "Ban Chỉ đạo thứ hai: BCĐ xã Hưng Nguyên (thuộc tỉnh), 2 nhiệm vụ" in transcript
+    # The province's digest is the province's own; the commune is in the roll-up beside it.
+    province = _final_digest(transcript).split("═══ Tổng hợp các Ban Chỉ đạo cấp dưới")[0]
+    assert "Báo cáo tuần cuối cùng" in province and "Hưng Nguyên" not in province
+    rollup = transcript[transcript.index("═══ Tổng hợp các Ban Chỉ đạo cấp dưới"):]
+    assert "1. BCĐ xã Hưng Nguyên: hoàn thành 0/2 (0%), quá hạn 1" in rollup
+    assert "Khớp: số liệu của báo cáo đúng với cơ sở dữ liệu." in transcript
+    with sqlite3.connect(tmp_path / "dondoc-demo.db") as db:
+        assert db.execute("SELECT committee_id, COUNT(*) FROM item GROUP BY committee_id"
+                          " ORDER BY committee_id").fetchall() == [(1, 93), (2, 2)]

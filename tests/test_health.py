@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import asyncpg
 import httpx
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from cli.health import Health, rules_from
@@ -147,3 +148,21 @@ async def test_run_serves_health_ready_and_metrics(tmp_path):
     assert "dondoc_outbox_oldest_due_seconds 0.0" in metrics.text
     assert 'dondoc_updates_total{channel="telegram",outcome="replied"}' in metrics.text
     assert "dondoc_ready 1.0" in metrics.text
+
+
+async def test_a_schema_newer_than_the_code_says_replace_the_instance(sessions, database_url):
+    health = _health(database_url, MONDAY_10)
+    try:
+        await _scanned(sessions, date(2026, 12, 8))
+        async with transaction(sessions) as session:
+            await session.exec(text("UPDATE alembic_version SET version_num = '9999'"))  # type: ignore[call-overload]
+        newer = await health.check()
+        async with transaction(sessions) as session:
+            await session.exec(text("UPDATE alembic_version SET version_num = '0001'"))  # type: ignore[call-overload]
+        older = await health.check()
+    finally:
+        await health.close()
+    assert not newer.ready and not older.ready
+    assert newer.checks["migrations"].endswith("replace this instance with the new release")
+    assert "newer than this release" in newer.checks["migrations"]
+    assert older.checks["migrations"] == "schema at 0001: run `dondoc db upgrade`"

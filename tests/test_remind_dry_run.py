@@ -5,6 +5,25 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cli.remind import render_plan
+from domain.reminder_reasons import explain
+from domain.reminder_steps import (
+    BLOCKER_HANDLED,
+    CHECKIN_BLOCKED,
+    CHECKIN_DEPENDENT,
+    CHECKIN_EXPECTED,
+    CHECKIN_INDICATOR,
+    CHECKIN_RECURRING,
+    CHECKIN_REPORT,
+    CHECKIN_UNDATED,
+    DUE_TODAY,
+    FOLLOW_UP,
+    OVERDUE_WEEKLY,
+    ReminderPolicy,
+    before_kind,
+    escalation_kind,
+    make_step,
+    overdue_kind,
+)
 from domain.reminders import due_reminders
 from tests.domain.test_reminders import CALENDAR, RECIPIENTS, D, task
 
@@ -27,3 +46,22 @@ def test_each_line_says_its_rule_in_vietnamese_with_the_code_beside():
     later = due_reminders(states[:1], history + done, RECIPIENTS, D("2025-10-06"), CALENDAR)
     assert "NV1: tin tổng hợp hằng tuần: lần nhắc trước chưa được trả lời" in render_plan(
         later, ["tg:30"])
+
+
+def test_every_kind_of_line_has_its_own_vietnamese_explanation():
+    policy = ReminderPolicy()
+    state = replace(task(1, "2025-09-30", last_update_on="2025-09-17"),
+                    expected_on=D("2025-09-24"))
+    kinds = [before_kind(7), before_kind(1), DUE_TODAY, overdue_kind(1), FOLLOW_UP,
+             OVERDUE_WEEKLY, CHECKIN_REPORT, CHECKIN_EXPECTED, CHECKIN_BLOCKED, BLOCKER_HANDLED,
+             CHECKIN_RECURRING, CHECKIN_DEPENDENT, CHECKIN_INDICATOR, CHECKIN_UNDATED,
+             escalation_kind(10)]
+    said = {kind: explain(make_step(state, kind, D("2025-09-24"), D("2025-10-14"), CALENDAR,
+                                    policy), policy) for kind in kinds}
+    assert len(set(said.values())) == len(kinds), said  # no two rules read the same
+    vietnamese = set("ăâđêôơưáàảãạéèẻẽẹíìỉĩịóòỏõọúùủũụýỳỷỹỵ")
+    for kind, text in said.items():
+        assert vietnamese & set(text.lower()), (kind, text)
+        assert text != "đề nghị cập nhật tiến độ", kind  # not the catch-all
+    assert said[CHECKIN_EXPECTED].startswith(
+        "hỏi lại một lần vào ngày dự kiến hoàn thành đơn vị đã báo (24/09/2025)")

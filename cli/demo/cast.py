@@ -104,7 +104,8 @@ class Act:
 
 SCRIPT: tuple[Act, ...] = (
     Act(date(2025, 9, 17), time(9, 10), "hoa", EHR, (
-        Press("in_progress"), Write("70%, đang chạy thử tại 3 bệnh viện tuyến tỉnh"))),
+        Press("in_progress"),
+        Write("70%, đang chạy thử tại 3 bệnh viện tuyến tỉnh, dự kiến xong 26/09"))),
     Act(date(2025, 9, 17), time(10, 20), "nam", PARTY_APPS, (
         Press("blocked"),
         Write("Chưa được cấp kinh phí mua sắm máy chủ, đề nghị Sở Tài chính bố trí vốn"))),

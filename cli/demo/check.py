@@ -24,6 +24,7 @@ from domain.digest_inputs import TASK_CLASSES
 from domain.digest_text import INDICATOR_LABELS, TASK_LABELS
 from domain.reminder_text import shorten
 from storage.models import (
+    DEFAULT_COMMITTEE_ID,
     Agency,
     Assignment,
     Evidence,
@@ -57,7 +58,9 @@ async def task_classes(sessions: async_sessionmaker[AsyncSession],
                        today: date) -> dict[str, list[str]]:
     """Task codes by class as of `today`, classed from the rows themselves."""
     async with sessions() as session:
-        items = (await session.exec(select(Item).where(Item.kind == "task"))).all()
+        # The province's digest counts the province's items (a commune's are its own).
+        items = (await session.exec(select(Item).where(
+            Item.kind == "task", Item.committee_id == DEFAULT_COMMITTEE_ID))).all()
         rows = (await session.exec(select(Assignment).where(
             col(Assignment.active).is_(True)))).all()
     by_item: dict[int, list[Assignment]] = {}

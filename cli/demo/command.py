@@ -29,6 +29,9 @@ def demo_command(
                        ] = "telegram",
     force: Annotated[bool, typer.Option(
         "--force", help="Replace the database a previous demo left in --out")] = False,
+    committees: Annotated[int, typer.Option(
+        "--committees", min=1, max=2,
+        help="2: a commune's committee beside the province, in the province's roll-up")] = 1,
 ) -> None:
     """Run dondoc on a simulated clock against a local chat server: no token, no set-up."""
     if channel not in CHANNELS:
@@ -52,7 +55,8 @@ def demo_command(
     logging.getLogger("httpx").setLevel(logging.WARNING)
     console = Console(highlight=False)
     try:
-        outcome = asyncio.run(run_demo(folder.resolve(), console, channel, web, port))
+        outcome = asyncio.run(run_demo(folder.resolve(), console, channel, web, port,
+                                     committees))
     except SpecNotFoundError as missing:
         print(f"Không chạy được máy chủ Telegram giả lập: {missing}")
         raise typer.Exit(2) from None

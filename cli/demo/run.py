@@ -20,6 +20,7 @@ from cli.demo.channels import DemoChannel, open_channel
 from cli.demo.check import all_match, compare, recorded_replies, task_classes
 from cli.demo.clock import SimulatedClock
 from cli.demo.command import DATABASE, LOG
+from cli.demo.commune import add_commune
 from cli.demo.console_web import console_server, secretariat_link
 from cli.demo.stats import contacts, render_contacts
 from cli.demo.story import REGISTER_AT, TZ, DigestDelivery, Story, local, working_days
@@ -96,7 +97,7 @@ async def _keep_serving(story: Story, channel: DemoChannel, transcript: Transcri
 
 
 async def run_demo(folder: Path, console: Console, channel_name: str, web: bool,
-                   port: int) -> Outcome:
+                   port: int, committees: int = 1) -> Outcome:
     """The whole demo; returns where the digest went and whether its figures checked out."""
     started = time.monotonic()
     url = _fresh_database(folder)
@@ -111,6 +112,8 @@ async def run_demo(folder: Path, console: Console, channel_name: str, web: bool,
             await import_registry(read_registry(REGISTRY), session=session)
             report = await import_appendix(APPENDIX, FIRST_DAY.year, clock.now(),
                                            session=session)
+        commune = (await add_commune(sessions, folder, clock.now()) if committees > 1
+                   else None)
         async with AsyncExitStack() as stack:
             root = (await stack.enter_async_context(console_server(sessions, TZ, clock.now))
                     if web else None)
@@ -126,6 +129,8 @@ async def run_demo(folder: Path, console: Console, channel_name: str, web: bool,
                             worker="demo", now=clock.now)
             transcript = Transcript(console, TZ, names)
             _header(transcript, channel, folder, days, render_import_summary(report))
+            if commune:
+                transcript.print(commune)
             story = Story(sessions, clock, channel, transcript, sender, calendar,
                           ReminderPolicy())
             with transcript:
@@ -164,6 +169,11 @@ async def _finish(story: Story, folder: Path, elapsed: float) -> Outcome:
     transcript.print(f"═══ Báo cáo tuần cuối cùng, như Cơ quan thường trực nhận được "
                      f"({SECRETARIAT.name}) ═══", style="bold")
     transcript.print(*"\n\n".join(last.texts).split("\n"))
+    if last.rollup:
+        transcript.print("")
+        transcript.print(f"═══ Tổng hợp các Ban Chỉ đạo cấp dưới, như Cơ quan thường trực nhận "
+                         f"được ({SECRETARIAT.name}) ═══", style="bold")
+        transcript.print(*last.rollup.split("\n"))
     transcript.print("")
     transcript.print("Tệp đính kèm của báo cáo:", style="bold")
     transcript.print(f"  PNG:  {chart}", f"  XLSX: {workbook}", f"  Văn bản: {text}")

@@ -51,6 +51,8 @@ from storage.models import Agency, Assignment, Item
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 REGISTER_AT = time(7, 30)
 SCAN_AT = time(8, 0)  # the default DONDOC_WORKDAY_START, when `dondoc run` scans
+# The first line of a roll-up (domain.rollup), told apart from the digest's own parts.
+ROLLUP_HEADING = "Ban Chỉ đạo cấp dưới"
 DIGEST_CRON = str(Settings.model_fields["digest_cron"].default)
 REPLY_TIMEOUT = 15.0  # seconds of real time for the bot to answer one action
 QUIET = 0.1  # seconds without a new message that mean the bot has said all it will say
@@ -91,6 +93,8 @@ class DigestDelivery:
     chart: bytes | None = None
     workbook: bytes | None = None
     workbook_name: str | None = None
+    # A parent committee's roll-up of its children (demo --committees 2).
+    rollup: str | None = None
 
 
 @dataclass
@@ -147,6 +151,8 @@ class Story:
             elif message.file_data is not None:
                 delivery.chart = message.file_data
                 files.append("biểu đồ PNG")
+            elif ROLLUP_HEADING in message.text.split("\n", 1)[0]:
+                delivery.rollup = message.text
             else:
                 delivery.texts.append(message.text)
         self.digests.append(delivery)

@@ -25,12 +25,13 @@ _CLOSING = ("Trả lời tin nhắn này", "Đề nghị đôn đốc", "Cán b�
 
 
 _AGAIN = "chưa nhận được phản hồi cho lần nhắc trước"
+_EXPECTED = "đã đến ngày dự kiến hoàn thành"
 _GROUPS = "giao cho nhóm đơn vị"
 
 
-def timing(text: str, again: bool = False) -> str:
+def timing(text: str, again: bool = False, expected: bool = False) -> str:
     """A reminder line's bracket, shortened: "quá hạn 79 ngày", "còn 9 ngày", "chỉ tiêu"."""
-    suffix = " (nhắc lại)" if again else ""
+    suffix = " (nhắc lại)" if again else " (hỏi đúng ngày dự kiến xong)" if expected else ""
     if text.startswith("hạn "):
         text = text.split(", ", 1)[-1]
     elif "chỉ tiêu" in text:
@@ -50,8 +51,9 @@ def item_codes(lines: Sequence[str]) -> list[str]:
         if match:
             # The line under an item says why it is asked: again, for want of an answer?
             below = lines[number + 1] if number + 1 < len(lines) else ""
-            again = not below.startswith("•") and _AGAIN in below.casefold()
-            groups.setdefault(timing(match.group(2), again), []).append(match.group(1))
+            said = below.casefold() if not below.startswith("•") else ""
+            groups.setdefault(timing(match.group(2), _AGAIN in said, _EXPECTED in said),
+                              []).append(match.group(1))
     pieces = []
     for when, codes in groups.items():
         shown = ", ".join(codes[:CODES_PER_GROUP])

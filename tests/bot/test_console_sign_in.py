@@ -71,3 +71,28 @@ async def test_an_agency_leader_gets_no_console_link(world: World):
     leader.say("/dangnhap")
     answer = await leader.next(after=last)
     assert answer.text == NOT_FOR_YOU
+
+
+async def test_with_the_setting_a_focal_person_signs_in_to_their_agencys_items(world: World):
+    with_console(world)
+    world.conversation.config = dataclasses.replace(world.conversation.config,
+                                                    console_focal_persons=True)
+    focal = await link(world, 101, "Lê Thị Hoa", "Sở Y tế")
+    last = focal.messages()[-1]
+    focal.say("/dangnhap")
+    answer = await focal.next(after=last)
+    found = LINK.search(answer.text)
+    assert found is not None, answer.text
+    site = web.Application()
+    add_console(site, world.sessions, ConsoleConfig(secret=b"k" * 32,
+                                                    tz=ZoneInfo("Asia/Ho_Chi_Minh"),
+                                                    now=world.clock.now, focal_persons=True))
+    async with TestClient(TestServer(site)) as client:
+        opened = await client.post("/console/dangnhap", data={"token": found.group(1)},
+                                   allow_redirects=False)
+        assert opened.status == 303
+        home = await client.get("/console/", allow_redirects=False)
+        assert (home.status, home.headers["Location"]) == (303, "/console/nhiemvu")
+        page = await (await client.get("/console/nhiemvu")).text()
+        assert "Cán bộ đầu mối" in page and "Nhiệm vụ của cơ quan" in page
+        assert (await client.get("/console/coquan")).status == 403

@@ -207,7 +207,8 @@ async def test_secretariat_commands(world: World):
     last = secretariat.messages()[-1]
     secretariat.say("/quahan")
     overdue = await secretariat.next(after=last)
-    assert overdue.text.startswith("Nhiệm vụ quá hạn (")
+    assert overdue.text.startswith("Nhiệm vụ quá hạn: ")
+    assert " lượt phân công:" in overdue.text.split("\n")[0]
     secretariat.say("/moi Sở Y tế")
     invite = await message_starting(world, secretariat, "Mã mời", after=overdue)
     assert invite.text.startswith("Mã mời cho cán bộ đầu mối của Sở Y tế: ")

@@ -8,11 +8,20 @@ too long to read gets a clear answer; a question records nothing.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import select
 
 from domain.replies import MAX_REPLY_CHARS
-from storage.models import Assignment, Blocker, Evidence, ExtensionRequest, StatusChange
+from storage.models import (
+    Assignment,
+    Blocker,
+    Evidence,
+    ExtensionRequest,
+    Item,
+    StatusChange,
+)
 from tests.bot.conftest import SECRETARIAT_CHAT, World
 from tests.bot.test_e2e import (
     HEALTH_CHAT,
@@ -36,6 +45,19 @@ async def _pressed(world: World, label: str):
     assert user.choices(card) == STATUS_CHOICES
     await user.choose(card, label)
     return user, code, await user.next(after=card)
+
+
+async def test_an_ongoing_item_offers_no_done_in_capnhat(world: World):
+    # "Thường xuyên" is reported on periodically, never finished: as in the reminders.
+    secretariat = await link(world, SECRETARIAT_CHAT, "Văn phòng BCĐ", None, "secretariat")
+    async with world.sessions() as session:
+        code = (await session.exec(select(Item.code).where(
+            Item.kind == "task", Item.deadline_kind == "recurring"))).first()
+    assert code
+    last = secretariat.messages()[-1]
+    secretariat.say(f"/capnhat {code}")
+    card = await secretariat.next(after=last)
+    assert secretariat.choices(card) == [c for c in STATUS_CHOICES if c != "✅ Hoàn thành"]
 
 
 @pytest.mark.parametrize(("typed", "due"), [("30/11/2025", "2025-11-30"),
@@ -145,6 +167,18 @@ async def test_a_disputed_assignment_reaches_the_secretariat(world: World):
     async with world.sessions() as session:
         blockers = (await session.exec(select(Blocker))).all()
     assert [(b.assignment_id, b.state) for b in blockers] == [(recorded.id, "open")]
+
+
+async def test_an_expected_completion_date_is_stored_for_the_check_in(world: World):
+    # Today is 22/09/2025 (the world's clock): the item is asked about again on 15/10.
+    _, code, told = await _typed(world, " đang thực hiện 70%, dự kiến hoàn thành 15/10")
+    assert told.text.startswith(f"Đã ghi nhận {code}: Đang thực hiện 70%")
+    assert "dự kiến hoàn thành 15/10/2025" in told.text
+    recorded = await assignment_of(world, EHR, HEALTH_CHAT)
+    assert (recorded.status, recorded.expected_on) == ("in_progress", date(2025, 10, 15))
+    async with world.sessions() as session:
+        change = (await session.exec(select(StatusChange))).one()
+    assert change.expected_on == date(2025, 10, 15)
 
 
 async def test_reported_not_started_is_recorded(world: World):

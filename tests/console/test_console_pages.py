@@ -7,7 +7,8 @@ from datetime import date
 from sqlmodel import col, select
 
 from domain.text import strip_diacritics
-from storage.console_queries import WHOLE, ItemFilter, list_items, overview
+from storage.console_list import ItemFilter, list_items
+from storage.console_queries import WHOLE, overview
 from storage.db import transaction
 from storage.models import (
     Assignment,

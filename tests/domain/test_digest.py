@@ -18,6 +18,7 @@ from domain.digest_classes import (
     report_source,
     written_assessment,
 )
+from domain.digest_groups import group_tasks
 from domain.digest_inputs import (
     AssignmentIn,
     DigestInputs,
@@ -29,6 +30,8 @@ from domain.digest_inputs import (
     ReminderIn,
     digest_period,
 )
+from domain.digest_text import digest_sections
+from domain.digest_text_groups import group_line
 
 D = date.fromisoformat
 TODAY = D("2025-11-21")  # a Friday, ISO week 47
@@ -320,3 +323,42 @@ def test_figures_survive_json_and_tolerate_old_rows():
     assert Figures.from_json(figures.as_json()) == figures
     assert Figures.from_json({"tasks": {"done_late": 2}}).tasks["done_late"] == 2
     assert Figures.from_json(None).task_total == 0
+
+
+LOCAL = (9, "Địa phương")
+
+
+def test_a_group_without_members_is_not_an_agency():
+    # NV2 is led by Farms and by "Địa phương", a group the registry cannot expand.
+    base = scenario()
+    digest = build_digest(replace(base, assignments=[
+        *base.assignments, part(9, 2, agency=LOCAL, agency_is_group=True),
+        part(10, 4, agency=LOCAL, agency_is_group=True)]))
+    assert [row.agency_name for row in digest.agencies] == [
+        "Công an tỉnh", "Sở Nông nghiệp và Môi trường", "Sở Y tế"]
+    assert "Địa phương" not in digest.without_focal
+    assert [(g.name, g.codes) for g in digest.unassigned] == [("Địa phương", ("NV2", "NV4"))]
+    # Its overdue part is still listed (and counted in lượt phân công), marked as a group.
+    assert digest.assignment_classes["overdue"] == 3
+    assert [g.agency_name for g in digest.overdue].count("Địa phương") == 1
+    assert reconcile(digest) == []
+    text = "\n".join(digest_sections(digest))
+    assert "Địa phương (nhóm đơn vị, cần phân công cơ quan chủ trì cụ thể) (1):" in text
+    assert ("Cần phân công cơ quan chủ trì cụ thể (nhóm đơn vị chưa có danh sách thành viên"
+            " trong danh mục cơ quan): “Địa phương”: NV2, NV4.") in text
+
+
+def test_a_group_member_without_members_is_named_apart_in_the_group_line():
+    sectors = "Các sở, ban, ngành, địa phương"
+    items = [item(1, due="2025-07-31")]
+    parts = [part(1, 1, agency=HEALTH, via_group=sectors, last_update="2025-11-18"),
+             part(2, 1, agency=FARMS, via_group=sectors),
+             part(3, 1, agency=LOCAL, via_group=sectors, agency_is_group=True)]
+    digest = build_digest(replace(scenario(), items=items, assignments=parts, extensions=[],
+                                  reminders=[]))
+    (task,) = group_tasks(digest.items)
+    assert (task.reported, task.silent, task.unassigned) == (
+        ("Sở Y tế",), ("Sở Nông nghiệp và Môi trường",), ("Địa phương",))
+    assert group_line(task, 10).endswith(
+        "Các sở, ban, ngành, địa phương: 1/2 cơ quan đã báo cáo; chưa báo cáo: Sở Nông nghiệp"
+        " và Môi trường; chưa phân công cơ quan cụ thể: Địa phương")

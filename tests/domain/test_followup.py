@@ -187,3 +187,77 @@ def test_groups_are_not_agencies_in_the_weekly_list():
     assert any("group" in note and "Các Viện/trường" in note for note in listed.warnings)
     assert not any("Các Viện/trường" in note and "focal person" in note
                    for note in listed.warnings)
+
+
+def _expecting(expected, *, due="2025-12-31", reported="2025-09-17", **kw) -> AssignmentState:
+    state = task(due=due, status="in_progress", last_update_on=reported, percent=70, **kw)
+    return replace(state, expected_on=D(expected) if expected else None)
+
+
+@pytest.mark.parametrize(("state", "expected", "why"), [
+    (_expecting("2025-09-24"), [
+        ("2025-09-24", "checkin_expected"), ("2025-10-06", "follow_up"),
+        ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],
+     "expected done 24/09 (before the quiet's end, 01/10): checked in on 24/09 only; that one"
+     " unanswered, asked again weekly once the report's quiet is over"),
+    (_expecting("2025-09-27"), [
+        ("2025-09-29", "checkin_expected"), ("2025-10-06", "follow_up"),
+        ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],
+     "expected on a Saturday: the step is due from that day, the scan takes it on Monday"),
+    (_expecting("2025-10-22"), [
+        ("2025-10-01", "checkin_report"), ("2025-10-06", "follow_up"),
+        ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"),
+        ("2025-10-22", "checkin_expected"), ("2025-10-27", "follow_up")],
+     "expected after the quiet's end: the 10-working-day check-in comes first; the date the"
+     " person gave is still asked about, once"),
+    (_expecting("2025-10-20"), [
+        ("2025-10-01", "checkin_report"), ("2025-10-06", "follow_up"),
+        ("2025-10-13", "follow_up"), ("2025-10-20", "checkin_expected"),
+        ("2025-10-27", "follow_up")],
+     "the date falls on the weekly message's day: that message asks it (one contact)"),
+    (_expecting("2025-09-26", due="2025-09-30"), [
+        ("2025-09-19", "before_7"), ("2025-09-26", "checkin_expected"),
+        ("2025-09-29", "before_1"), ("2025-09-30", "due_today"), ("2025-10-01", "overdue_1"),
+        ("2025-10-06", "follow_up"), ("2025-10-13", "follow_up"),
+        ("2025-10-14", "escalation_10"), ("2025-10-20", "follow_up"),
+        ("2025-10-27", "follow_up"), ("2025-10-28", "escalation_20")],
+     "the demo's case: the deadline step T-7 comes first and still goes, and so does the"
+     " date the person gave"),
+    (_expecting("2025-09-29", due="2025-09-30"), [
+        ("2025-09-19", "before_7"), ("2025-09-29", "before_1"), ("2025-09-30", "due_today"),
+        ("2025-10-01", "overdue_1"), ("2025-10-06", "follow_up"), ("2025-10-13", "follow_up"),
+        ("2025-10-14", "escalation_10"), ("2025-10-20", "follow_up"),
+        ("2025-10-27", "follow_up"), ("2025-10-28", "escalation_20")],
+     "a deadline step on the date given asks it already: no second message"),
+    (_expecting("2025-09-17"), [
+        ("2025-09-18", "checkin_expected"), ("2025-10-06", "follow_up"),
+        ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],
+     "'xong trong hôm nay' on 17/09: asked the day after"),
+    (_expecting(None), [
+        ("2025-10-01", "checkin_report"), ("2025-10-06", "follow_up"),
+        ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],
+     "no expected date: the 10-working-day check-in"),
+    (replace(_expecting("2025-09-24"), status="blocked"), [("2025-10-01", "checkin_blocked")],
+     "blocked: its own rule; an expected date does not apply"),
+    (replace(_expecting("2025-09-24", due=None, kind="recurring", every="monthly")), [
+        ("2025-10-06", "checkin_recurring"), ("2025-10-13", "follow_up"),
+        ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],
+     "an ongoing item is never finished: its periodic report is its rhythm"),
+    (replace(_expecting("2025-09-24", due=None, kind="dependent")), [
+        ("2025-09-24", "checkin_expected"), ("2025-10-06", "checkin_dependent"),
+        ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],
+     "an item following the central schedule: asked on the date given too"),
+])
+def test_the_expected_date_is_the_next_check_in(state, expected, why):
+    fired, _ = month([state], "2025-09-18", "2025-10-31")
+    assert [(day, kind) for day, _, kind in fired] == expected, why
+
+
+def test_the_expected_date_is_shown_and_asked_about():
+    state = _expecting("2025-09-24")
+    _, plans = month([state], "2025-09-18", "2025-09-24")
+    [message] = [m for p in plans for m in p.messages]
+    text = render_focal_message(message)
+    assert ("Lần báo cáo gần nhất 17/09: đang thực hiện 70%, dự kiến hoàn thành 24/09."
+            " Đã đến ngày dự kiến hoàn thành 24/09 mà đơn vị báo") in text
+    assert "chưa nhận được phản hồi" not in text

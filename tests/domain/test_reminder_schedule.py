@@ -19,6 +19,7 @@ from domain.reminder_schedule import (
 from domain.reminder_steps import (
     BLOCKER_HANDLED,
     CHECKIN_BLOCKED,
+    CHECKIN_EXPECTED,
     CHECKIN_RECURRING,
     CHECKIN_REPORT,
     FOLLOW_UP,
@@ -72,6 +73,12 @@ def brute_force(state, history, after, calendar, policy, horizon=800) -> date | 
     (task(due="2025-09-30"), [sent(overdue_kind(1), "2025-09-30", "2025-10-09", True),
                               sent(escalation_kind(10), "2025-09-30", "2025-10-14")],
      "2025-10-14", "2025-10-14", "impossible history (escalation sent after `after`): tomorrow"),
+    (replace(task(due="2025-12-31", last_update_on="2025-10-02"), expected_on=D("2025-10-09")),
+     [sent(before_kind(7), "2025-12-31", "2025-10-01")], "2025-10-02", "2025-10-09",
+     "a fresh report with a completion date: checked in on that date, before the quiet's end"),
+    (replace(task(due="2025-12-31", last_update_on="2025-10-02"), expected_on=D("2025-11-20")),
+     [sent(before_kind(7), "2025-12-31", "2025-10-01")], "2025-10-02", "2025-10-16",
+     "a completion date after the quiet's end: the quiet's check-in comes first"),
     (task(due="2025-09-30", status="blocked", last_update_on="2025-09-17"),
      [sent(before_kind(7), "2025-09-30", "2025-09-17", True)], "2025-09-17", "2025-10-01",
      "blocked: not nagged, a check-in 10 working days after the report"),
@@ -115,6 +122,11 @@ def _random_case(rng: random.Random) -> tuple:
                                               "blocked"]))
     if rng.random() < 0.5 or state.status == "blocked":
         state = replace(state, last_update_on=after - timedelta(days=rng.randrange(0, 40)))
+    if state.last_update_on is not None and rng.random() < 0.4:
+        # A completion date given with the report (kept for any status: the policy must
+        # read it only where it applies).
+        state = replace(state, expected_on=state.last_update_on + timedelta(
+            days=rng.randrange(-3, 30)))
     if state.status == "blocked" and rng.random() < 0.5:
         state = replace(state, blocker_handled_on=after - timedelta(days=rng.randrange(-5, 30)))
     if rng.random() < 0.05:
@@ -124,14 +136,15 @@ def _random_case(rng: random.Random) -> tuple:
         on = after - timedelta(days=rng.randrange(0, 30))
         kind = rng.choice([before_kind(rng.choice([14, 7, 3, 1, 0])), overdue_kind(rng.choice(
             [1, 4])), escalation_kind(rng.choice([6, 10, 12, 20, 30])), CHECKIN_RECURRING,
-            FOLLOW_UP, OVERDUE_WEEKLY, CHECKIN_REPORT, CHECKIN_BLOCKED, BLOCKER_HANDLED])
+            FOLLOW_UP, OVERDUE_WEEKLY, CHECKIN_REPORT, CHECKIN_BLOCKED, BLOCKER_HANDLED,
+            CHECKIN_EXPECTED])
         if kind == CHECKIN_RECURRING:
             anchor = period_start(on, rng.choice(["weekly", "biweekly", "monthly",
                                                   "half_yearly"]),
                                   POLICY.fortnight_epoch)
         elif kind in (FOLLOW_UP, OVERDUE_WEEKLY):
             anchor = week_of(on)
-        elif kind in (CHECKIN_REPORT, CHECKIN_BLOCKED, BLOCKER_HANDLED):
+        elif kind in (CHECKIN_REPORT, CHECKIN_BLOCKED, BLOCKER_HANDLED, CHECKIN_EXPECTED):
             anchor = on - timedelta(days=rng.randrange(0, 20))
         else:
             anchor = due if rng.random() < 0.8 else due - timedelta(days=7)

@@ -252,6 +252,21 @@ def test_secretariat_escalation_is_grouped_by_agency():
     ]
 
 
+@pytest.mark.parametrize(("agencies", "said"), [
+    # One item led by three agencies: one "nhiệm vụ", three "lượt phân công" (never 3 nhiệm vụ).
+    ([(1, "Sở Y tế"), (2, "Sở Nội vụ"), (3, "Sở Tài chính")],
+     "có 1 nhiệm vụ (3 lượt phân công) quá hạn từ 10 ngày làm việc trở lên"),
+    ([(1, "Sở Y tế")], "có 1 nhiệm vụ quá hạn từ 10 ngày làm việc trở lên"),
+])
+def test_escalation_counts_items_and_says_assignments_apart(agencies, said):
+    shared = item("NV3", due="2025-08-29", kind="escalation_10")
+    items = tuple(replace(shared, assignment=replace(shared.assignment, assignment_id=n,
+                                                     agency_id=agency[0], agency_name=agency[1]))
+                  for n, agency in enumerate(agencies, start=1))
+    text = render_escalation(ReminderMessage(Recipient(30, "secretariat", "tg:30"), items, TODAY))
+    assert said in text.split("\n")[1]
+
+
 def test_unreachable_list_for_the_secretariat():
     police = item("NV23", due="2025-12-31", kind="before_14", agency=(3, "Công an tỉnh"))
     lines = render_unreachable([police], TODAY).split("\n")

@@ -176,3 +176,45 @@ async def test_webhook_must_stay_on_loopback(bot: telegram.Bot, sandbox: Sandbox
         await bot.set_webhook("https://example.org/hook")
 
     assert sandbox.take_rejections()[0].method == "setWebhook"
+
+
+async def test_webhook_connections_push_chats_at_once_each_chat_in_order() -> None:
+    from sandbox import running_sandbox
+
+    started: list[tuple[int, str]] = []
+    gate = asyncio.Event()
+
+    async def handle(request: web.Request) -> web.Response:
+        body = await request.json()
+        started.append((body["message"]["chat"]["id"], body["message"]["text"]))
+        await gate.wait()  # held: the sandbox must not push this chat's next update meanwhile
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/hook", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    try:
+        async with running_sandbox(rate_limits=None, webhook_connections=4) as sandbox, \
+                telegram.Bot(sandbox.token, base_url=sandbox.base_url) as bot:
+            users = [sandbox.add_user(3100 + n, f"Người {n}") for n in range(3)]
+            await bot.set_webhook(url)
+            for round_ in range(3):
+                for user in users:
+                    user.send_message(f"tin {round_}")
+            async with asyncio.timeout(60):  # a hang guard
+                while len(started) < 3:
+                    await asyncio.sleep(0.05)
+            await asyncio.sleep(0.3)  # a second push for a held chat would show here
+            assert sorted(started) == [(3100 + n, "tin 0") for n in range(3)]
+            gate.set()
+            async with asyncio.timeout(60):
+                while len(started) < 9:
+                    await asyncio.sleep(0.05)
+    finally:
+        await runner.cleanup()
+    for n in range(3):
+        assert [text for chat, text in started if chat == 3100 + n] == ["tin 0", "tin 1", "tin 2"]
+    assert len(started) == 9

@@ -159,19 +159,27 @@ async def test_per_agency_table_matches_the_database(week):
             select(Agency.name, func.count())
             .join(Assignment, col(Assignment.agency_id) == col(Agency.id))
             .join(Item, col(Item.id) == col(Assignment.item_id))
-            .where(col(Assignment.active).is_(True), Item.kind == "task")
+            .where(col(Assignment.active).is_(True), Item.kind == "task",
+                   col(Agency.is_group).is_(False))
             .group_by(Agency.name))).all())
-        leading = set((await session.exec(
-            select(Agency.name).join(Assignment, col(Assignment.agency_id) == col(Agency.id))
+        leading = dict((await session.exec(
+            select(Agency.name, Agency.is_group)
+            .join(Assignment, col(Assignment.agency_id) == col(Agency.id))
             .where(col(Assignment.active).is_(True))
         )).all())
+    # Groups the registry cannot expand ("Địa phương") are not agencies: never ranked, never
+    # "without a focal person", listed apart as needing a concrete lead agency.
     assert {row.agency_name: row.assigned for row in digest.agencies} == counted
+    groups = {name for name, is_group in leading.items() if is_group}
+    assert groups == {"Các cơ quan, đơn vị", "Các đơn vị đề xuất", "Đảng ủy xã, phường",
+                      "Địa phương", "Các Viện/trường"}
+    assert {group.name for group in digest.unassigned} == groups
     rows = {row.agency_name: (row.done, row.overdue, row.last_update) for row in digest.agencies}
     # Health: NV47 (late) and NV10 done; NV2, NV27, NV45 (group tasks) still overdue.
     assert rows[HEALTH] == (2, 3, D("2025-11-18"))
     assert rows[SCIENCE] == (1, 7, D("2025-11-20"))
     assert rows[POLICE] == (0, 7, None)
-    assert set(digest.without_focal) == leading - WITH_FOCAL
+    assert set(digest.without_focal) == set(leading) - groups - WITH_FOCAL
 
 
 async def test_digest_is_queued_to_each_secretariat_chat_with_chart_and_workbook(week):

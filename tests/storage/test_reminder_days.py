@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
 
@@ -89,6 +90,21 @@ async def test_what_the_policy_reads_clears_the_day(seeded):
             assert after[aid][0] is None and after[aid][1] > before[aid][1], aid
         else:
             assert after[aid] == before[aid], aid
+
+
+@pytest.mark.parametrize("column", ["expected_on", "blocker_handled_on"])
+async def test_a_new_completion_or_handling_date_clears_the_day(seeded, column):
+    # Whatever writes it (a report, the console, a hand fix): the policy checks in on it.
+    await scan(seeded, at("2025-09-22"), TZ, CALENDAR, POLICY)
+    before = await stored(seeded)
+    aid = sorted(before)[0]
+    async with transaction(seeded) as session:
+        await session.exec(sa.update(Assignment).where(col(Assignment.id) == aid).values(
+            {column: date(2025, 9, 24)}))
+    after = await stored(seeded)
+    assert after[aid][0] is None and after[aid][1] > before[aid][1]
+    assert {k: v for k, v in after.items() if k != aid} == {
+        k: v for k, v in before.items() if k != aid}
 
 
 async def test_the_scan_s_own_writes_clear_nothing(seeded):

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import select
 
+import scheduler.scan as scan_module
 from domain.reminders import ReminderPolicy
 from scheduler.holidays_vn import vietnam_calendar
 from scheduler.scan import plan_day, scan
-from storage.models import Outbox, ReminderLog
+from storage.db import transaction
+from storage.models import Assignment, Outbox, ReminderLog, ReminderSchedule
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = vietnam_calendar([2025, 2026])
@@ -84,3 +87,35 @@ async def test_dry_run_plan_writes_nothing(seeded):
                                            session=session)
     assert plan.messages and [p.chat_ref for p in secretariat] == ["telegram:900"]
     assert await outbox(seeded) == []
+
+
+async def _stored(sessions) -> tuple[list[tuple], dict[tuple, str | None]]:
+    """The outbox in order (its ids left out) and the message key each history row is linked to."""
+    rows = await outbox(sessions)
+    keys = {row.id: row.key for row in rows}
+    async with sessions() as session:
+        history = (await session.exec(select(ReminderLog))).all()
+    return ([(r.key, r.kind, r.channel, r.chat_id, r.text, r.buttons, r.priority) for r in rows],
+            {(h.assignment_id, h.kind, h.anchor): keys.get(h.outbox_id) for h in history})
+
+
+async def test_messages_stored_one_at_a_time_make_the_same_outbox(seeded, monkeypatch):
+    """Rendering and storing a message at a time (as a long secretariat list is) changes nothing."""
+    monkeypatch.setattr(scan_module, "RENDER_SLICE", 1)
+    monkeypatch.setattr(scan_module, "RENDER_CHARS", 1)
+    one_at_a_time = await scan(seeded, at("2025-09-22"), TZ, CALENDAR, POLICY)
+    sliced = await _stored(seeded)
+    async with transaction(seeded) as session:  # back to the store before the scan
+        await session.exec(sa.delete(ReminderLog))
+        await session.exec(sa.delete(Outbox))
+        await session.exec(sa.delete(ReminderSchedule))
+        await session.exec(sa.update(Assignment).values(next_reminder_on=None,
+                                                        next_reminder_rules=None))
+    monkeypatch.undo()
+    together = await scan(seeded, at("2025-09-22"), TZ, CALENDAR, POLICY)
+    assert (one_at_a_time.steps, one_at_a_time.messages, one_at_a_time.parts,
+            one_at_a_time.unreachable) == (together.steps, together.messages, together.parts,
+                                           together.unreachable)
+    assert one_at_a_time.messages > 1 and one_at_a_time.unreachable > 0
+    assert sliced == await _stored(seeded)
+    assert any(key is not None for key in sliced[1].values())

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from bench.history import Seeder, scan_and_reply
 from bench.load import Loader
 from bench.synthetic import TZ, Ids, OpenAssignment, national_store
+from domain.reminder_steps import CHECKIN_EXPECTED
 from domain.reminders import ReminderPolicy
 from scheduler.holidays_vn import vietnam_calendar
 from scheduler.reminder_days import days_choose
@@ -61,6 +62,12 @@ async def _disturb(sessions, day: date, rng: random.Random) -> None:
         open_ = await _pick(session, sa.select(a.c.id).where(a.c.status != "done"), 3, rng)
         await session.exec(sa.update(a).where(a.c.id.in_(open_)).values(
             extended_due=day + timedelta(days=rng.randrange(-20, 40))))
+        # A completion date given (or changed by hand): the stored day must follow it.
+        expecting = await _pick(session, sa.select(a.c.id).where(
+            a.c.status == "in_progress"), 6, rng)
+        for assignment_id in expecting:
+            await session.exec(sa.update(a).where(a.c.id == assignment_id).values(
+                expected_on=day + timedelta(days=rng.randrange(-2, 15))))
         gone = await _pick(session, sa.select(a.c.id), 1, rng)
         await session.exec(sa.update(a).where(a.c.id.in_(gone)).values(active=False))
         lost = await _pick(session, sa.select(people.c.id).where(people.c.role == "focal"), 2,
@@ -87,7 +94,7 @@ async def test_the_candidate_search_plans_what_the_plain_policy_plans(database_u
     summaries = await _store(database_url)
     rng = random.Random(11)
     pending: list[tuple[int, date]] = []
-    compared = due = by_days = 0
+    compared = due = by_days = expected = 0
     day = START
     while day <= END:
         if rng.random() < 0.5:
@@ -105,6 +112,7 @@ async def test_the_candidate_search_plans_what_the_plain_policy_plans(database_u
             assert settled == plain, day
         compared += 1
         due += len(plain.due)
+        expected += sum(1 for item in plain.due if item.kind == CHECKIN_EXPECTED)
         # Some working days are skipped, as when the process was down: catch-ups follow.
         if CALENDAR.is_working_day(day) and rng.random() < 0.85:
             _, pending = await scan_and_reply(sessions, day, pending, summaries, CALENDAR,
@@ -112,4 +120,5 @@ async def test_the_candidate_search_plans_what_the_plain_policy_plans(database_u
         day += timedelta(days=1)
     assert compared == (END - START).days + 1
     assert due > 1000  # the days compared were not empty ones
+    assert expected > 0  # the check-in on a completion date was among them
     assert by_days >= compared - 1  # all but the first day chose by the stored days

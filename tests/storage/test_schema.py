@@ -49,9 +49,22 @@ async def test_an_outdated_schema_is_refused(database_url):
     engine = make_engine(database_url)
     try:
         async with engine.begin() as connection:
-            await connection.execute(text("UPDATE alembic_version SET version_num = 'old0'"))
-        with pytest.raises(SchemaOutdated, match="đang ở phiên bản old0"):
+            await connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        with pytest.raises(SchemaOutdated, match="đang ở phiên bản 0001, phần mềm cần"):
             await ensure_current(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_schema_newer_than_the_code_names_the_new_release(database_url):
+    await upgrade_async(database_url)
+    engine = make_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(SchemaOutdated, match="9999, mới hơn phần mềm này") as refused:
+            await ensure_current(engine)
+        assert "hãy chạy bản phát hành mới" in str(refused.value)
     finally:
         await engine.dispose()
 

@@ -113,7 +113,8 @@ async def test_two_processes_keep_one_bots_limits_together(sessions, clock):
     assert messenger.texts_to("busy") == [f"b{n}" for n in range(5)]
     # Spacing is not asserted here: with one fake clock, concurrent sends that sleep on it move
     # each other's recorded instants (a third of runs looked 0.3 s apart). The spacing across
-    # processes is measured against the sandbox in real time by `bench.delivery --processes`.
+    # processes is asserted with senders taking turns on a stepped clock in
+    # test_sender_spacing.py, and measured in real time by `bench.delivery --processes`.
 
 
 async def test_the_next_leader_keeps_the_per_chat_spacing_after_a_hand_over(sessions, clock):

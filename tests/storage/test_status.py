@@ -82,6 +82,31 @@ async def test_a_status_reads_back_in_the_session_and_a_note_is_kept_until_repla
             "in_progress", 30, "chờ kinh phí", None)
 
 
+@pytest.mark.parametrize(("then", "expected"), [
+    ("in_progress", None), ("blocked", None), ("done", None)])
+async def test_an_expected_date_belongs_to_its_in_progress_report(sessions, assignment_ids,
+                                                                  then, expected):
+    target = assignment_ids["Triển khai bệnh án điện tử"]
+    promised = date(2025, 10, 15)
+    async with transaction(sessions) as session:
+        held = await session.get(Assignment, target)
+        first = await record_status(target, "in_progress", NOW, TODAY, FOCAL, session=session,
+                                    percent=70, expected_on=promised)
+        assert (first.expected_on, held.expected_on) == (promised, promised)
+        # Only an in-progress report carries one; the next report replaces it.
+        ignored = await record_status(target, "blocked", NOW, TODAY, FOCAL, session=session,
+                                      expected_on=promised)
+        assert (ignored.expected_on, held.expected_on) == (None, None)
+        await record_status(target, "in_progress", NOW, TODAY, FOCAL, session=session,
+                            expected_on=promised)
+        await record_status(target, then, NOW, TODAY, FOCAL, session=session)
+    async with sessions() as session:
+        assert (await session.get(Assignment, target)).expected_on == expected
+        history = (await session.exec(select(col(StatusChange.expected_on)).order_by(
+            col(StatusChange.id)))).all()
+        assert history == [promised, None, promised, None]
+
+
 async def test_an_inactive_assignment_takes_no_status_and_writes_nothing(sessions,
                                                                          assignment_ids):
     target = assignment_ids["Triển khai bệnh án điện tử"]

@@ -85,3 +85,17 @@ async def test_with_nobody_left_to_tell_an_error_is_logged_with_context(sessions
     [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert "telegram:900" in record.getMessage() and "DONDOC_ADMIN_CHAT_IDS" in \
         record.getMessage()
+
+
+async def test_a_blocked_secretariat_chat_is_told_to_the_other_secretariat_chat(sessions, clock):
+    _, secretariat = await people(sessions, clock)
+    async with transaction(sessions) as session:
+        session.add(FocalPerson(role="secretariat", channel="telegram", chat_id="901",
+                                name="Văn phòng 2", linked_at=clock.now()))
+    messenger = RecordingMessenger(clock)
+    await put(sessions, clock, "900", secretariat)
+    messenger.fail("900", BLOCKED)
+    await sender(sessions, messenger, clock, admin_chats=[("telegram", "42")]).drain()
+    [notice] = messenger.texts_to("901")
+    assert "Cơ quan thường trực" in notice and "chặn bot" in notice
+    assert not messenger.texts_to("42")  # the admins only when no secretariat chat is left

@@ -1,0 +1,109 @@
+"""Committees and the one scope object every per-committee read goes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import DEFAULT_COMMITTEE_ID, Assignment, Committee, FocalPerson, Item
+from storage.people import secretariat_people
+
+# Roles that work for one committee; an agency's people (focal, leader) serve any committee
+# that assigns their agency work.
+COMMITTEE_ROLES = ("secretariat", "committee")
+
+
+def committee_of(role: str, committee_id: int | None) -> int | None:
+    """A person's committee: theirs if set, the default one for a committee role, else None."""
+    if role not in COMMITTEE_ROLES:
+        return None
+    return committee_id if committee_id is not None else DEFAULT_COMMITTEE_ID
+
+
+@dataclass(frozen=True)
+class CommitteeScope:
+    """What one committee's people may read: its items and their assignments, nothing else."""
+
+    committee_id: int = DEFAULT_COMMITTEE_ID
+
+    def items(self) -> sa.ColumnElement[bool]:
+        """WHERE clause on Item."""
+        return col(Item.committee_id) == self.committee_id
+
+    def assignments(self) -> sa.ColumnElement[bool]:
+        """WHERE clause on Assignment (through its item)."""
+        return col(Assignment.item_id).in_(select(Item.id).where(self.items()))
+
+    def owns_item(self, item: Item | None) -> bool:
+        """Whether an item already read is this committee's."""
+        return item is not None and item.committee_id == self.committee_id
+
+
+DEFAULT_SCOPE = CommitteeScope()
+
+
+def person_scope(person: FocalPerson | Any) -> CommitteeScope:
+    """The scope of a secretariat member or committee leader (the default one for others)."""
+    found = committee_of(person.role, person.committee_id)
+    return CommitteeScope(found if found is not None else DEFAULT_COMMITTEE_ID)
+
+
+async def committees(*, session: AsyncSession) -> list[Committee]:
+    """Every committee, by id."""
+    return list((await session.exec(select(Committee).order_by(col(Committee.id)))).all())
+
+
+async def committee_by_code(code: str | None, *, session: AsyncSession) -> Committee | None:
+    """The committee with this code; without a code, the only committee there is (None if
+    there are several or none)."""
+    if code:
+        return (await session.exec(select(Committee).where(Committee.code == code))).first()
+    found = await committees(session=session)
+    return found[0] if len(found) == 1 else None
+
+
+async def committee_labels(*, session: AsyncSession) -> dict[int, str]:
+    """Committee id -> short name, when there are several committees (else {}: nothing to mark)."""
+    found = await committees(session=session)
+    if len(found) < 2:
+        return {}
+    return {c.id: c.short_name or c.name for c in found if c.id is not None}
+
+
+async def assignment_committee(assignment_id: int, *, session: AsyncSession) -> int:
+    """The committee whose item an assignment is of."""
+    found = (await session.exec(select(Item.committee_id).join(
+        Assignment, col(Assignment.item_id) == col(Item.id)).where(
+        Assignment.id == assignment_id))).first()
+    return found if found is not None else DEFAULT_COMMITTEE_ID
+
+
+async def secretariat_for(assignment_id: int, *, session: AsyncSession) -> list[FocalPerson]:
+    """The reachable secretariat chats of the committee an assignment belongs to: who is told
+    of its blockers and requests for more time (never another committee's secretariat)."""
+    committee = await assignment_committee(assignment_id, session=session)
+    return [person for person in await secretariat_people(session=session)
+            if person_scope(person).committee_id == committee]
+
+
+async def secretariat_chats_about(person_id: int | None, *,
+                                  session: AsyncSession) -> list[tuple[str, str, int]]:
+    """The secretariat chats to tell about a person's chat (unreachable, a message given up):
+    their own committee's for a committee role; for an agency's person, those of every
+    committee that assigns their agency work; every secretariat chat for no person."""
+    everyone = await secretariat_people(session=session)
+    person = await session.get(FocalPerson, person_id) if person_id is not None else None
+    if person is None:
+        wanted = {person_scope(p).committee_id for p in everyone}
+    elif committee_of(person.role, person.committee_id) is not None:
+        wanted = {person_scope(person).committee_id}
+    else:
+        wanted = set((await session.exec(select(Item.committee_id).distinct().join(
+            Assignment, col(Assignment.item_id) == col(Item.id)).where(
+            Assignment.agency_id == person.agency_id))).all()) or {DEFAULT_COMMITTEE_ID}
+    return [(p.channel, p.chat_id, p.id or 0) for p in everyone
+            if person_scope(p).committee_id in wanted]

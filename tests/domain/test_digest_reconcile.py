@@ -50,7 +50,7 @@ def test_the_per_agency_table_against_the_parts():
 
 def test_the_overdue_list_against_the_table_and_the_items():
     assert reconcile(replace(DIGEST, overdue=DIGEST.overdue[:1])) == [
-        "1 overdue lines, per-agency table says 2",
+        "1 overdue lines, per-agency table says 2 and groups without members 0",
         "1 items in the overdue list, 2 overdue items have an agency"]
 
 

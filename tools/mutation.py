@@ -32,7 +32,8 @@ GROUPS: dict[str, list[str]] = {
                 "domain/reply_text.py", "domain/reply_words.py"],
     "digest_classes": ["domain/digest_classes.py"],
     "calendar": ["domain/calendar.py"],
-    "reminders": ["domain/reminders.py", "domain/reminder_steps.py", "domain/followup_steps.py",
+    "reminders": ["domain/reminders.py", "domain/reminder_model.py", "domain/reminder_steps.py",
+                  "domain/followup_steps.py",
                   "domain/reminder_schedule.py", "domain/weeks.py"],
     "digest": ["domain/digest.py"],
 }

@@ -1,11 +1,13 @@
 """Mutation testing of domain/'s rule modules with mutmut, one module group at a time.
 
-Usage: uv run python tools/mutation.py [GROUP ...] [--children N] [--keep]
+Usage: uv run python tools/mutation.py [GROUP ...] [--children N] [--keep] [--tests PATTERN ...]
+       uv run python tools/mutation.py GROUP --again KEPT_DIR   (re-run the survivors, new tests)
 
 Each group runs in its own copy of the repository under a temporary directory (mutmut writes
 its mutants/ tree and cache next to pyproject.toml; the work tree stays untouched), with only
-the fast domain tests as the runner. Prints, per group, the mutants and how each ended, and the
-surviving mutants with their diffs, for docs/MUTATION.md. Slow: minutes per group on 2 cores.
+the group's own domain tests as the runner (RUNNERS; --tests overrides). Prints, per group,
+the mutants and how each ended, and the surviving mutants with their diffs, for
+docs/MUTATION.md. Slow: minutes per group on 2 cores.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# The rule modules that are stable; the reminder policy modules join once they settle.
+# The rule modules of domain/, grouped by the tests that pin them.
 GROUPS: dict[str, list[str]] = {
     "deadlines": ["domain/deadlines.py", "domain/deadline_recurrence.py",
                   "domain/deadline_model.py"],
@@ -29,12 +32,38 @@ GROUPS: dict[str, list[str]] = {
                 "domain/reply_text.py", "domain/reply_words.py"],
     "digest_classes": ["domain/digest_classes.py"],
     "calendar": ["domain/calendar.py"],
+    "reminders": ["domain/reminders.py", "domain/reminder_model.py", "domain/reminder_steps.py",
+                  "domain/followup_steps.py",
+                  "domain/reminder_schedule.py", "domain/weeks.py"],
+    "digest": ["domain/digest.py"],
+}
+# Only the tests that import a group's modules run against its mutants (globs, relative to the
+# repository): the rest of tests/domain cannot kill them and would only slow the run down.
+RUNNERS: dict[str, list[str]] = {
+    "replies": ["tests/domain/test_repl*.py"],
+    "reminders": ["tests/domain/test_reminder*.py", "tests/domain/test_followup.py",
+                  "tests/domain/test_deadline_reminders.py", "tests/domain/test_weeks.py"],
+    "digest": ["tests/domain/test_digest*.py"],
 }
 COPIED = ["domain", "storage", "config", "tests", "examples", "pyproject.toml"]
 RUNNER = ["tests/domain"]
+# Appended to the copy's tests/conftest.py: fewer Hypothesis examples, always the same ones, so
+# every mutant meets the same inputs and a surviving mutant runs seconds, not tens of seconds.
+HYPOTHESIS = """
+settings.register_profile("mutation", parent=settings.get_profile("dondoc"),
+                          max_examples={examples}, derandomize=True, database=None)
+settings.load_profile("mutation")
+"""
 
 
-def _copy(target: Path) -> None:
+def runner(name: str, patterns: list[str] | None = None) -> list[str]:
+    """The test files run against a group's mutants: --tests, the group's own, or tests/domain."""
+    chosen = patterns or RUNNERS.get(name, RUNNER)
+    found = {path.relative_to(REPO) for pattern in chosen for path in REPO.glob(pattern)}
+    return sorted(str(path) for path in found)
+
+
+def _copy(target: Path, tests: list[str], examples: int) -> None:
     for name in COPIED:
         source = REPO / name
         if source.is_dir():
@@ -47,11 +76,39 @@ def _copy(target: Path) -> None:
         'source_paths = ["domain"]',
         'also_copy = ["storage", "config", "examples"]',
         f"only_mutate = {json.dumps(GROUPS[target.name])}",
-        f"pytest_add_cli_args_test_selection = {json.dumps(RUNNER)}",
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
         'pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"]',
         "use_git_change_detection = false", ""])
     with (target / "pyproject.toml").open("a", encoding="utf-8") as file:
         file.write(config)
+    _cap(target / "tests", examples)
+
+
+def _cap(tests: Path, examples: int) -> None:
+    """Fewer, fixed Hypothesis examples in a copy of tests/."""
+    with (tests / "conftest.py").open("a", encoding="utf-8") as file:
+        file.write(HYPOTHESIS.format(examples=examples))
+    # Tests that set their own max_examples (300, 400) would cost tens of seconds per mutant.
+    for test_file in tests.rglob("test_*.py"):
+        text = test_file.read_text(encoding="utf-8")
+        capped = re.sub(r"max_examples=\d+", f"max_examples={examples}", text)
+        if capped != text:
+            test_file.write_text(capped, encoding="utf-8")
+
+
+def _refresh(workdir: Path, tests: list[str], examples: int) -> None:
+    """Bring a kept copy's tests up to date with the repository's (for --again)."""
+    for target in (workdir / "tests", workdir / "mutants" / "tests"):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(REPO / "tests", target,
+                        ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
+        _cap(target, examples)
+    for config in (workdir / "pyproject.toml", workdir / "mutants" / "pyproject.toml"):
+        if config.exists():
+            text = config.read_text(encoding="utf-8")
+            config.write_text(re.sub(r"pytest_add_cli_args_test_selection = .*",
+                                     f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
+                                     text), encoding="utf-8")
 
 
 def _mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -60,20 +117,32 @@ def _mutmut(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, check=False)
 
 
-def run_group(name: str, root: Path, children: int) -> tuple[dict[str, int], dict[str, str]]:
-    """Mutate one group, run the domain tests against every mutant, return the tallies."""
+def _survivors(workdir: Path) -> list[str]:
+    listed = _mutmut(workdir, "results").stdout
+    return [line.split(":")[0].strip() for line in listed.splitlines()
+            if line.strip().endswith(("survived", "no tests"))]
+
+
+def run_group(name: str, root: Path, children: int, tests: list[str], examples: int,
+              again: bool = False) -> tuple[dict[str, int], dict[str, str]]:
+    """Mutate one group, run its tests against every mutant, return the tallies.
+
+    again: in a kept copy, refresh the tests and run only the mutants that survived before.
+    """
     workdir = root / name
-    workdir.mkdir()
-    _copy(workdir)
-    ran = _mutmut(workdir, "run", "--max-children", str(children))
+    if again:
+        previous = _survivors(workdir)
+        _refresh(workdir, tests, examples)
+        ran = _mutmut(workdir, "run", "--max-children", str(children), *previous)
+    else:
+        workdir.mkdir()
+        _copy(workdir, tests, examples)
+        ran = _mutmut(workdir, "run", "--max-children", str(children))
     if ran.returncode != 0:
         raise SystemExit(f"mutmut run failed for {name}:\n{ran.stdout[-3000:]}{ran.stderr[-3000:]}")
     _mutmut(workdir, "export-cicd-stats")
     stats = json.loads((workdir / "mutants" / "mutmut-cicd-stats.json").read_text())
-    listed = _mutmut(workdir, "results").stdout
-    survivors = [line.split(":")[0].strip() for line in listed.splitlines()
-                 if line.strip().endswith("survived")]
-    diffs = {mutant: _mutmut(workdir, "show", mutant).stdout for mutant in survivors}
+    diffs = {mutant: _mutmut(workdir, "show", mutant).stdout for mutant in _survivors(workdir)}
     return stats, diffs
 
 
@@ -82,20 +151,29 @@ def main() -> None:
     parser.add_argument("groups", nargs="*", help=f"default: all of {', '.join(GROUPS)}")
     parser.add_argument("--children", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
+    parser.add_argument("--examples", type=int, default=25,
+                        help="Hypothesis examples per property test (derandomized)")
+    parser.add_argument("--again", type=Path, metavar="KEPT",
+                        help="a directory kept by --keep: refresh its tests, re-run its survivors")
+    parser.add_argument("--tests", nargs="+", metavar="PATTERN",
+                        help="test files (globs) to run instead of each group's own")
     options = parser.parse_args()
     unknown = set(options.groups) - set(GROUPS)
     if unknown:
         parser.error(f"unknown group(s) {sorted(unknown)}; choose from {sorted(GROUPS)}")
     options.groups = options.groups or list(GROUPS)
-    root = Path(tempfile.mkdtemp(prefix="dondoc-mutation-"))
+    root = options.again or Path(tempfile.mkdtemp(prefix="dondoc-mutation-"))
     try:
         for name in options.groups:
-            stats, survivors = run_group(name, root, options.children)
+            tests = runner(name, options.tests)
+            print(f"== {name}: tests {' '.join(tests)}", flush=True)
+            stats, survivors = run_group(name, root, options.children, tests,
+                                         options.examples, again=options.again is not None)
             print(f"== {name}: {json.dumps(stats)}", flush=True)
             for mutant, diff in survivors.items():
                 print(f"-- survived {mutant}\n{diff}", flush=True)
     finally:
-        if options.keep:
+        if options.keep or options.again:
             print(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)

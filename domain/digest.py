@@ -337,7 +337,7 @@ def build_digest(inputs: DigestInputs) -> Digest:
     items = {item.item_id: item for item in inputs.items}
     by_id = {a.assignment_id: a for a in inputs.assignments if a.item_id in items}
     blocked = sorted(
-        (Blocked(items[a.item_id], a) for a in by_id.values() if a.status == "blocked"),
+        (Blocked(items[a.item_id], a) for a in by_id.values() if a.blocker_open),
         key=lambda b: (b.assignment.status_since or today, b.item.item_id))
     extensions = sorted(
         (PendingExtension(items[by_id[r.assignment_id].item_id], by_id[r.assignment_id], r)

@@ -102,6 +102,15 @@ class AssignmentIn:
     via_group: str | None = None
     # The "agency" is a group the registry cannot expand ("Địa phương"): not an agency at all.
     agency_is_group: bool = False
+    # The day the secretariat marked the blocker handled (storage keeps it on the assignment).
+    blocker_handled_on: date | None = None
+
+    @property
+    def blocker_open(self) -> bool:
+        """Reported blocked and not marked handled by the secretariat since."""
+        handled = self.blocker_handled_on
+        return self.status == "blocked" and not (
+            handled is not None and (self.status_since is None or handled >= self.status_since))
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,9 @@ def state_text(item: ItemIn, assignment: AssignmentIn) -> str:
         return "báo cáo chưa thực hiện"
     if assignment.status == "done":
         return "đã hoàn thành"
+    if assignment.status == "blocked" and not assignment.blocker_open:
+        handled = assignment.blocker_handled_on
+        return f"vướng mắc (Cơ quan thường trực đã xử lý {handled:%d/%m}), chưa báo cáo lại"
     if assignment.status == "blocked":
         return "vướng mắc"
     if assignment.percent is not None:

@@ -46,7 +46,7 @@ def focal_step(
     """The step the focal person should get today for this assignment, if any."""
     if state.status == "done":
         return None
-    if state.status == "blocked":
+    if still_blocked(state, history):
         return blocked_step(state, history, today, calendar, policy)
     return (scheduled_step(state, history, today, calendar, policy)
             or report_checkin(state, history, today, calendar, policy)
@@ -209,6 +209,22 @@ def _reports_progress(state: AssignmentState) -> bool:
             and state.deadline.kind == "date" and state.deadline.due is not None)
 
 
+def still_blocked(state: AssignmentState, history: Sequence[SentReminder]) -> bool:
+    """Blocked and kept quiet; once a handled blocker's check-in was asked, the item is back
+    in the usual rhythm (deadline steps, the weekly message), answered or not."""
+    if state.status != "blocked":
+        return False
+    handled, reported = state.blocker_handled_on, state.last_update_on
+    return not (handled is not None and reported is not None and handled >= reported
+                and asked_after(history, handled))
+
+
+def _last_asked(history: Sequence[SentReminder], after: date) -> date | None:
+    """The day of the last question after `after`, if any."""
+    return max((record.sent_on for record in asked(history) if record.sent_on > after),
+               default=None)
+
+
 def blocked_step(
     state: AssignmentState,
     history: Sequence[SentReminder],
@@ -225,11 +241,12 @@ def blocked_step(
         if asked_after(history, handled):
             return None
         return make_step(state, BLOCKER_HANDLED, handled, today, calendar, policy)
-    if overdue_days(reported, today, calendar) < policy.blocked_checkin_after:
+    # Still blocked: a check-in every blocked_checkin_after working days (from the report, then
+    # from the last question), never more often.
+    since = _last_asked(history, reported) or reported
+    if overdue_days(since, today, calendar) < policy.blocked_checkin_after:
         return None
-    if asked_after(history, reported):
-        return None
-    return make_step(state, CHECKIN_BLOCKED, reported, today, calendar, policy)
+    return make_step(state, CHECKIN_BLOCKED, since, today, calendar, policy)
 
 
 def blocked_day(state: AssignmentState, history: Sequence[SentReminder], after: date,
@@ -245,11 +262,11 @@ def blocked_day(state: AssignmentState, history: Sequence[SentReminder], after: 
     days: list[date] = []
     if handled is not None and not asked_after(history, handled):
         days.append(max(handled + _ONE_DAY, start))
-    if not asked_after(history, reported):
-        day = reached(reported, policy.blocked_checkin_after, start, calendar)
-        # After the handling day, only the handling's check-in can be asked.
-        if handled is None or day <= handled:
-            days.append(day)
+    since = _last_asked(history, reported) or reported
+    day = reached(since, policy.blocked_checkin_after, start, calendar)
+    # After the handling day, only the handling's check-in can be asked.
+    if handled is None or day <= handled:
+        days.append(day)
     return min(days, default=None)
 
 

@@ -82,6 +82,11 @@ def ask(item: DueReminder, quiet_days: int, blocked_days: int) -> str:
         return (f"đã đến ngày dự kiến hoàn thành {short_date(item.anchor)} mà đơn vị báo:"
                 " đề nghị báo cáo kết quả (kèm văn bản), hoặc cho biết tiến độ mới")
     if kind == CHECKIN_BLOCKED:
+        reported = item.assignment.last_update_on
+        if reported is not None and item.anchor != reported:  # asked before, still blocked
+            return (f"đã {blocked_days} ngày làm việc kể từ lần hỏi trước ngày"
+                    f" {short_date(item.anchor)} (vướng mắc báo ngày {short_date(reported)}):"
+                    " vướng mắc đã được tháo gỡ chưa?")
         return (f"đã {blocked_days} ngày làm việc kể từ khi báo vướng mắc ngày"
                 f" {short_date(item.anchor)}: vướng mắc đã được tháo gỡ chưa?")
     if kind == BLOCKER_HANDLED:

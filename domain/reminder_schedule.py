@@ -15,6 +15,7 @@ from domain.followup_steps import (
     blocked_day,
     focal_step,
     report_checkin_day,
+    still_blocked,
     weekly_day,
 )
 from domain.reminder_steps import (
@@ -25,7 +26,7 @@ from domain.reminder_steps import (
     SentReminder,
     checkin_day,
     checkin_every,
-    deadline_step_order,
+    covered_order,
     escalates,
     escalation_step,
     last_escalation,
@@ -91,7 +92,7 @@ def next_reminder(state: AssignmentState, history: Sequence[SentReminder], after
     if any(record.sent_on > after for record in history):
         # A schedule asked for a day already past: look again every day, with the history.
         return NextReminder(after + _ONE_DAY, exact=False)
-    if state.status == "blocked":
+    if still_blocked(state, history):
         days = [blocked_day(state, history, after, calendar, policy)]
     else:
         days = [_scheduled(state, history, after, calendar, policy),
@@ -159,9 +160,7 @@ def _scheduled(state: AssignmentState, history: Sequence[SentReminder], after: d
     if deadline.kind != "date" or deadline.due is None:
         return None
     due = deadline.due
-    done = max((order for record in history if record.anchor == due
-                for order in (deadline_step_order(record.kind),) if order is not None),
-               default=None)
+    done = covered_order(history, due, calendar, policy)
     return first_deadline_step_after(due, done, after, calendar, policy)
 
 

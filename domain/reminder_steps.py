@@ -127,9 +127,16 @@ def last_escalation(history: Sequence[SentReminder], due: date) -> int | None:
 
 
 def escalates(state: AssignmentState) -> bool:
-    """Whether the assignment can be escalated at all (a blocker goes to the secretariat)."""
-    return (state.status not in ("done", "blocked") and state.item_kind != "indicator"
+    """Whether the assignment can be escalated at all (an open blocker goes to the secretariat
+    instead; once the secretariat handled it, the item is overdue like any other)."""
+    return ((state.status != "blocked" or _blocker_handled(state)) and state.status != "done"
+            and state.item_kind != "indicator"
             and state.deadline.kind == "date" and state.deadline.due is not None)
+
+
+def _blocker_handled(state: AssignmentState) -> bool:
+    handled, reported = state.blocker_handled_on, state.last_update_on
+    return handled is not None and reported is not None and handled >= reported
 
 
 # A day's scan asks the same few hundred (deadline, today) questions for every assignment:
@@ -253,11 +260,25 @@ def _deadline_step(
     if current is None:
         return None
     kind, order, _ = current
-    for record in history:
-        done_order = deadline_step_order(record.kind)
-        if record.anchor == due and done_order is not None and done_order >= order:
-            return None
+    done = covered_order(history, due, calendar, policy)
+    if done is not None and done >= order:
+        return None
     return make_step(state, kind, due, today, calendar, policy)
+
+
+def covered_order(history: Sequence[SentReminder], due: date, calendar: WorkCalendar,
+                  policy: ReminderPolicy) -> int | None:
+    """The latest deadline step already asked: sent as such, or covered by a blocked item's
+    check-in (which asked after the item on a day that step had been reached)."""
+    orders = []
+    for record in history:
+        if record.anchor == due and (order := deadline_step_order(record.kind)) is not None:
+            orders.append(order)
+        elif record.kind in (BLOCKER_HANDLED, CHECKIN_BLOCKED):
+            reached = deadline_step_on(due, record.sent_on, calendar, policy)
+            if reached is not None:
+                orders.append(reached[1])
+    return max(orders, default=None)
 
 
 def _checkin(
@@ -306,8 +327,8 @@ def _rule(kind: str, anchor: date, due: date | None, overdue: int | None,
     if kind == CHECKIN_EXPECTED:
         return f"{kind}: the completion date {anchor.isoformat()} given in the last report"
     if kind == CHECKIN_BLOCKED:
-        return (f"{kind}: {policy.blocked_checkin_after} working days since the blocker"
-                f" reported {anchor.isoformat()}")
+        return (f"{kind}: {policy.blocked_checkin_after} working days since the blocker report"
+                f" or the last check-in, {anchor.isoformat()}")
     if kind == BLOCKER_HANDLED:
         return f"{kind}: the secretariat handled the blocker on {anchor.isoformat()}"
     when = f"deadline {due.isoformat()}" if due is not None else "no deadline"

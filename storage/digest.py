@@ -143,7 +143,8 @@ async def _assignments(tz: tzinfo, scope: CommitteeScope,
                   col(Agency.name), col(Assignment.status), col(Assignment.percent),
                   col(Assignment.note), col(Assignment.done_on), col(Assignment.extended_due),
                   col(Assignment.status_changed_at), last_update.c.at,
-                  col(Assignment.via_group_id), col(Agency.is_group))
+                  col(Assignment.via_group_id), col(Agency.is_group),
+                  col(Assignment.blocker_handled_on))
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
         .join(last_update, last_update.c.assignment_id == col(Assignment.id), isouter=True)
         .where(col(Assignment.active).is_(True), scope.assignments())
@@ -157,10 +158,11 @@ async def _assignments(tz: tzinfo, scope: CommitteeScope,
             last_update=_local(updated_at, tz), indicator=indicators.get(assignment_id),
             evidence=evidence.get(assignment_id, ()),
             via_group=groups.get(via_group_id) if via_group_id is not None else None,
-            agency_is_group=bool(is_group),
+            agency_is_group=bool(is_group), blocker_handled_on=handled_on,
         )
         for (assignment_id, item_id, agency_id, agency_name, status, percent, note, done_on,
-             extended_due, changed_at, updated_at, via_group_id, is_group) in rows.all()
+             extended_due, changed_at, updated_at, via_group_id, is_group,
+             handled_on) in rows.all()
     ]
 
 

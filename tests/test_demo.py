@@ -195,8 +195,13 @@ def test_the_month_follows_up_like_a_secretary(run):
             " JOIN item i ON i.id = a.item_id WHERE i.code = 'NV55' AND l.day > '2025-09-17'"
             " ORDER BY l.day").fetchall()
     assert answered_follow_ups == []
-    # The blocked item: only the check-in after the secretariat handled it (23/09).
-    assert blocked_nagged == [("blocker_handled", "2025-09-24")]
+    # The blocked item: nothing while blocked; the check-in after the secretariat handled it
+    # (23/09), which Nam leaves unanswered: then the usual rhythm (the deadline steps left,
+    # weekly on Mondays, the escalation at 10 working days overdue).
+    assert blocked_nagged == [("blocker_handled", "2025-09-24"), ("before_1", "2025-09-29"),
+                              ("due_today", "2025-09-30"), ("overdue_1", "2025-10-01"),
+                              ("follow_up", "2025-10-06"), ("follow_up", "2025-10-13"),
+                              ("escalation_10", "2025-10-14")]
 
 
 def test_a_second_committee_shows_in_the_provinces_roll_up(tmp_path):

@@ -32,6 +32,7 @@ from domain.digest_inputs import (
 )
 from domain.digest_text import digest_sections
 from domain.digest_text_groups import group_line
+from domain.digest_words import state_text
 
 D = date.fromisoformat
 TODAY = D("2025-11-21")  # a Friday, ISO week 47
@@ -362,3 +363,19 @@ def test_a_group_member_without_members_is_named_apart_in_the_group_line():
     assert group_line(task, 10).endswith(
         "Các sở, ban, ngành, địa phương: 1/2 cơ quan đã báo cáo; chưa báo cáo: Sở Nông nghiệp"
         " và Môi trường; chưa phân công cơ quan cụ thể: Địa phương")
+
+
+def test_a_blocker_the_secretariat_handled_is_not_listed_as_unresolved():
+    base = scenario()
+    handled = [replace(a, blocker_handled_on=D("2025-11-20")) if a.status == "blocked" else a
+               for a in base.assignments]
+    digest = build_digest(replace(base, assignments=handled))
+    assert digest.blocked == ()
+    (police,) = [a for a in handled if a.status == "blocked"]
+    assert state_text(item(1), police) == (
+        "vướng mắc (Cơ quan thường trực đã xử lý 20/11), chưa báo cáo lại")
+    # Blocked again after it was handled: open again.
+    again = [replace(a, status_since=D("2025-11-21")) if a.status == "blocked" else a
+             for a in handled]
+    assert [b.item.code for b in build_digest(replace(base, assignments=again)).blocked] == [
+        "NV1"]

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.reminder_reasons import ask
 from domain.reminder_steps import AssignmentState, ReminderPolicy
 from domain.reminder_text import render_escalation, render_focal_message, render_unreachable
 from domain.reminders import SentReminder, due_reminders
@@ -60,12 +61,20 @@ def silent(due="2025-09-30", **kw) -> AssignmentState:
      "silent: the deadline steps, then once a week (Mondays), escalation after 10 working"
      " days overdue and again 10 later"),
     (task(due="2025-09-30", status="blocked", last_update_on="2025-09-17"), [
-        ("2025-10-01", "checkin_blocked")],
-     "blocked on 17/09: nothing, not even the deadline steps or an escalation, until the"
-     " check-in 10 working days later"),
+        ("2025-10-01", "checkin_blocked"), ("2025-10-15", "checkin_blocked"),
+        ("2025-10-29", "checkin_blocked")],
+     "blocked on 17/09: nothing, not even the deadline steps or an escalation, but a check-in"
+     " every 10 working days while it stays blocked (never silent for good)"),
     (task(due="2025-09-30", status="blocked", last_update_on="2025-09-17",
-          blocker_handled_on=D("2025-09-22")), [("2025-09-23", "blocker_handled")],
-     "the secretariat handled the blocker on 22/09: a check-in the next day, not another"),
+          blocker_handled_on=D("2025-09-22")), [
+        ("2025-09-23", "blocker_handled"), ("2025-09-29", "before_1"),
+        ("2025-09-30", "due_today"), ("2025-10-01", "overdue_1"), ("2025-10-06", "follow_up"),
+        ("2025-10-13", "follow_up"), ("2025-10-14", "escalation_10"),
+        ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up"),
+        ("2025-10-28", "escalation_20")],
+     "the secretariat handled the blocker on 22/09: a check-in the next day (which stands for"
+     " the T-7 step reached by then), then back in the usual rhythm: the later deadline steps,"
+     " weekly while unanswered, escalation at 10 working days overdue"),
     (task(due="2025-12-31", status="in_progress", last_update_on="2025-09-17", percent=70), [
         ("2025-10-01", "checkin_report"), ("2025-10-06", "follow_up"),
         ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],
@@ -237,7 +246,9 @@ def _expecting(expected, *, due="2025-12-31", reported="2025-09-17", **kw) -> As
         ("2025-10-01", "checkin_report"), ("2025-10-06", "follow_up"),
         ("2025-10-13", "follow_up"), ("2025-10-20", "follow_up"), ("2025-10-27", "follow_up")],
      "no expected date: the 10-working-day check-in"),
-    (replace(_expecting("2025-09-24"), status="blocked"), [("2025-10-01", "checkin_blocked")],
+    (replace(_expecting("2025-09-24"), status="blocked"), [
+        ("2025-10-01", "checkin_blocked"), ("2025-10-15", "checkin_blocked"),
+        ("2025-10-29", "checkin_blocked")],
      "blocked: its own rule; an expected date does not apply"),
     (replace(_expecting("2025-09-24", due=None, kind="recurring", every="monthly")), [
         ("2025-10-06", "checkin_recurring"), ("2025-10-13", "follow_up"),
@@ -261,3 +272,13 @@ def test_the_expected_date_is_shown_and_asked_about():
     assert ("Lần báo cáo gần nhất 17/09: đang thực hiện 70%, dự kiến hoàn thành 24/09."
             " Đã đến ngày dự kiến hoàn thành 24/09 mà đơn vị báo") in text
     assert "chưa nhận được phản hồi" not in text
+
+
+def test_a_repeated_blocked_check_in_says_since_when_it_asks():
+    state = task(due="2025-09-30", status="blocked", last_update_on="2025-09-17")
+    _, plans = month([state], "2025-09-15", "2025-10-20")
+    first, second = [item for plan in plans for item in plan.due if item.kind == "checkin_blocked"]
+    assert ask(first, 10, 10) == ("đã 10 ngày làm việc kể từ khi báo vướng mắc ngày 17/09:"
+                                  " vướng mắc đã được tháo gỡ chưa?")
+    assert ask(second, 10, 10) == ("đã 10 ngày làm việc kể từ lần hỏi trước ngày 01/10"
+                                   " (vướng mắc báo ngày 17/09): vướng mắc đã được tháo gỡ chưa?")

@@ -94,9 +94,11 @@ async def test_a_scripted_month_follows_up_like_a_secretary(seeded):
     # "no answer" comes only once those went unanswered, after the quiet (to 01/10) is over.
     again = [log.day for log in logs if log.assignment_id == ehr.id and log.kind == "follow_up"]
     assert again == [date(2025, 10, 6), date(2025, 10, 13)]
-    # The blocked item: only its check-in once the secretariat handled the blocker.
+    # The blocked item: nothing while blocked, its check-in once the secretariat handled the
+    # blocker; that one unanswered, the item is back in the usual rhythm (weekly, Mondays).
     after_block = [(log.kind, log.day) for log in logs
                    if log.assignment_id == police.id and log.day > FIRST]
-    assert after_block == [("blocker_handled", date(2025, 9, 24))]
+    assert after_block == [("blocker_handled", date(2025, 9, 24)),
+                           ("follow_up", date(2025, 10, 6)), ("follow_up", date(2025, 10, 13))]
     texts = [row.text for row in rows if row.chat_id == "101" and row.kind == "reminder"]
     assert any("Lần báo cáo gần nhất 17/09: đang thực hiện 70%" in text for text in texts)

@@ -165,6 +165,9 @@ class OverviewCache:
             await asyncio.sleep(every)
 
     async def close(self) -> None:
-        """Stop the builds under way (the server is shutting down)."""
-        for task in list(self._building.values()):
+        """Stop the builds under way and wait for them (the server is shutting down): a build
+        left to finish after the database engine is disposed would never close its session."""
+        tasks = list(self._building.values())
+        for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

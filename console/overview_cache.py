@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 MAX_AGE = 900.0
 # Seconds: a build slower than this is redone in the background, the last one shown meanwhile.
 SLOW_BUILD = 1.0
+# Seconds after start-up before the first background build (see keep_warm).
+WARM_DELAY = 30.0
 
 
 def _settle() -> None:
@@ -154,6 +156,8 @@ class OverviewCache:
     async def keep_warm(self, every: float) -> None:
         """Work out each known scope's overview every `every` seconds (the default committee's
         from the start), so a new day's or a changed store's digest is ready before anyone asks."""
+        # Not during start-up itself: a service that fails to start must not be building.
+        await asyncio.sleep(min(every, WARM_DELAY))
         while True:
             today = self.now().astimezone(self.tz).date()
             for scope in list(self._snapshots) or [Scope()]:

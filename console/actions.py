@@ -11,7 +11,7 @@ from bot.turn import notify
 from console.app import CONFIG, PERSON, PREFIX, SESSIONS, today
 from console.pages import _actor_name, _int, item_page
 from storage import console_reads as reads
-from storage.blockers import focal_people
+from storage.blockers import blocker_item, focal_people
 from storage.console_queries import scope_for
 from storage.models import Agency, ConsoleAction, Item
 from storage.status import StatusError
@@ -33,7 +33,7 @@ async def blocker_handled(request: web.Request) -> web.StreamResponse:
     back = str((await request.post()).get("back", ""))
     config = request.app[CONFIG]
     async with request.app[SESSIONS]() as session, session.begin():
-        item_id = await reads.blocker_item(scope_for(request[PERSON]), blocker_id, session=session)
+        item_id = await blocker_item(blocker_id, scope_for(request[PERSON]), session=session)
         if item_id is None:
             raise web.HTTPNotFound(text="Không có vướng mắc này.")
         try:
@@ -53,7 +53,7 @@ async def blocker_forward(request: web.Request) -> web.StreamResponse:
     back, agency_id = str(form.get("back", "")), _int(str(form.get("agency", "")))
     config = request.app[CONFIG]
     async with request.app[SESSIONS]() as session, session.begin():
-        item_id = await reads.blocker_item(scope_for(request[PERSON]), blocker_id, session=session)
+        item_id = await blocker_item(blocker_id, scope_for(request[PERSON]), session=session)
         if item_id is None:
             raise web.HTTPNotFound(text="Không có vướng mắc này.")
         agency = await session.get(Agency, agency_id) if agency_id else None

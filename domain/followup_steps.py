@@ -214,9 +214,8 @@ def still_blocked(state: AssignmentState, history: Sequence[SentReminder]) -> bo
     in the usual rhythm (deadline steps, the weekly message), answered or not."""
     if state.status != "blocked":
         return False
-    handled, reported = state.blocker_handled_on, state.last_update_on
-    return not (handled is not None and reported is not None and handled >= reported
-                and asked_after(history, handled))
+    return not (state.blocker_handled and state.blocker_handled_on is not None
+                and asked_after(history, state.blocker_handled_on))
 
 
 def _last_asked(history: Sequence[SentReminder], after: date) -> date | None:
@@ -236,8 +235,8 @@ def blocked_step(
     reported = state.last_update_on
     if reported is None:
         return None
-    handled = state.blocker_handled_on
-    if handled is not None and handled >= reported and today > handled:
+    handled = state.blocker_handled_on if state.blocker_handled else None
+    if handled is not None and today > handled:
         if asked_after(history, handled):
             return None
         return make_step(state, BLOCKER_HANDLED, handled, today, calendar, policy)
@@ -256,9 +255,7 @@ def blocked_day(state: AssignmentState, history: Sequence[SentReminder], after: 
     if reported is None:
         return None
     start = after + _ONE_DAY
-    handled = state.blocker_handled_on
-    if handled is None or handled < reported:
-        handled = None
+    handled = state.blocker_handled_on if state.blocker_handled else None
     days: list[date] = []
     if handled is not None and not asked_after(history, handled):
         days.append(max(handled + _ONE_DAY, start))

@@ -147,6 +147,12 @@ class AssignmentState:
     # The committee whose item this is: its escalations go to that committee's secretariat.
     committee_id: int | None = None
 
+    @property
+    def blocker_handled(self) -> bool:
+        """The secretariat marked the blocker handled on or after the last report."""
+        handled, reported = self.blocker_handled_on, self.last_update_on
+        return handled is not None and reported is not None and handled >= reported
+
 
 @dataclass(frozen=True, slots=True)
 class SentReminder:

@@ -129,14 +129,10 @@ def last_escalation(history: Sequence[SentReminder], due: date) -> int | None:
 def escalates(state: AssignmentState) -> bool:
     """Whether the assignment can be escalated at all (an open blocker goes to the secretariat
     instead; once the secretariat handled it, the item is overdue like any other)."""
-    return ((state.status != "blocked" or _blocker_handled(state)) and state.status != "done"
+    return ((state.status != "blocked" or state.blocker_handled) and state.status != "done"
             and state.item_kind != "indicator"
             and state.deadline.kind == "date" and state.deadline.due is not None)
 
-
-def _blocker_handled(state: AssignmentState) -> bool:
-    handled, reported = state.blocker_handled_on, state.last_update_on
-    return handled is not None and reported is not None and handled >= reported
 
 
 # A day's scan asks the same few hundred (deadline, today) questions for every assignment:

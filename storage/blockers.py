@@ -79,8 +79,14 @@ async def focal_people(agency_id: int, *, session: AsyncSession) -> list[FocalPe
         col(FocalPerson.active).is_(True), col(FocalPerson.reachable).is_(True)))).all())
 
 
+async def blocker_item(blocker_id: int, scope: CommitteeScope, *,
+                       session: AsyncSession) -> int | None:
+    """The item a blocker is about, if it is one of the committee's (else None)."""
+    return (await session.exec(
+        select(Assignment.item_id).join(Blocker, col(Blocker.assignment_id) == col(Assignment.id))
+        .where(Blocker.id == blocker_id, scope.assignments()))).first()
+
+
 async def in_scope(blocker_id: int, scope: CommitteeScope, *, session: AsyncSession) -> bool:
     """Whether a blocker is about one of the committee's items (a button may be forged)."""
-    return (await session.exec(
-        select(Blocker.id).join(Assignment, col(Assignment.id) == col(Blocker.assignment_id))
-        .where(Blocker.id == blocker_id, scope.assignments()))).first() is not None
+    return await blocker_item(blocker_id, scope, session=session) is not None

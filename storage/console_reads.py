@@ -58,13 +58,6 @@ async def item_blockers(scope: Scope, item_id: int, *,
     return found
 
 
-async def blocker_item(scope: Scope, blocker_id: int, *, session: AsyncSession) -> int | None:
-    """The item a blocker is about (to go back to its page)."""
-    return (await session.exec(select(Assignment.item_id).join(
-        Blocker, col(Blocker.assignment_id) == col(Assignment.id))
-        .where(Blocker.id == blocker_id, scope.assignments()))).first()
-
-
 async def agency_of_item(scope: Scope, item_id: int, agency_id: int, *,
                          session: AsyncSession) -> bool:
     """Whether the agency holds an active assignment of the item (a focal person's reach)."""

@@ -34,10 +34,10 @@ from storage.chat import (
     load_state,
     save_state,
 )
+from storage.committees import secretariat_about_chat
 from storage.db import is_unavailable, transaction
 from storage.invites import InviteError, recent_failures, redeem_invite
 from storage.models import FocalPerson
-from storage.people import secretariat_people
 
 log = logging.getLogger(__name__)
 THROTTLE_WINDOW = timedelta(hours=1)
@@ -137,7 +137,8 @@ class Conversation:
 
     async def report_error(self, channel: str, update_id: object,
                            error: BaseException | None, chat_id: str | None = None) -> bool:
-        """Tell the secretariat an update failed (no personal data: the type and the id).
+        """Tell the secretariat an update failed (no personal data: the type and the id): that
+        of the committees the chat's person serves, every one for a chat of nobody.
 
         True when the secretariat has been told, now or by an earlier notice about the same
         chat; False when the notice could not be stored or the hourly bound held it back. The
@@ -157,7 +158,8 @@ class Conversation:
                 verdict = await self.error_notices.admit(f"{channel}:{chat_id}", now,
                                                          session=session)
                 if verdict == "notify":
-                    for person in await secretariat_people(session=session):
+                    for person in await secretariat_about_chat(channel, chat_id,
+                                                               session=session):
                         await notify(session, person,
                                      f"error:{channel}:{update_id}:{person.id}", text, now)
         except OverLimit:

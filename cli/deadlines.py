@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 from datetime import UTC, datetime
 
+from cli.committee_choice import chosen_committee
 from cli.database import open_database
 from config import Settings
 from storage.db import transaction
@@ -19,10 +20,13 @@ def command_line_user() -> str:
         return "cli"
 
 
-async def set_deadline_command(settings: Settings, code: str, text: str,
-                               by: str | None) -> DeadlineSet:
-    """Set one item's deadline in its own transaction (the same function /thoihan calls)."""
+async def set_deadline_command(settings: Settings, code: str, text: str, by: str | None,
+                               committee: str | None = None) -> DeadlineSet:
+    """Set one item of the chosen committee (`--committee`, default the only one) a deadline,
+    in its own transaction (the same function /thoihan calls)."""
     now = datetime.now(UTC)
     async with open_database(settings) as sessions, transaction(sessions) as session:
+        owner = await chosen_committee(committee, session=session)
         return await set_deadline(code, text, now, now.astimezone(settings.tz).year,
-                                  session=session, by=by or command_line_user(), via="cli")
+                                  session=session, by=by or command_line_user(), via="cli",
+                                  committee_id=owner.id)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
+from cli.committee_choice import CommitteeOption
 from cli.demo import demo_command
 from cli.digest import digest_command
 
@@ -163,14 +164,13 @@ def import_command(
     file: Annotated[Path, typer.Argument(help="Appendix: .docx, .xlsx, .csv or .txt")],
     year: Annotated[int | None, typer.Option(help="Year for deadlines with none")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show changes, write nothing")] = False,
-    committee: Annotated[str | None, typer.Option(
-        help="Code of the committee the appendix belongs to (default: the only one)")] = None,
+    committee: CommitteeOption = None,
 ) -> None:
     """Import a task appendix; the same file again changes nothing."""
     settings = settings_or_exit()
+    from cli.committee_choice import chosen_committee
     from cli.database import open_database
     from domain.import_report import render_import_summary
-    from storage.committees import committee_by_code
     from storage.importer import import_appendix
 
     now = datetime.now(UTC)
@@ -179,12 +179,9 @@ def import_command(
     async def go() -> None:
         async with open_database(settings) as sessions, sessions() as session:
             await session.begin()
-            owner = await committee_by_code(committee, session=session)
-            if owner is None or owner.id is None:
-                raise fail(f"Không tìm thấy Ban Chỉ đạo mã “{committee}”." if committee else
-                           "Có nhiều Ban Chỉ đạo: hãy chọn một bằng --committee MÃ.")
+            owner = await chosen_committee(committee, session=session)
             report = await import_appendix(file, fallback_year, now, session=session,
-                                           dry_run=dry_run, committee_id=owner.id)
+                                           dry_run=dry_run, committee_id=owner.id or 0)
             if dry_run:
                 await session.rollback()
             else:
@@ -244,17 +241,20 @@ def agencies_import(file: Annotated[Path, typer.Argument(help="CSV: name,type,al
 def tasks_command(
     agency: Annotated[str | None, typer.Option(
         help="Only this agency's items, with its own status (diacritics optional)")] = None,
+    committee: CommitteeOption = None,
 ) -> None:
-    """Print the items with their deadlines and statuses."""
+    """Print one committee's items with their deadlines and statuses."""
     settings = settings_or_exit()
     from rich.console import Console
     from rich.table import Table
 
+    from cli.committee_choice import chosen_scope
     from cli.database import open_database
     from storage.queries import find_agency, list_items
 
     async def go() -> None:
         async with open_database(settings) as sessions, sessions() as session:
+            scope = await chosen_scope(committee, session=session)
             agency_id = agency_name = None
             if agency:
                 found = await find_agency(agency, session=session)
@@ -263,7 +263,7 @@ def tasks_command(
                                "cột Cơ quan chủ trì của `uv run dondoc tasks`; danh mục nạp bằng "
                                "`uv run dondoc agencies import TỆP.csv`).")
                 agency_id, agency_name = found.id, found.name
-            items = await list_items(session=session, agency_id=agency_id)
+            items = await list_items(session=session, agency_id=agency_id, scope=scope)
         table = Table("Mã", "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Hạn",
                       f"Tình trạng ({agency_name})" if agency_name else "Tình trạng",
                       show_lines=True)
@@ -287,13 +287,14 @@ def deadline_command(
     code: Annotated[str, typer.Argument(help="Item code, e.g. NV12")],
     text: Annotated[list[str], typer.Argument(help='Deadline as written, e.g. 30/11/2025')],
     by: Annotated[str | None, typer.Option(help="Who sets it (default: cli:<login>)")] = None,
+    committee: CommitteeOption = None,
 ) -> None:
     """Set an item's deadline by hand (audited), as /thoihan does in chat."""
     settings = settings_or_exit()
     from cli.deadlines import set_deadline_command
 
     async def go() -> None:
-        changed = await set_deadline_command(settings, code, " ".join(text), by)
+        changed = await set_deadline_command(settings, code, " ".join(text), by, committee)
         print(changed.confirmation())
 
     run(go(), settings)
@@ -303,18 +304,21 @@ def deadline_command(
 def export_command(
     format: Annotated[Literal["json", "csv", "xlsx"], typer.Option("--format")] = "json",
     out: Annotated[Path | None, typer.Option(help="File to write; stdout if omitted")] = None,
+    committee: CommitteeOption = None,
 ) -> None:
-    """Write every item as JSON, CSV or XLSX."""
+    """Write one committee's items as JSON, CSV or XLSX."""
     settings = settings_or_exit()
     if format == "xlsx" and out is None:
         raise fail("XLSX cần --out TỆP.xlsx")
+    from cli.committee_choice import chosen_scope
     from cli.database import open_database
     from storage.export import EXPORTERS
     from storage.queries import list_items
 
     async def go() -> None:
         async with open_database(settings) as sessions, sessions() as session:
-            items = await list_items(session=session)
+            items = await list_items(session=session,
+                                     scope=await chosen_scope(committee, session=session))
         data = EXPORTERS[format](items)
         if out is None:
             sys.stdout.buffer.write(data)
@@ -411,18 +415,28 @@ def remind_command(
                        ] = False,
     today: Annotated[str | None, typer.Option(help="Plan as on this day (YYYY-MM-DD); "
                                                    "with --dry-run only")] = None,
+    committee: Annotated[str | None, typer.Option(
+        "--committee", help="With --dry-run: only this committee's lines (default: the only "
+                            "one)")] = None,
 ) -> None:
     """Run the reminder scan and send what is due (or print it with --dry-run)."""
     settings = settings_or_exit()
     if today and not dry_run:
         raise fail("--today chỉ dùng cùng --dry-run (không gửi tin cho một ngày khác hôm nay).")
+    if committee and not dry_run:
+        raise fail("--committee chỉ dùng cùng --dry-run (lần quét thật nhắc việc của mọi Ban "
+                   "Chỉ đạo cùng lúc, mỗi người một tin).", 2)
+    from cli.remind import remind
+    from cli.wiring import service_clock
+
     try:
-        day = date.fromisoformat(today) if today else datetime.now(settings.tz).date()
+        # DONDOC_CLOCK_START moves "today" as it moves the service's clock.
+        day = (date.fromisoformat(today) if today
+               else service_clock(settings)().astimezone(settings.tz).date())
     except ValueError:
         raise fail(f"Ngày không hợp lệ: {today!r} (cần dạng YYYY-MM-DD)") from None
-    from cli.remind import remind
 
-    run(remind(settings, day, dry_run), settings)
+    run(remind(settings, day, dry_run, committee), settings)
 
 
 app.command("digest")(digest_command)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.messenger import Messenger
+from cli.committee_choice import chosen_committee, several
 from cli.database import open_database
-from cli.wiring import calendar_around, make_sender, reminder_policy, working_hours
+from cli.wiring import (
+    calendar_around,
+    make_sender,
+    reminder_policy,
+    service_clock,
+    working_hours,
+)
 from config import Settings
+from domain.calendar import WorkCalendar
+from domain.reminder_committee import committee_plan
 from domain.reminder_reasons import explain
 from domain.reminder_text import render_escalation, render_focal_message, render_unreachable
 from domain.reminders import PlanResult, ReminderMessage, ReminderPolicy
@@ -52,17 +64,36 @@ def configured_messengers(settings: Settings) -> dict[str, Messenger]:
     return {"telegram": TelegramMessenger(bot)}
 
 
-async def remind(settings: Settings, day: date, dry_run: bool) -> None:
+async def dry_run_text(sessions: async_sessionmaker[AsyncSession], day: date, settings: Settings,
+                       calendar: WorkCalendar, committee: str | None) -> str:
+    """The dry run of one committee (`--committee`, default the only one)."""
+    policy = reminder_policy(settings)
+    async with sessions() as session:
+        owner = await chosen_committee(committee, session=session)
+        shared = await several(session=session)
+        plan, secretariat = await plan_day(day, settings.tz, calendar, policy, session=session)
+    if not shared:
+        return render_plan(plan, [p.chat_ref for p in secretariat], policy)
+    # The scan plans every committee at once (one message a person); this shows one's part.
+    cut = committee_plan(plan, owner.id or 0, secretariat)
+    lines = [f"Ban Chỉ đạo: {owner.name} (mã {owner.code})"]
+    if cut.shared_messages:
+        lines.append(f"Lưu ý: {cut.shared_messages} tin nhắn gửi cơ quan còn gồm việc của Ban "
+                     f"Chỉ đạo khác; ở đây chỉ hiện các dòng của {owner.name}.")
+    refs = [p.chat_ref for p in secretariat if p.committee_id == owner.id]
+    return "\n".join(lines) + "\n\n" + render_plan(cut.plan, refs, policy)
+
+
+async def remind(settings: Settings, day: date, dry_run: bool,
+                 committee: str | None = None) -> None:
     """Plan (and unless dry, queue and send) the day's reminders."""
-    now = datetime.now(UTC)
+    # DONDOC_CLOCK_START (rehearsals) moves this clock as it moves the service's.
+    now = service_clock(settings)()
     calendar = calendar_around(now)
     policy = reminder_policy(settings)
     async with open_database(settings) as sessions:
         if dry_run:
-            async with sessions() as session:
-                plan, secretariat = await plan_day(day, settings.tz, calendar, policy,
-                                                   session=session)
-            print(render_plan(plan, [p.chat_ref for p in secretariat], policy))
+            print(await dry_run_text(sessions, day, settings, calendar, committee))
             return
         report = await scan(sessions, now, settings.tz, calendar, policy)
         print(f"Quét ngày {report.day:%d/%m/%Y}: {report.steps} bước nhắc, "

@@ -155,7 +155,7 @@ async def item_page(request: web.Request, item_id: int, error: str | None = None
             detail = replace(detail, assignments=[
                 a for a in detail.assignments if a.agency.id == person.agency_id])
         blockers = await reads.item_blockers(_scope(request), item_id, session=session)
-        agencies = await queries.invitable_agencies(_scope(request), session=session)
+        agencies = await queries.forward_agencies(session=session)
     return render(request, "item.html", status=status, detail=detail, error=error,
                   blockers=blockers, forward_to=agencies,
                   done=request.query.get("xong"), **LABELS)

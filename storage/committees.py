@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import DEFAULT_COMMITTEE_ID, Assignment, Committee, FocalPerson, Item
+from storage.models import (
+    DEFAULT_COMMITTEE_ID,
+    Agency,
+    Assignment,
+    Committee,
+    FocalPerson,
+    Item,
+)
 from storage.people import secretariat_people
 
 # Roles that work for one committee; an agency's people (focal, leader) serve any committee
@@ -37,6 +44,23 @@ class CommitteeScope:
     def assignments(self) -> sa.ColumnElement[bool]:
         """WHERE clause on Assignment (through its item)."""
         return col(Assignment.item_id).in_(select(Item.id).where(self.items()))
+
+    def agencies(self) -> sa.ColumnElement[bool]:
+        """WHERE clause on Agency: those the committee's items assign (or assigned, or reach
+        through a group), and for the default committee also those no committee assigns."""
+        # The registry is shared and has no owner: an agency is a committee's by its work.
+        # A name no item assigns yet (a registry loaded ahead of the appendix) stays with the
+        # default committee, so a single-committee deployment sees its whole registry.
+        mine = sa.or_(
+            col(Agency.id).in_(select(Assignment.agency_id).where(self.assignments())),
+            col(Agency.id).in_(select(Assignment.via_group_id).where(
+                self.assignments(), col(Assignment.via_group_id).is_not(None))))
+        if self.committee_id != DEFAULT_COMMITTEE_ID:
+            return mine
+        claimed = sa.or_(
+            sa.exists().where(col(Assignment.agency_id) == col(Agency.id)),
+            sa.exists().where(col(Assignment.via_group_id) == col(Agency.id)))
+        return sa.or_(mine, sa.not_(claimed))
 
     def owns_item(self, item: Item | None) -> bool:
         """Whether an item already read is this committee's."""
@@ -95,6 +119,13 @@ async def secretariat_chats_about(person_id: int | None, *,
     """The secretariat chats to tell about a person's chat (unreachable, a message given up):
     their own committee's for a committee role; for an agency's person, those of every
     committee that assigns their agency work; every secretariat chat for no person."""
+    return [(p.channel, p.chat_id, p.id or 0)
+            for p in await secretariat_people_about(person_id, session=session)]
+
+
+async def secretariat_people_about(person_id: int | None, *,
+                                   session: AsyncSession) -> list[FocalPerson]:
+    """The secretariat members `secretariat_chats_about` names, as people."""
     everyone = await secretariat_people(session=session)
     person = await session.get(FocalPerson, person_id) if person_id is not None else None
     if person is None:
@@ -105,5 +136,14 @@ async def secretariat_chats_about(person_id: int | None, *,
         wanted = set((await session.exec(select(Item.committee_id).distinct().join(
             Assignment, col(Assignment.item_id) == col(Item.id)).where(
             Assignment.agency_id == person.agency_id))).all()) or {DEFAULT_COMMITTEE_ID}
-    return [(p.channel, p.chat_id, p.id or 0) for p in everyone
-            if person_scope(p).committee_id in wanted]
+    return [p for p in everyone if person_scope(p).committee_id in wanted]
+
+
+async def secretariat_about_chat(channel: str, chat_id: str | None, *,
+                                 session: AsyncSession) -> list[FocalPerson]:
+    """The secretariat members to tell about a chat (a system error there): those of the
+    committees its active person serves, every one when nobody is linked from it."""
+    person = (await session.exec(select(FocalPerson.id).where(
+        FocalPerson.channel == channel, FocalPerson.chat_id == chat_id,
+        col(FocalPerson.active).is_(True)))).first() if chat_id is not None else None
+    return await secretariat_people_about(person, session=session)

@@ -204,8 +204,10 @@ class AgencyLine:
 
 
 async def agency_lines(scope: Scope, *, session: AsyncSession) -> list[AgencyLine]:
-    """Every agency, by name, with who is linked on which channel and how many open items."""
-    agencies = (await session.exec(select(Agency).order_by(col(Agency.name)))).all()
+    """The committee's agencies (`CommitteeScope.agencies`), by name, with who is linked on
+    which channel and how many open items; groups and members only among them."""
+    agencies = (await session.exec(select(Agency).where(scope.agencies())
+                                   .order_by(col(Agency.name)))).all()
     lines = {a.id or 0: AgencyLine(a) for a in agencies}
     names = {a.id: a.name for a in agencies}
     for alias in (await session.exec(select(AgencyAlias))).all():
@@ -215,8 +217,9 @@ async def agency_lines(scope: Scope, *, session: AsyncSession) -> list[AgencyLin
         if link.member_id in lines and link.group_id in lines:
             lines[link.member_id].groups.append(names[link.group_id])
             lines[link.group_id].members.append(names[link.member_id])
+    # An agency's people serve every committee that assigns it: those of the agencies above.
     for person in (await session.exec(select(FocalPerson).where(
-            col(FocalPerson.active), col(FocalPerson.agency_id).is_not(None))
+            col(FocalPerson.active), col(FocalPerson.agency_id).in_(list(lines)))
             .order_by(col(FocalPerson.id)))).all():
         lines[person.agency_id or 0].people.append(person)
     counts = (await session.exec(
@@ -230,7 +233,14 @@ async def agency_lines(scope: Scope, *, session: AsyncSession) -> list[AgencyLin
 
 
 async def invitable_agencies(scope: Scope, *, session: AsyncSession) -> list[Agency]:
-    """The agencies an invite sheet covers: every one that is not a group, by name."""
+    """The agencies a committee's invite sheet covers: each of its own that is not a group."""
+    return list((await session.exec(select(Agency).where(
+        col(Agency.is_group).is_(False), scope.agencies()).order_by(col(Agency.name)))).all())
+
+
+async def forward_agencies(*, session: AsyncSession) -> list[Agency]:
+    """Where a blocker may be forwarded: any agency of the shared registry but a group (the
+    one that can unblock it may not be assigned in this committee yet)."""
     return list((await session.exec(select(Agency).where(col(Agency.is_group).is_(False))
                                     .order_by(col(Agency.name)))).all())
 

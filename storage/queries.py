@@ -12,6 +12,7 @@ from domain.agencies import agency_key
 from domain.digest_words import status_label
 from domain.item_codes import appendix_number
 from domain.text import strip_diacritics
+from storage.committees import CommitteeScope
 from storage.models import (
     Agency,
     AgencyAlias,
@@ -92,9 +93,13 @@ async def find_agency(name: str, *, session: AsyncSession) -> Agency | None:
     return await session.get(Agency, matching.pop()) if len(matching) == 1 else None
 
 
-async def list_items(*, session: AsyncSession, agency_id: int | None = None) -> list[ItemView]:
-    """Every item in appendix order (by id), optionally only those one agency leads."""
+async def list_items(*, session: AsyncSession, agency_id: int | None = None,
+                     scope: CommitteeScope | None = None) -> list[ItemView]:
+    """Every item in appendix order (by id), optionally only one committee's (`scope`) and
+    only those one agency leads."""
     query = select(Item, Document).join(Document, isouter=True).order_by(col(Item.id))
+    if scope is not None:
+        query = query.where(scope.items())
     if agency_id is not None:
         led = select(Assignment.item_id).where(Assignment.agency_id == agency_id,
                                                col(Assignment.active).is_(True))
@@ -102,8 +107,10 @@ async def list_items(*, session: AsyncSession, agency_id: int | None = None) -> 
     rows = (await session.exec(query)).all()
     names = {a.id: a.name for a in (await session.exec(select(Agency))).all()}
     by_item: dict[int, list[AssignmentView]] = {}
-    assignments = await session.exec(
-        select(Assignment).where(col(Assignment.active).is_(True)).order_by(col(Assignment.id)))
+    wanted = select(Assignment).where(col(Assignment.active).is_(True))
+    if scope is not None:
+        wanted = wanted.where(scope.assignments())
+    assignments = await session.exec(wanted.order_by(col(Assignment.id)))
     reported = set((await session.exec(select(StatusChange.assignment_id).distinct())).all())
     reported |= set((await session.exec(select(IndicatorReport.assignment_id).distinct())).all())
     for assignment in assignments.all():

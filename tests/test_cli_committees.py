@@ -31,12 +31,12 @@ def test_one_committee_needs_no_option_and_two_need_one(database):
     assert added.exit_code == 0, added.output
     assert "Đã thêm BCĐ xã Hưng Nguyên (mã xa)." in added.output
     unsure = invoke("import", str(EXAMPLE_APPENDIX))
-    assert unsure.exit_code == 1 and "--committee" in unsure.stderr
+    assert unsure.exit_code == 2 and "--committee" in unsure.stderr
     # The same appendix in the commune: its own items, same codes.
     again = invoke("import", str(EXAMPLE_APPENDIX), "--committee", "xa")
     assert again.exit_code == 0 and "Mới: 93" in again.output
     unknown = invoke("import", str(EXAMPLE_APPENDIX), "--committee", "khong-co")
-    assert unknown.exit_code == 1 and "khong-co" in unknown.stderr
+    assert unknown.exit_code == 2 and "khong-co" in unknown.stderr
     code = invoke("admin", "bootstrap", "--committee", "xa")
     assert code.exit_code == 0, code.output
     with sqlite3.connect(database) as db:

@@ -89,7 +89,7 @@ def database(monkeypatch, tmp_path) -> Path:
     monkeypatch.setenv("DONDOC_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.delenv("DONDOC_TELEGRAM_TOKEN", raising=False)
     monkeypatch.setattr("cli.main.datetime", FrozenDatetime)
-    monkeypatch.setattr("cli.remind.datetime", FrozenDatetime)
+    monkeypatch.setattr("cli.wiring.datetime", FrozenDatetime)  # remind reads service_clock
     monkeypatch.setattr(Clock, "at", datetime(2025, 9, 29, 8, 30, tzinfo=TZ))
     return tmp_path / "cli.db"
 

@@ -12,7 +12,7 @@ from console.app import CONFIG, PERSON, PREFIX, SESSIONS, today
 from console.pages import _actor_name, _int, item_page
 from storage import console_reads as reads
 from storage.blockers import blocker_item, focal_people
-from storage.console_queries import scope_for
+from storage.console_queries import scope_for, scoped_agency
 from storage.models import Agency, ConsoleAction, Item
 from storage.status import StatusError
 
@@ -99,7 +99,8 @@ async def send_message(request: web.Request) -> web.StreamResponse:
     if not text or len(text) > MESSAGE_LIMIT:
         return await refuse(f"Hãy viết nội dung tin nhắn (tối đa {MESSAGE_LIMIT} ký tự).", 400)
     async with request.app[SESSIONS]() as session, session.begin():
-        agency = await session.get(Agency, agency_id)
+        # Only an agency the committee's items assign (the agencies page lists no other).
+        agency = await scoped_agency(scope_for(person), agency_id, session=session)
         if agency is None:
             raise web.HTTPNotFound(text="Không có cơ quan này.")
         item = await session.get(Item, item_id) if item_id else None

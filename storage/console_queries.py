@@ -238,6 +238,12 @@ async def invitable_agencies(scope: Scope, *, session: AsyncSession) -> list[Age
         col(Agency.is_group).is_(False), scope.agencies()).order_by(col(Agency.name)))).all())
 
 
+async def scoped_agency(scope: Scope, agency_id: int, *, session: AsyncSession) -> Agency | None:
+    """One of the committee's agencies (`CommitteeScope.agencies`), None for any other."""
+    return (await session.exec(select(Agency).where(Agency.id == agency_id,
+                                                    scope.agencies()))).first()
+
+
 async def forward_agencies(*, session: AsyncSession) -> list[Agency]:
     """Where a blocker may be forwarded: any agency of the shared registry but a group (the
     one that can unblock it may not be assigned in this committee yet)."""

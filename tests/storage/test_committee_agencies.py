@@ -120,3 +120,37 @@ async def test_a_system_error_is_told_to_the_secretariat_the_person_serves(two, 
     assert {row.text for row in rows} == {
         "⚠️ Lỗi hệ thống khi xử lý một tin nhắn (telegram, cập nhật 7: RuntimeError). "
         "Chi tiết trong nhật ký máy chủ."}
+
+
+GROUP_APPENDIX = """PHỤ LỤC
+NHIỆM VỤ CỦA BAN CHỈ ĐẠO PHƯỜNG
+
+II- Danh sách nhiệm vụ phải hoàn thành
+
+STT\tNhiệm vụ\tVăn bản giao nhiệm vụ\tCơ quan chủ trì thực hiện\tThời hạn hoàn thành
+1.\tRà soát thủ tục hành chính trực tuyến\tKế hoạch 9-KH/UBND, ngày 1/7/2025\t\
+Các sở, ban, ngành\tTháng 12/2025
+"""
+
+
+async def test_a_group_and_its_members_are_the_committees_when_its_item_names_the_group(
+        seeded, tmp_path: Path):
+    path = tmp_path / "phu-luc-phuong.txt"
+    path.write_text(GROUP_APPENDIX, encoding="utf-8")
+    async with transaction(seeded) as session:
+        ward = Committee(code="phuong", name="BCĐ phường", short_name="Phường", parent_id=1)
+        session.add(ward)
+        await session.flush()
+        await import_appendix(path, 2025, NOW, session=session, committee_id=ward.id or 0)
+    async with seeded() as session:
+        group = (await session.exec(select(Agency).where(
+            Agency.name == "Các sở, ban, ngành"))).one()
+        members = set((await session.exec(select(Assignment.agency_id).where(
+            Assignment.via_group_id == group.id))).all())
+        lines = await agency_lines(Scope(ward.id or 0), session=session)
+        invited = await invitable_agencies(Scope(ward.id or 0), session=session)
+    assert len(members) > 5
+    assert {line.agency.id for line in lines} == members | {group.id}
+    assert {a.id for a in invited} == members
+    [heading] = [line for line in lines if line.agency.id == group.id]
+    assert len(heading.members) == len(members)

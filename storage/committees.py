@@ -57,10 +57,13 @@ class CommitteeScope:
                 self.assignments(), col(Assignment.via_group_id).is_not(None))))
         if self.committee_id != DEFAULT_COMMITTEE_ID:
             return mine
-        claimed = sa.or_(
-            sa.exists().where(col(Assignment.agency_id) == col(Agency.id)),
-            sa.exists().where(col(Assignment.via_group_id) == col(Agency.id)))
-        return sa.or_(mine, sa.not_(claimed))
+        # agency_id is indexed: one look-up an agency. via_group_id is not, and only a group
+        # can be one: read once (uncorrelated), and only when a group is asked about.
+        return sa.or_(mine, sa.and_(
+            sa.not_(sa.exists().where(col(Assignment.agency_id) == col(Agency.id))),
+            sa.or_(col(Agency.is_group).is_(False), col(Agency.id).not_in(
+                select(Assignment.via_group_id).where(
+                    col(Assignment.via_group_id).is_not(None))))))
 
     def owns_item(self, item: Item | None) -> bool:
         """Whether an item already read is this committee's."""

@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import DEFAULT_COMMITTEE_ID, Assignment, Committee, FocalPerson, Item
+from storage.models import (
+    DEFAULT_COMMITTEE_ID,
+    Assignment,
+    Committee,
+    ExtensionRequest,
+    FocalPerson,
+    Item,
+)
 from storage.people import secretariat_people
 
 # Roles that work for one committee; an agency's people (focal, leader) serve any committee
@@ -80,6 +87,16 @@ async def assignment_committee(assignment_id: int, *, session: AsyncSession) -> 
         Assignment, col(Assignment.item_id) == col(Item.id)).where(
         Assignment.id == assignment_id))).first()
     return found if found is not None else DEFAULT_COMMITTEE_ID
+
+
+async def extension_in_scope(request_id: int, scope: CommitteeScope, *,
+                             session: AsyncSession) -> bool:
+    """Whether a request for more time is about one of the committee's items (a button naming
+    another committee's request may be forged)."""
+    return (await session.exec(select(ExtensionRequest.id).where(
+        ExtensionRequest.id == request_id,
+        col(ExtensionRequest.assignment_id).in_(select(Assignment.id).where(
+            scope.assignments()))))).first() is not None
 
 
 async def secretariat_for(assignment_id: int, *, session: AsyncSession) -> list[FocalPerson]:

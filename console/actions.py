@@ -12,6 +12,7 @@ from console.app import CONFIG, PERSON, PREFIX, SESSIONS, today
 from console.pages import _actor_name, _int, item_page
 from storage import console_reads as reads
 from storage.blockers import blocker_item, focal_people
+from storage.committees import works_only_for_others
 from storage.console_queries import scope_for
 from storage.models import Agency, ConsoleAction, Item
 from storage.status import StatusError
@@ -100,7 +101,8 @@ async def send_message(request: web.Request) -> web.StreamResponse:
         return await refuse(f"Hãy viết nội dung tin nhắn (tối đa {MESSAGE_LIMIT} ký tự).", 400)
     async with request.app[SESSIONS]() as session, session.begin():
         agency = await session.get(Agency, agency_id)
-        if agency is None:
+        if agency is None or await works_only_for_others(agency_id, scope_for(person),
+                                                         session=session):
             raise web.HTTPNotFound(text="Không có cơ quan này.")
         item = await session.get(Item, item_id) if item_id else None
         if item_id and (item is None or not await reads.agency_of_item(

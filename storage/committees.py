@@ -99,6 +99,16 @@ async def extension_in_scope(request_id: int, scope: CommitteeScope, *,
             scope.assignments()))))).first() is not None
 
 
+async def works_only_for_others(agency_id: int, scope: CommitteeScope, *,
+                                session: AsyncSession) -> bool:
+    """Whether an agency has work from other committees and none from this one: its people
+    are the others' to message (an agency with no work at all is anyone's to welcome)."""
+    committees_of = set((await session.exec(select(Item.committee_id).distinct().join(
+        Assignment, col(Assignment.item_id) == col(Item.id)).where(
+        Assignment.agency_id == agency_id))).all())
+    return bool(committees_of) and scope.committee_id not in committees_of
+
+
 async def secretariat_for(assignment_id: int, *, session: AsyncSession) -> list[FocalPerson]:
     """The reachable secretariat chats of the committee an assignment belongs to: who is told
     of its blockers and requests for more time (never another committee's secretariat)."""

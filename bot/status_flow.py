@@ -205,7 +205,8 @@ async def _pick(config: ConversationConfig, turn: Turn, options: list[Assignment
                 reply: Reply, reply_to: int | None) -> list[Outgoing]:
     await _remember(config, turn, {"await": "pick", "text": turn.incoming.text,
                                    "reply_to": reply_to})
-    buttons = tuple((Button(f"{c.code} – {c.text[:40]}", encode(Choice("pick", c.assignment_id))),)
+    buttons = tuple((Button(f"{c.code} – {c.mark}{c.text[:40]}",
+                            encode(Choice("pick", c.assignment_id))),)
                     for c in options[:20])
     return turn.say(texts.which_item(options[:20], turn.today), buttons)
 

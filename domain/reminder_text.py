@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 
 from domain.deadline_text import describe_cadence
@@ -80,12 +80,16 @@ def item_line(item: DueReminder, labels: Mapping[int, str] | None = None) -> str
     return f"{_BULLET} {item.item_code} – {mark}{text} ({describe_timing(item)})"
 
 
-def committee_labels(items: Sequence[DueReminder],
-                     labels: Mapping[int, str] | None) -> Mapping[int, str] | None:
-    """The committees' short names, when one message carries items of several committees."""
-    if not labels or len({item.assignment.committee_id for item in items}) < 2:
+def committee_labels(items: Sequence[DueReminder], labels: Mapping[int, str] | None,
+                     several: Collection[int] = frozenset()) -> Mapping[int, str] | None:
+    """The committees' short names, when the person serves several committees (an item's
+    agency is in `several`, the agencies with work from two or more) or the message carries
+    items of several; else None (a single-committee deployment marks nothing)."""
+    if not labels:
         return None
-    return labels
+    if any(item.assignment.agency_id in several for item in items):
+        return labels
+    return labels if len({item.assignment.committee_id for item in items}) > 1 else None
 
 
 def item_lines(item: DueReminder, policy: ReminderPolicy,
@@ -98,11 +102,12 @@ def item_lines(item: DueReminder, policy: ReminderPolicy,
 
 
 def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None = None,
-                         labels: Mapping[int, str] | None = None) -> str:
+                         labels: Mapping[int, str] | None = None,
+                         several: Collection[int] = frozenset()) -> str:
     """A focal person's reminder: greeting, two lines per item, how to answer; each item
-    marked with its committee's short name (`labels`) when the items are of several."""
+    marked with its committee's short name (`labels`) when the person serves several."""
     policy = policy or ReminderPolicy()
-    labels = committee_labels(message.items, labels)
+    labels = committee_labels(message.items, labels, several)
     states = [item.assignment for item in message.items]
     person = message.recipient.name.strip()
     addressee = f"đồng chí {person}, cán bộ đầu mối" if person else "đồng chí cán bộ đầu mối"

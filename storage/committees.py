@@ -81,6 +81,18 @@ async def committee_labels(*, session: AsyncSession) -> dict[int, str]:
     return {c.id: c.short_name or c.name for c in found if c.id is not None}
 
 
+async def agencies_serving_several(*, session: AsyncSession,
+                                   among: list[int] | None = None) -> frozenset[int]:
+    """The agencies (of `among`, if given) with active assignments in two or more committees:
+    their people serve several, so every item they are shown is marked with its committee."""
+    query = (select(Assignment.agency_id).join(Item, col(Item.id) == col(Assignment.item_id))
+             .where(col(Assignment.active).is_(True)).group_by(col(Assignment.agency_id))
+             .having(sa.func.count(sa.distinct(col(Item.committee_id))) > 1))
+    if among is not None:
+        query = query.where(col(Assignment.agency_id).in_(among))
+    return frozenset((await session.exec(query)).all())
+
+
 async def assignment_committee(assignment_id: int, *, session: AsyncSession) -> int:
     """The committee whose item an assignment is of."""
     found = (await session.exec(select(Item.committee_id).join(

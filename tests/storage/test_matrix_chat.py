@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.conversation import Conversation, ConversationConfig
 from bot.keyboards import Choice, encode
@@ -19,7 +19,8 @@ from domain.reminders import ReminderPolicy
 from scheduler.digest_job import send_digest
 from scheduler.holidays_vn import vietnam_calendar
 from scheduler.scan import scan
-from storage.models import Assignment, Blocker, Evidence, ExtensionRequest, Invite
+from storage.db import transaction
+from storage.models import Assignment, Blocker, Evidence, ExtensionRequest, Invite, Item
 from tests.fakes import FakeClock
 from tests.storage.committee_pair import (
     SHARED_FOCAL,
@@ -178,3 +179,43 @@ def _cells(data: bytes | None) -> str:
     return "\n".join(str(value) for sheet in book.worksheets
                      for row in sheet.iter_rows(values_only=True) for value in row
                      if value is not None)
+
+
+async def test_a_shared_agencys_person_sees_each_item_marked_with_its_committee(pair):
+    bot = talk(pair)
+    listed = await say(bot, SHARED_FOCAL, "/nhiemvu")
+    lines = [line for line in listed.splitlines() if line.startswith("• ")]
+    assert lines and all(line.split(" – ", 1)[1].startswith(("[BCĐ] ", "[Xã] "))
+                         for line in lines), listed
+    assert {"[BCĐ]", "[Xã]"} <= {line.split(" – ", 1)[1].split()[0] for line in lines}
+    # The commune's NV1 (the province's NV1 is another agency's): named with its committee.
+    assert "NV1 – [Xã] Số hóa" in await say(bot, SHARED_FOCAL, "/capnhat NV1")
+    assert "Đã ghi nhận NV1 [Xã]: Đang thực hiện 40%" in await say(
+        bot, SHARED_FOCAL, "NV1 đang làm 40%")
+    # Sở Y tế works for the province only: its person's lines carry no mark, nor do the
+    # secretariat's (one committee's reads).
+    for chat, text in (("101", "/nhiemvu"), (pair.commune.secretariat, "/coquan Công an tỉnh"),
+                       (pair.province.secretariat, "/coquan Công an tỉnh")):
+        answer = await say(bot, chat, text)
+        assert "• " in answer and "[BCĐ]" not in answer and "[Xã]" not in answer, answer
+
+
+async def test_a_shared_person_reminded_of_one_committees_items_still_sees_the_mark(pair):
+    """On a day only the commune's items are due, the shared person's lines say "[Xã]"."""
+    async with transaction(pair.sessions) as session:
+        for assignment in (await session.exec(select(Assignment).join(
+                Item, col(Item.id) == col(Assignment.item_id)).where(
+                Item.committee_id == pair.province.committee_id))).all():
+            assignment.status = "done"
+            session.add(assignment)
+        commune = await session.get(Assignment, pair.commune.assignment_id)
+        assert commune is not None
+        commune.status = "in_progress"
+        session.add(commune)
+    await scan(pair.sessions, at("2025-09-22"), TZ, CALENDAR, ReminderPolicy())
+    [reminder] = await outbox_to(pair.sessions, SHARED_FOCAL, ("reminder",))
+    lines = [line for line in reminder.text.splitlines() if line.startswith("• ")]
+    assert lines and all(" – [Xã] " in line for line in lines), reminder.text
+    # Sở Nông nghiệp và Môi trường's person (103) serves the province only: no mark.
+    for row in await outbox_to(pair.sessions, "103", ("reminder",)):
+        assert "[BCĐ]" not in row.text and "[Xã]" not in row.text

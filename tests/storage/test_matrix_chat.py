@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -219,3 +220,35 @@ async def test_a_shared_person_reminded_of_one_committees_items_still_sees_the_m
     # Sở Nông nghiệp và Môi trường's person (103) serves the province only: no mark.
     for row in await outbox_to(pair.sessions, "103", ("reminder",)):
         assert "[BCĐ]" not in row.text and "[Xã]" not in row.text
+
+
+async def test_notices_of_a_shared_persons_reports_go_to_the_items_committee(pair):
+    """The shared focal person reports a blocker and asks for time on the commune's NV1: only
+    the commune's secretariat is told, with buttons naming the commune's rows."""
+    bot = talk(pair)
+    before = {chat: len(await outbox_to(pair.sessions, chat)) for chat in ("900", "901")}
+    await say(bot, SHARED_FOCAL, "NV1 đang làm 10%")  # the fixture's blocker is answered
+    await say(bot, SHARED_FOCAL, "NV1 vướng mắc: chưa có máy quét")
+    await say(bot, SHARED_FOCAL, "NV1 xin gia hạn đến 30/11/2025")
+    province = (await outbox_to(pair.sessions, "900"))[before["900"]:]
+    commune = (await outbox_to(pair.sessions, "901"))[before["901"]:]
+    assert not province, [row.text for row in province]
+    assert [row for row in commune if "máy quét" in row.text]
+    async with pair.sessions() as session:
+        blockers = (await session.exec(select(Blocker).where(
+            Blocker.assignment_id == pair.commune.assignment_id))).all()
+    for row in commune:
+        assert not leaked(row.text, pair.commune.foreign)
+        # Every button names a commune blocker or request, none of the province's.
+        for data in json.dumps(row.buttons or []).split('"'):
+            if data.startswith("k|"):
+                assert int(data.split("|")[1]) in {b.id for b in blockers}, data
+
+
+@pytest.mark.xfail(strict=True, reason="ccli")
+async def test_a_failed_update_is_told_to_its_committees_secretariat_only(pair):
+    bot = talk(pair)
+    assert await bot.report_error("telegram", "u-err", RuntimeError("x"),
+                                  pair.commune.secretariat)
+    assert not [row for row in await outbox_to(pair.sessions, pair.province.secretariat)
+                if row.text.startswith("⚠️ Lỗi hệ thống")]

@@ -121,8 +121,10 @@ def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None
     return "\n".join(lines)
 
 
-def render_escalation(message: ReminderMessage) -> str:
-    """An escalation: to an agency's leader, or to the secretariat grouped by agency."""
+def render_escalation(message: ReminderMessage, labels: Mapping[int, str] | None = None,
+                      several: Collection[int] = frozenset()) -> str:
+    """An escalation: to an agency's leader (each item marked with its committee when the
+    agency serves several), or to the secretariat (one committee's) grouped by agency."""
     items = message.items
     states = [item.assignment for item in items]
     thresholds = [escalation_threshold(item.kind) for item in items]
@@ -142,7 +144,8 @@ def render_escalation(message: ReminderMessage) -> str:
             f"Kính gửi đồng chí lãnh đạo {_agency_list(states)},",
             f"Ban Chỉ đạo thông báo: {_agency_list(states)} có {_count_noun(states)} {overdue},"
             " đề nghị đồng chí quan tâm chỉ đạo thực hiện:",
-            *(line for item in items for line in _with_report(item)),
+            *(line for item in items
+              for line in _with_report(item, committee_labels(items, labels, several))),
             "Cán bộ đầu mối của đơn vị đã được nhắc việc qua hệ thống.",
         ]
     )
@@ -251,12 +254,13 @@ def _lines_by_agency(items: Sequence[DueReminder]) -> Iterator[str]:
             yield from _with_report(item)
 
 
-def _with_report(item: DueReminder) -> tuple[str, ...]:
+def _with_report(item: DueReminder,
+                 labels: Mapping[int, str] | None = None) -> tuple[str, ...]:
     """An escalated item's line and its last report (an unreachable one: the line alone)."""
     if item.overdue_working_days is None:
-        return (item_line(item),)
+        return (item_line(item, labels),)
     known = last_report(item.assignment)
-    return item_line(item), f"   {known[0].upper()}{known[1:]}."
+    return item_line(item, labels), f"   {known[0].upper()}{known[1:]}."
 
 
 def _units(text: str) -> int:

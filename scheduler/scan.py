@@ -229,7 +229,8 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
             render_focal_message, policy=policy, labels=labels, several=several)
         batches: list[tuple[ReminderMessage, Callable[[ReminderMessage], str], str]] = [
             *((m, focal, "reminder") for m in plan.messages),
-            *((m, render_escalation, "escalation") for m in plan.escalations),
+            *((m, partial(render_escalation, labels=labels, several=several), "escalation")
+              for m in plan.escalations),
         ]
         # Each secretariat member is listed their own committee's steps only.
         for person in secretariat:

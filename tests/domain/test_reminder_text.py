@@ -371,3 +371,13 @@ def test_items_are_marked_with_their_committee_when_the_person_serves_several(
         expected = f"[{labels[committee]}] " if marked and labels else ""
         # The mark comes after " CODE – ": the scan still finds the item's buttons there.
         assert line.split(" – ", 1)[1].startswith(expected + "Tiếp tục"), line
+
+
+def test_a_leaders_escalation_marks_the_committee_when_the_agency_serves_several():
+    overdue = _in(2, item("NV3", due="2025-08-29", kind="escalation_10"))
+    message = ReminderMessage(Recipient(20, "leader", "tg:20", 1), (overdue,), TODAY)
+    labels = {1: "BCĐ", 2: "Xã"}
+    marked = render_escalation(message, labels=labels, several=frozenset({1}))
+    assert "• NV3 – [Xã] Tiếp tục" in marked
+    assert "[Xã]" not in render_escalation(message, labels=labels)  # Sở Y tế serves one
+    assert "[Xã]" not in render_escalation(message)  # one committee in the deployment

@@ -217,6 +217,10 @@ async def test_a_shared_person_reminded_of_one_committees_items_still_sees_the_m
     [reminder] = await outbox_to(pair.sessions, SHARED_FOCAL, ("reminder",))
     lines = [line for line in reminder.text.splitlines() if line.startswith("• ")]
     assert lines and all(" – [Xã] " in line for line in lines), reminder.text
+    # The shared agency's leader: escalated items marked too.
+    [escalation] = await outbox_to(pair.sessions, SHARED_LEADER, ("escalation",))
+    lines = [line for line in escalation.text.splitlines() if line.startswith("• ")]
+    assert lines and all(" – [Xã] " in line or " – [BCĐ] " in line for line in lines), lines
     # Sở Nông nghiệp và Môi trường's person (103) serves the province only: no mark.
     for row in await outbox_to(pair.sessions, "103", ("reminder",)):
         assert "[BCĐ]" not in row.text and "[Xã]" not in row.text

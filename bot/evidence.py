@@ -13,6 +13,7 @@ from bot import texts
 from bot.turn import ConversationConfig, Outgoing, Turn
 from domain.replies import find_item_codes
 from storage.chat import AssignmentCard, cards
+from storage.committees import person_scope
 from storage.evidence import EvidenceItem, evidence_of
 from storage.outbox import NewMessage, enqueue
 
@@ -41,7 +42,8 @@ async def send_evidence(config: ConversationConfig, turn: Turn) -> list[Outgoing
     codes = find_item_codes(turn.incoming.args)
     if not codes:
         return turn.say(USAGE)
-    found = await cards(session=turn.session, codes=list(codes))
+    found = await cards(session=turn.session, codes=list(codes),
+                        committee=person_scope(turn.person))
     if not found:
         return turn.say(texts.unknown_codes(codes))
     proofs = await evidence_of([c.assignment_id for c in found], session=turn.session)

@@ -22,7 +22,7 @@ from domain.replies import MAX_REPLY_CHARS, Reply, find_item_codes, parse_reply
 from domain.reply_answers import percent_answer, requested_date
 from domain.text import tidy
 from storage.chat import AssignmentCard, cards, reminded_in, save_state
-from storage.committees import person_scope, secretariat_for
+from storage.committees import extension_in_scope, person_scope, secretariat_for
 from storage.status import (
     Actor,
     EvidenceIn,
@@ -52,7 +52,10 @@ def _source(turn: Turn, reply_to_outbox_id: int | None = None) -> Source:
 
 
 async def _card(turn: Turn, assignment_id: int) -> AssignmentCard | None:
-    found = await cards(session=turn.session, assignment_ids=[assignment_id])
+    # The secretariat acts on its own committee's assignments only (a button may be forged).
+    committee = person_scope(turn.person) if may_administer(turn.person.role) else None
+    found = await cards(session=turn.session, assignment_ids=[assignment_id],
+                        committee=committee)
     if not found:
         return None
     card = found[0]
@@ -202,7 +205,8 @@ async def _pick(config: ConversationConfig, turn: Turn, options: list[Assignment
                 reply: Reply, reply_to: int | None) -> list[Outgoing]:
     await _remember(config, turn, {"await": "pick", "text": turn.incoming.text,
                                    "reply_to": reply_to})
-    buttons = tuple((Button(f"{c.code} – {c.text[:40]}", encode(Choice("pick", c.assignment_id))),)
+    buttons = tuple((Button(f"{c.code} – {c.mark}{c.text[:40]}",
+                            encode(Choice("pick", c.assignment_id))),)
                     for c in options[:20])
     return turn.say(texts.which_item(options[:20], turn.today), buttons)
 
@@ -326,7 +330,8 @@ async def handle_button(config: ConversationConfig, turn: Turn) -> list[Outgoing
 
 
 async def _decide(turn: Turn, choice: Choice) -> list[Outgoing]:
-    if not may_administer(turn.person.role):
+    if not may_administer(turn.person.role) or not await extension_in_scope(
+            choice.target, person_scope(turn.person), session=turn.session):
         return turn.say(texts.NOT_ALLOWED)
     try:
         request, card = await decide_and_tell(choice.target, choice.value == "y", turn.now,

@@ -56,7 +56,7 @@ def card_line(card: AssignmentCard, today: date) -> str:
     if card.status == "in_progress" and card.percent is not None:
         status += f" {card.percent}%"
     parts.append(status)
-    return f"• {card.code} – {shorten(card.text)} ({'; '.join(parts)})"
+    return f"• {card.code} – {card.mark}{shorten(card.text)} ({'; '.join(parts)})"
 
 
 def welcome(role: str, agency: str | None) -> str:
@@ -117,7 +117,7 @@ def items_list(cards: Sequence[AssignmentCard], today: date, title: str) -> str:
 
 def ask_for(value: str, card: AssignmentCard) -> str:
     """What a pressed status needs next."""
-    head = f"{card.code} – {shorten(card.text, 80)}"
+    head = f"{card.code} – {card.mark}{shorten(card.text, 80)}"
     return {
         "in_progress": f"{head}\nTiến độ đạt bao nhiêu phần trăm? Có thể kèm ghi chú ngắn "
                        "(vd: “60%, đang trình UBND tỉnh”).",
@@ -134,7 +134,7 @@ def confirm_status(card: AssignmentCard, status: str, percent: int | None, note:
     label = STATUS_LABELS.get(status, status)
     if status == "in_progress" and percent is not None:
         label += f" {percent}%"
-    line = f"Đã ghi nhận {card.code}: {label} ({format_date(today)})."
+    line = f"Đã ghi nhận {card.code} {card.mark}".rstrip() + f": {label} ({format_date(today)})."
     if note:
         line += f"\nGhi chú: {note}"
     if status == "done":
@@ -189,7 +189,8 @@ def which_item(cards: Sequence[AssignmentCard], today: date) -> str:
 
 def unclear(card: AssignmentCard) -> str:
     """Asked when free text is not clear enough to record."""
-    return (f"Hệ thống chưa hiểu rõ tình trạng của {card.code} – {shorten(card.text, 80)}. "
+    return (f"Hệ thống chưa hiểu rõ tình trạng của {card.code} – {card.mark}"
+            f"{shorten(card.text, 80)}. "
             "Đồng chí vui lòng chọn bên dưới:")
 
 

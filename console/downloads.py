@@ -6,22 +6,24 @@ import asyncio
 
 from aiohttp import web
 
-from console.app import CONFIG, SESSIONS, today
+from console.app import CONFIG, PERSON, SESSIONS, today
 from domain.digest import Digest
 from domain.digest_inputs import digest_period
 from domain.digest_text import render_digest
+from storage.console_queries import scope_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def _digest(request: web.Request) -> Digest:
-    """The digest as the weekly job builds it, for the period containing today."""
+    """The signed-in person's committee's digest as the weekly job builds it, for the period
+    containing today."""
     from scheduler.digest_job import build_for  # matplotlib and openpyxl load only when asked
 
     config = request.app[CONFIG]
     async with request.app[SESSIONS]() as session:
         return await build_for(digest_period(today(request), config.digest_every_weeks),
-                               config.tz, session=session)
+                               config.tz, scope_for(request[PERSON]), session=session)
 
 
 def _file(body: bytes, content_type: str, name: str, attachment: bool,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 
 from domain.deadline_text import describe_cadence
@@ -80,12 +80,16 @@ def item_line(item: DueReminder, labels: Mapping[int, str] | None = None) -> str
     return f"{_BULLET} {item.item_code} – {mark}{text} ({describe_timing(item)})"
 
 
-def committee_labels(items: Sequence[DueReminder],
-                     labels: Mapping[int, str] | None) -> Mapping[int, str] | None:
-    """The committees' short names, when one message carries items of several committees."""
-    if not labels or len({item.assignment.committee_id for item in items}) < 2:
+def committee_labels(items: Sequence[DueReminder], labels: Mapping[int, str] | None,
+                     several: Collection[int] = frozenset()) -> Mapping[int, str] | None:
+    """The committees' short names, when the person serves several committees (an item's
+    agency is in `several`, the agencies with work from two or more) or the message carries
+    items of several; else None (a single-committee deployment marks nothing)."""
+    if not labels:
         return None
-    return labels
+    if any(item.assignment.agency_id in several for item in items):
+        return labels
+    return labels if len({item.assignment.committee_id for item in items}) > 1 else None
 
 
 def item_lines(item: DueReminder, policy: ReminderPolicy,
@@ -98,11 +102,12 @@ def item_lines(item: DueReminder, policy: ReminderPolicy,
 
 
 def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None = None,
-                         labels: Mapping[int, str] | None = None) -> str:
+                         labels: Mapping[int, str] | None = None,
+                         several: Collection[int] = frozenset()) -> str:
     """A focal person's reminder: greeting, two lines per item, how to answer; each item
-    marked with its committee's short name (`labels`) when the items are of several."""
+    marked with its committee's short name (`labels`) when the person serves several."""
     policy = policy or ReminderPolicy()
-    labels = committee_labels(message.items, labels)
+    labels = committee_labels(message.items, labels, several)
     states = [item.assignment for item in message.items]
     person = message.recipient.name.strip()
     addressee = f"đồng chí {person}, cán bộ đầu mối" if person else "đồng chí cán bộ đầu mối"
@@ -116,8 +121,10 @@ def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None
     return "\n".join(lines)
 
 
-def render_escalation(message: ReminderMessage) -> str:
-    """An escalation: to an agency's leader, or to the secretariat grouped by agency."""
+def render_escalation(message: ReminderMessage, labels: Mapping[int, str] | None = None,
+                      several: Collection[int] = frozenset()) -> str:
+    """An escalation: to an agency's leader (each item marked with its committee when the
+    agency serves several), or to the secretariat (one committee's) grouped by agency."""
     items = message.items
     states = [item.assignment for item in items]
     thresholds = [escalation_threshold(item.kind) for item in items]
@@ -137,7 +144,8 @@ def render_escalation(message: ReminderMessage) -> str:
             f"Kính gửi đồng chí lãnh đạo {_agency_list(states)},",
             f"Ban Chỉ đạo thông báo: {_agency_list(states)} có {_count_noun(states)} {overdue},"
             " đề nghị đồng chí quan tâm chỉ đạo thực hiện:",
-            *(line for item in items for line in _with_report(item)),
+            *(line for item in items
+              for line in _with_report(item, committee_labels(items, labels, several))),
             "Cán bộ đầu mối của đơn vị đã được nhắc việc qua hệ thống.",
         ]
     )
@@ -246,12 +254,13 @@ def _lines_by_agency(items: Sequence[DueReminder]) -> Iterator[str]:
             yield from _with_report(item)
 
 
-def _with_report(item: DueReminder) -> tuple[str, ...]:
+def _with_report(item: DueReminder,
+                 labels: Mapping[int, str] | None = None) -> tuple[str, ...]:
     """An escalated item's line and its last report (an unreachable one: the line alone)."""
     if item.overdue_working_days is None:
-        return (item_line(item),)
+        return (item_line(item, labels),)
     known = last_report(item.assignment)
-    return item_line(item), f"   {known[0].upper()}{known[1:]}."
+    return item_line(item, labels), f"   {known[0].upper()}{known[1:]}."
 
 
 def _units(text: str) -> int:

@@ -38,7 +38,7 @@ from scheduler.reminder_days import (
     store_after_scan,
 )
 from scheduler.scan_summary import summarize_warnings
-from storage.committees import committee_labels
+from storage.committees import agencies_serving_several, committee_labels
 from storage.db import transaction
 from storage.outbox import NewMessage, enqueue_many
 from storage.reminder_inputs import ReminderInputs, load_recipients, load_reminder_inputs
@@ -221,11 +221,16 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
                                                          session=session)]
         report.steps = len(taken) + len(listed)
         report.warnings = list(plan.warnings)
+        labels = await committee_labels(session=session)
+        # A shared agency's people see every item marked, even on a day only one committee's
+        # are due (one query, and none at all in a single-committee deployment).
+        several = await agencies_serving_several(session=session) if labels else frozenset()
         focal: Callable[[ReminderMessage], str] = partial(
-            render_focal_message, policy=policy, labels=await committee_labels(session=session))
+            render_focal_message, policy=policy, labels=labels, several=several)
         batches: list[tuple[ReminderMessage, Callable[[ReminderMessage], str], str]] = [
             *((m, focal, "reminder") for m in plan.messages),
-            *((m, render_escalation, "escalation") for m in plan.escalations),
+            *((m, partial(render_escalation, labels=labels, several=several), "escalation")
+              for m in plan.escalations),
         ]
         # Each secretariat member is listed their own committee's steps only.
         for person in secretariat:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any, cast
@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.committees import CommitteeScope
+from storage.committees import CommitteeScope, agencies_serving_several, committee_labels
 from storage.item_lookup import resolve_codes
 from storage.models import (
     Agency,
@@ -47,6 +47,14 @@ class AssignmentCard:
     reported: bool = True
     # The deadline's kind ("date", "recurring" …): an ongoing task is never "done".
     deadline_kind: str = ""
+    committee_id: int | None = None
+    # The committee's short name, for the people of an agency that serves several (else "").
+    committee_label: str = ""
+
+    @property
+    def mark(self) -> str:
+        """"[Xã] " before the item's text when its committee must be named, else ""."""
+        return f"[{self.committee_label}] " if self.committee_label else ""
 
     @property
     def deadline(self) -> date | None:
@@ -147,7 +155,7 @@ def _cards_query(by_agency: bool, by_ids: bool, by_codes: bool, open_only: bool,
         col(Assignment.status), col(Assignment.percent), col(Assignment.note),
         sa.or_(col(Assignment.status_changed_at).is_not(None),
                col(Assignment.extended_due).is_not(None)).label("reported"),
-        col(Item.deadline_kind))
+        col(Item.deadline_kind), col(Item.committee_id))
     query: Any = (sa.select(*columns)
                   .join(Item, col(Item.id) == col(Assignment.item_id))
                   .join(Agency, col(Agency.id) == col(Assignment.agency_id))
@@ -173,14 +181,30 @@ async def cards(*, session: AsyncSession, agency_id: int | None = None,
     (earliest deadline) first."""
     query = _cards_query(agency_id is not None, assignment_ids is not None, codes is not None,
                          open_only, committee is not None)
-    item_ids = (list((await resolve_codes(codes, committee, session=session)).values())
+    item_ids = (list((await resolve_codes(codes, committee, session=session,
+                                          agency_id=agency_id)).values())
                 if codes is not None else None)
     params = {"agency_id": agency_id, "ids": assignment_ids, "item_ids": item_ids,
               "committee_id": committee.committee_id if committee is not None else None}
     rows = (await session.exec(query, params={k: v for k, v in params.items()
                                               if v is not None})).all()
     found = [AssignmentCard(**{**row._mapping, "code": row.code or ""}) for row in rows]
+    if committee is None and found:
+        found = await _marked(found, session=session)
     return sorted(found, key=lambda c: (c.due is None, c.due or date.max, c.code))
+
+
+async def _marked(found: list[AssignmentCard], *,
+                  session: AsyncSession) -> list[AssignmentCard]:
+    """Cards read for an agency's people, each marked with its committee when the agency serves
+    several (a committee's own reads are of one committee: nothing to mark)."""
+    labels = await committee_labels(session=session)
+    if not labels:
+        return found
+    several = await agencies_serving_several(
+        session=session, among=sorted({card.agency_id for card in found}))
+    return [replace(card, committee_label=labels.get(card.committee_id or 0, ""))
+            if card.agency_id in several else card for card in found]
 
 
 async def reminded_in(channel: str, chat_id: str, platform_message_id: str, *,

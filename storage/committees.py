@@ -14,6 +14,7 @@ from storage.models import (
     Agency,
     Assignment,
     Committee,
+    ExtensionRequest,
     FocalPerson,
     Item,
 )
@@ -101,12 +102,34 @@ async def committee_labels(*, session: AsyncSession) -> dict[int, str]:
     return {c.id: c.short_name or c.name for c in found if c.id is not None}
 
 
+async def agencies_serving_several(*, session: AsyncSession,
+                                   among: list[int] | None = None) -> frozenset[int]:
+    """The agencies (of `among`, if given) with active assignments in two or more committees:
+    their people serve several, so every item they are shown is marked with its committee."""
+    query = (select(Assignment.agency_id).join(Item, col(Item.id) == col(Assignment.item_id))
+             .where(col(Assignment.active).is_(True)).group_by(col(Assignment.agency_id))
+             .having(sa.func.count(sa.distinct(col(Item.committee_id))) > 1))
+    if among is not None:
+        query = query.where(col(Assignment.agency_id).in_(among))
+    return frozenset((await session.exec(query)).all())
+
+
 async def assignment_committee(assignment_id: int, *, session: AsyncSession) -> int:
     """The committee whose item an assignment is of."""
     found = (await session.exec(select(Item.committee_id).join(
         Assignment, col(Assignment.item_id) == col(Item.id)).where(
         Assignment.id == assignment_id))).first()
     return found if found is not None else DEFAULT_COMMITTEE_ID
+
+
+async def extension_in_scope(request_id: int, scope: CommitteeScope, *,
+                             session: AsyncSession) -> bool:
+    """Whether a request for more time is about one of the committee's items (a button naming
+    another committee's request may be forged)."""
+    return (await session.exec(select(ExtensionRequest.id).where(
+        ExtensionRequest.id == request_id,
+        col(ExtensionRequest.assignment_id).in_(select(Assignment.id).where(
+            scope.assignments()))))).first() is not None
 
 
 async def secretariat_for(assignment_id: int, *, session: AsyncSession) -> list[FocalPerson]:

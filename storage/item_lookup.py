@@ -15,16 +15,17 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.committees import CommitteeScope
-from storage.models import Item
+from storage.models import Assignment, Item
 
 
 async def resolve_codes(codes: Iterable[str], scope: CommitteeScope | None = None, *,
-                        session: AsyncSession) -> dict[str, int]:
+                        session: AsyncSession, agency_id: int | None = None) -> dict[str, int]:
     """Each code that names exactly one item -> that item's id (case-insensitive codes).
 
     Codes are per committee: within a scope a code is that committee's; without one (an
     agency's person, who may serve several committees) a code two committees use is ambiguous
-    and resolves to nothing, so the bot asks rather than record on the wrong committee's item.
+    and resolves to nothing, so the bot asks rather than record on the wrong committee's item
+    — unless `agency_id` is given and only one of that agency's items has it.
     """
     wanted = sorted({code.strip().upper() for code in codes if code.strip()})
     if not wanted:
@@ -33,6 +34,9 @@ async def resolve_codes(codes: Iterable[str], scope: CommitteeScope | None = Non
         col(Item.code).in_(wanted), col(Item.legacy_code).in_(wanted)))
     if scope is not None:
         query = query.where(scope.items())
+    if agency_id is not None:  # the agency's items only: a code its person reads in a reminder
+        query = query.where(col(Item.id).in_(select(Assignment.item_id).where(
+            Assignment.agency_id == agency_id, col(Assignment.active).is_(True))))
     rows = (await session.exec(query)).all()
     holders: dict[str, set[int]] = {}
     for item_id, code, _ in rows:

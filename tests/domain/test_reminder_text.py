@@ -347,3 +347,37 @@ def test_long_lines_are_cut_between_words_only(text, limit):
     parts = split_message(text, limit)
     assert [word for part in parts for word in part.split()] == text.split()
     assert all(utf16(part) <= limit for part in parts)
+
+
+def _in(committee: int, reminder: DueReminder) -> DueReminder:
+    return replace(reminder, assignment=replace(reminder.assignment, committee_id=committee))
+
+
+@pytest.mark.parametrize(("committees", "several", "labels", "marked"), [
+    ((1,), frozenset(), None, False),  # one committee in the deployment: never marked
+    ((1,), frozenset({1}), None, False),
+    ((1,), frozenset(), {1: "BCĐ", 2: "Xã"}, False),  # Sở Y tế works for one committee only
+    ((1,), frozenset({1}), {1: "BCĐ", 2: "Xã"}, True),  # it serves two: marked, even alone
+    ((1, 2), frozenset(), {1: "BCĐ", 2: "Xã"}, True),  # a message spanning two
+])
+def test_items_are_marked_with_their_committee_when_the_person_serves_several(
+        committees, several, labels, marked):
+    items = tuple(_in(c, item(f"NV{n}")) for n, c in enumerate(committees, 1))
+    text = render_focal_message(ReminderMessage(Recipient(1, "focal", "tg", 1), items, TODAY),
+                                labels=labels, several=several)
+    lines = [line for line in text.split("\n") if line.startswith("• ")]
+    assert len(lines) == len(items)
+    for line, committee in zip(lines, committees, strict=True):
+        expected = f"[{labels[committee]}] " if marked and labels else ""
+        # The mark comes after " CODE – ": the scan still finds the item's buttons there.
+        assert line.split(" – ", 1)[1].startswith(expected + "Tiếp tục"), line
+
+
+def test_a_leaders_escalation_marks_the_committee_when_the_agency_serves_several():
+    overdue = _in(2, item("NV3", due="2025-08-29", kind="escalation_10"))
+    message = ReminderMessage(Recipient(20, "leader", "tg:20", 1), (overdue,), TODAY)
+    labels = {1: "BCĐ", 2: "Xã"}
+    marked = render_escalation(message, labels=labels, several=frozenset({1}))
+    assert "• NV3 – [Xã] Tiếp tục" in marked
+    assert "[Xã]" not in render_escalation(message, labels=labels)  # Sở Y tế serves one
+    assert "[Xã]" not in render_escalation(message)  # one committee in the deployment

@@ -249,7 +249,6 @@ async def test_notices_of_a_shared_persons_reports_go_to_the_items_committee(pai
                 assert int(data.split("|")[1]) in {b.id for b in blockers}, data
 
 
-@pytest.mark.xfail(strict=True, reason="ccli")
 async def test_a_failed_update_is_told_to_its_committees_secretariat_only(pair):
     bot = talk(pair)
     assert await bot.report_error("telegram", "u-err", RuntimeError("x"),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
+from cli.committee_settings import committee_set, committee_show
 from cli.demo import demo_command
 from cli.digest import digest_command
 
@@ -427,3 +428,5 @@ def remind_command(
 
 app.command("digest")(digest_command)
 app.command("demo")(demo_command)
+committee_app.command("set")(committee_set)
+committee_app.command("show")(committee_show)

@@ -2,34 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from bot.messenger import Messenger
 from cli.database import open_database
 from cli.wiring import calendar_around, make_sender, reminder_policy, working_hours
 from config import Settings
+from domain.committee_policy import policy_of
 from domain.reminder_reasons import explain
 from domain.reminder_text import render_escalation, render_focal_message, render_unreachable
 from domain.reminders import PlanResult, ReminderMessage, ReminderPolicy
 from scheduler.scan import plan_day, scan
+from storage.committee_settings import committee_policies
 
 
-def _describe(message: ReminderMessage, body: str, policy: ReminderPolicy) -> str:
+def _describe(message: ReminderMessage, body: str, policy: ReminderPolicy,
+              policies: Mapping[int, ReminderPolicy] | None = None) -> str:
     person = message.recipient
     lines = [f"=== {person.role} #{person.person_id} {person.name} · {person.chat_ref}", body,
              "--- vì sao:"]
     lines += [f"  {item.item_code}: "
-              f"{explain(item, policy)}"
+              f"{explain(item, policy_of(item.assignment.committee_id, policy, policies))}"
               f" [{item.kind}]" for item in message.items]
     return "\n".join(lines)
 
 
 def render_plan(plan: PlanResult, secretariat_refs: list[str],
-                policy: ReminderPolicy | None = None) -> str:
-    """The dry run: every message the scan would queue, with the rule behind each line."""
+                policy: ReminderPolicy | None = None,
+                policies: Mapping[int, ReminderPolicy] | None = None) -> str:
+    """The dry run: every message the scan would queue, with the rule behind each line (by
+    each item's committee's policy)."""
     policy = policy or ReminderPolicy()
-    blocks = [_describe(m, render_focal_message(m, policy), policy) for m in plan.messages]
-    blocks += [_describe(m, render_escalation(m), policy) for m in plan.escalations]
+    blocks = [_describe(m, render_focal_message(m, policy, policies=policies), policy, policies)
+              for m in plan.messages]
+    blocks += [_describe(m, render_escalation(m), policy, policies) for m in plan.escalations]
     listed = render_unreachable(plan.unreachable, plan.on)
     if listed:
         blocks.append(f"=== secretariat · {', '.join(secretariat_refs) or '(none registered)'}\n"
@@ -62,7 +69,8 @@ async def remind(settings: Settings, day: date, dry_run: bool) -> None:
             async with sessions() as session:
                 plan, secretariat = await plan_day(day, settings.tz, calendar, policy,
                                                    session=session)
-            print(render_plan(plan, [p.chat_ref for p in secretariat], policy))
+                policies = await committee_policies(policy, session=session)
+            print(render_plan(plan, [p.chat_ref for p in secretariat], policy, policies))
             return
         report = await scan(sessions, now, settings.tz, calendar, policy)
         print(f"Quét ngày {report.day:%d/%m/%Y}: {report.steps} bước nhắc, "

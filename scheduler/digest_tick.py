@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -61,6 +62,8 @@ class TickReport:
 
     sent: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
+    # Claimed and figures kept, but no chat to send to.
+    skipped: list[str] = field(default_factory=list)
     messages: int = 0
 
 
@@ -79,14 +82,27 @@ def due_digests(found: list[Committee], overrides: dict[int, dict[str, object]],
     due = []
     today = now.astimezone(settings.tz).date()
     for committee in children_first(found):
-        own = overrides.get(committee.id or 0)
-        mine = effective(settings, own) if own else settings
+        mine = _settings_of(committee, overrides, settings)
         slot = slot_this_week(mine.digest_cron, now, settings.tz)
         period = digest_period(today, mine.digest_every_weeks)
         if slot is not None and closes_period(period):
             due.append(DueDigest(committee, period, slot,
                                  timedelta(minutes=mine.digest_wait_minutes)))
     return due
+
+
+def _settings_of(committee: Committee, overrides: dict[int, dict[str, object]],
+                 settings: Settings) -> Settings:
+    own = overrides.get(committee.id or 0)
+    if not own:
+        return settings
+    try:
+        return effective(settings, own)
+    except ValidationError:
+        # Stored values were checked when set; one gone bad must not stop every digest.
+        log.error("committee %s: its own settings are not valid, the deployment's are used",
+                  committee.code)
+        return settings
 
 
 async def digest_tick(sessions: async_sessionmaker[AsyncSession], now: datetime,
@@ -115,6 +131,8 @@ async def digest_tick(sessions: async_sessionmaker[AsyncSession], now: datetime,
         if sent.skipped is None:
             report.sent.append(one.committee.code)
             report.messages += sent.messages
+        else:
+            report.skipped.append(one.committee.code)
     if report.waiting:
         log.info("digest tick: waiting for children's digests: %s", ", ".join(report.waiting))
     return report
@@ -158,8 +176,11 @@ def schedule_digest(ticker: Ticker, settings: Settings,
 
     async def job() -> None:
         report = await digest_tick(sessions, now(), settings)
+        # One count a committee's run (the tick itself runs every few minutes).
         for _ in report.sent:
             DIGESTS.labels("queued").inc()
+        for _ in report.skipped:
+            DIGESTS.labels("skipped").inc()
 
     ticker.add_job("digest", IntervalTrigger(minutes=DIGEST_TICK_MINUTES, timezone=settings.tz),
                    job)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from cli.committee_choice import CommitteeOption
+from cli.committee_settings import committee_set, committee_show
 from cli.demo import demo_command
 from cli.digest import digest_command
 
@@ -441,3 +442,5 @@ def remind_command(
 
 app.command("digest")(digest_command)
 app.command("demo")(demo_command)
+committee_app.command("set")(committee_set)
+committee_app.command("show")(committee_show)

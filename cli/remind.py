@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -19,29 +20,35 @@ from cli.wiring import (
 )
 from config import Settings
 from domain.calendar import WorkCalendar
+from domain.committee_policy import policy_of
 from domain.reminder_committee import committee_plan
 from domain.reminder_reasons import explain
 from domain.reminder_text import render_escalation, render_focal_message, render_unreachable
 from domain.reminders import PlanResult, ReminderMessage, ReminderPolicy
 from scheduler.scan import plan_day, scan
+from storage.committee_settings import committee_policies
 
 
-def _describe(message: ReminderMessage, body: str, policy: ReminderPolicy) -> str:
+def _describe(message: ReminderMessage, body: str, policy: ReminderPolicy,
+              policies: Mapping[int, ReminderPolicy] | None = None) -> str:
     person = message.recipient
     lines = [f"=== {person.role} #{person.person_id} {person.name} · {person.chat_ref}", body,
              "--- vì sao:"]
     lines += [f"  {item.item_code}: "
-              f"{explain(item, policy)}"
+              f"{explain(item, policy_of(item.assignment.committee_id, policy, policies))}"
               f" [{item.kind}]" for item in message.items]
     return "\n".join(lines)
 
 
 def render_plan(plan: PlanResult, secretariat_refs: list[str],
-                policy: ReminderPolicy | None = None) -> str:
-    """The dry run: every message the scan would queue, with the rule behind each line."""
+                policy: ReminderPolicy | None = None,
+                policies: Mapping[int, ReminderPolicy] | None = None) -> str:
+    """The dry run: every message the scan would queue, with the rule behind each line (by
+    each item's committee's policy)."""
     policy = policy or ReminderPolicy()
-    blocks = [_describe(m, render_focal_message(m, policy), policy) for m in plan.messages]
-    blocks += [_describe(m, render_escalation(m), policy) for m in plan.escalations]
+    blocks = [_describe(m, render_focal_message(m, policy, policies=policies), policy, policies)
+              for m in plan.messages]
+    blocks += [_describe(m, render_escalation(m), policy, policies) for m in plan.escalations]
     listed = render_unreachable(plan.unreachable, plan.on)
     if listed:
         blocks.append(f"=== secretariat · {', '.join(secretariat_refs) or '(none registered)'}\n"
@@ -72,8 +79,9 @@ async def dry_run_text(sessions: async_sessionmaker[AsyncSession], day: date, se
         owner = await chosen_committee(committee, session=session)
         shared = await several(session=session)
         plan, secretariat = await plan_day(day, settings.tz, calendar, policy, session=session)
+        policies = await committee_policies(policy, session=session)
     if not shared:
-        return render_plan(plan, [p.chat_ref for p in secretariat], policy)
+        return render_plan(plan, [p.chat_ref for p in secretariat], policy, policies)
     # The scan plans every committee at once (one message a person); this shows one's part.
     cut = committee_plan(plan, owner.id or 0, secretariat)
     lines = [f"Ban Chỉ đạo: {owner.name} (mã {owner.code})"]
@@ -81,7 +89,7 @@ async def dry_run_text(sessions: async_sessionmaker[AsyncSession], day: date, se
         lines.append(f"Lưu ý: {cut.shared_messages} tin nhắn gửi cơ quan còn gồm việc của Ban "
                      f"Chỉ đạo khác; ở đây chỉ hiện các dòng của {owner.name}.")
     refs = [p.chat_ref for p in secretariat if p.committee_id == owner.id]
-    return "\n".join(lines) + "\n\n" + render_plan(cut.plan, refs, policy)
+    return "\n".join(lines) + "\n\n" + render_plan(cut.plan, refs, policy, policies)
 
 
 async def remind(settings: Settings, day: date, dry_run: bool,

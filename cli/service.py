@@ -35,7 +35,8 @@ from cli.zalo_service import ZaloChannel, file_shelf
 from config import Settings
 from console.app import add_console
 from console.wiring import console_config, sign_in_link
-from scheduler.digest_job import digest_attachments, schedule_digest
+from scheduler.digest_job import digest_attachments
+from scheduler.digest_tick import schedule_digest
 from scheduler.reminder_days import keep_days
 from scheduler.scan import scan
 from scheduler.ticks import Ticker

@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     # Weekly digest. APScheduler reads cron day numbers from Monday=0: write day names ("fri").
     digest_cron: str = "0 16 * * fri"
     digest_every_weeks: int = Field(default=1, ge=1, le=4)
+    # A committee with children sends its digest once every child's is stored, or this long
+    # after its own time, with what exists (the roll-up names who had not reported).
+    digest_wait_minutes: int = Field(default=120, ge=0, le=24 * 60)
 
     @field_validator("admin_chat_ids", "zalo_admin_chat_ids", "remind_before",
                      mode="before")
@@ -130,6 +133,17 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger  # only when a cron is checked
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"not a crontab line: {exc}") from exc
         return value
 
     @field_validator("timezone")

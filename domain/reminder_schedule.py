@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from domain.calendar import WorkCalendar
+from domain.committee_policy import policy_of
 from domain.deadlines import Every
 from domain.followup_steps import (
     blocked_day,
@@ -130,14 +131,16 @@ def steps_on(state: AssignmentState, known: NextReminder, calendar: WorkCalendar
 
 
 def next_days(states: Iterable[AssignmentState], history: Iterable[SentReminder],
-              after: date, calendar: WorkCalendar,
-              policy: ReminderPolicy) -> dict[int, NextReminder | None]:
-    """next_reminder of each state, its history grouped once."""
+              after: date, calendar: WorkCalendar, policy: ReminderPolicy,
+              policies: Mapping[int, ReminderPolicy] | None = None,
+              ) -> dict[int, NextReminder | None]:
+    """next_reminder of each state (by its committee's policy), its history grouped once."""
     by_assignment: dict[int, list[SentReminder]] = defaultdict(list)
     for record in history:
         by_assignment[record.assignment_id].append(record)
     return {state.assignment_id: next_reminder(
-        state, by_assignment.get(state.assignment_id, ()), after, calendar, policy)
+        state, by_assignment.get(state.assignment_id, ()), after, calendar,
+        policy_of(state.committee_id, policy, policies))
         for state in states}
 
 

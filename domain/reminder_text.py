@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 
+from domain.committee_policy import policy_of
 from domain.deadline_text import describe_cadence
 from domain.deadlines import follows_central_schedule
 from domain.reminder_reasons import ask, last_report
@@ -103,7 +104,8 @@ def item_lines(item: DueReminder, policy: ReminderPolicy,
 
 def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None = None,
                          labels: Mapping[int, str] | None = None,
-                         several: Collection[int] = frozenset()) -> str:
+                         several: Collection[int] = frozenset(),
+                         policies: Mapping[int, ReminderPolicy] | None = None) -> str:
     """A focal person's reminder: greeting, two lines per item, how to answer; each item
     marked with its committee's short name (`labels`) when the person serves several."""
     policy = policy or ReminderPolicy()
@@ -115,7 +117,8 @@ def render_focal_message(message: ReminderMessage, policy: ReminderPolicy | None
     lines = [
         f"Kính gửi {addressee} của {_agency_list(states)},",
         f"Ban Chỉ đạo đề nghị đồng chí cập nhật tình hình thực hiện {_count_noun(states)} sau:",
-        *(line for item in message.items for line in item_lines(item, policy, labels)),
+        *(line for item in message.items for line in item_lines(
+            item, policy_of(item.assignment.committee_id, policy, policies), labels)),
         f"Trả lời tin nhắn này hoặc gõ mã nhiệm vụ kèm tình trạng, ví dụ: {example} đã hoàn thành",
     ]
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Literal, get_args
 
 from domain.calendar import WorkCalendar
+from domain.committee_policy import policy_of
 from domain.deadlines import Every
 from domain.followup_steps import focal_step
 from domain.reminder_schedule import NextReminder, steps_on
@@ -167,11 +168,13 @@ def due_reminders(
     calendar: WorkCalendar,
     policy: ReminderPolicy | None = None,
     known: Mapping[int, NextReminder] | None = None,
+    policies: Mapping[int, ReminderPolicy] | None = None,
 ) -> PlanResult:
     """The reminders due `today`; nothing on a non-working day (the next working day catches up).
 
     `known`: assignments whose exact next reminder falls today, stored by an earlier scan;
-    their steps come from it, and their history is not needed.
+    their steps come from it, and their history is not needed. `policies`: committee id ->
+    its own policy, for the committees whose policy is not `policy`.
     """
     if not calendar.is_working_day(today):
         return PlanResult(on=today)
@@ -191,19 +194,21 @@ def due_reminders(
     unreachable: list[DueReminder] = []
     # What nobody could be told goes to the secretariat once a week, on the weekly message's
     # day: on other days those steps are left due (the weekly day takes them, superseded).
-    listing_day = message_day(week_of(today), calendar, policy.weekly_weekday) == today
+    # Each committee's own weekly day (one lookup per policy, not per assignment).
+    listing_days: dict[ReminderPolicy, bool] = {}
     for state in sorted(states, key=lambda state: state.assignment_id):
+        own = policy_of(state.committee_id, policy, policies)
         found = known.get(state.assignment_id) if known else None
         if found is not None and found.exact and found.day == today:
-            step, escalation = steps_on(state, found, calendar, policy)
+            step, escalation = steps_on(state, found, calendar, own)
         else:
             past = history_by_assignment.get(state.assignment_id, [])
-            step = focal_step(state, past, today, calendar, policy)
-            escalation = escalation_step(state, past, today, calendar, policy)
+            step = focal_step(state, past, today, calendar, own)
+            escalation = escalation_step(state, past, today, calendar, own)
         if step is not None:
             if state.agency_id in focal_by_agency:
                 focal_items.append(step)
-            elif listing_day:
+            elif _listing_day(listing_days, own, today, calendar):
                 # Nobody was reminded; the step is listed for the secretariat so the agency
                 # does not drop out of sight.
                 unreachable.append(step)
@@ -226,6 +231,13 @@ def due_reminders(
         unreachable=tuple(sorted(unreachable, key=urgency_key)),
         warnings=_warnings(escalated, unreachable, leaders_by_agency, secretariat),
     )
+
+
+def _listing_day(cache: dict[ReminderPolicy, bool], policy: ReminderPolicy, today: date,
+                 calendar: WorkCalendar) -> bool:
+    if policy not in cache:
+        cache[policy] = message_day(week_of(today), calendar, policy.weekly_weekday) == today
+    return cache[policy]
 
 
 def of_committee(items: Iterable[DueReminder], committee_id: int | None) -> list[DueReminder]:

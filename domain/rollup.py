@@ -28,8 +28,10 @@ def _ranking_key(child: ChildFigures) -> tuple[float, int, str]:
     return (-done, child.figures.tasks["overdue"], child.name)
 
 
-def render_rollup(parent: str, children: Sequence[ChildFigures], period: Period) -> str:
-    """The roll-up text: totals, the children ranked by share done, who has not reported."""
+def render_rollup(parent: str, children: Sequence[ChildFigures], period: Period,
+                  late: Sequence[str] = ()) -> str:
+    """The roll-up text: totals, the children ranked by share done, who has not reported
+    (`late`: children whose digest of the period was not in when the parent's went out)."""
     tasks = sum(child.figures.task_total for child in children)
     done = sum(child.figures.done for child in children)
     overdue = sum(child.figures.tasks["overdue"] for child in children)
@@ -54,4 +56,7 @@ def render_rollup(parent: str, children: Sequence[ChildFigures], period: Period)
         lines.append("Chưa có báo cáo nào:")
         lines += [f"{BULLET} {child.name} ({child.figures.task_total} nhiệm vụ)"
                   for child in sorted(silent, key=lambda child: child.name)]
+    if late:
+        lines.append("Chưa gửi tổng hợp kỳ này (không có trong số liệu trên):")
+        lines += [f"{BULLET} {name}" for name in sorted(late)]
     return "\n".join(lines)

@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.metrics import DIGESTS
-from config import Settings
 from domain.digest import Digest, build_digest
 from domain.digest_inputs import Period, digest_period
 from domain.digest_leader import leader_summary
@@ -30,7 +25,6 @@ from domain.permissions import COMMITTEE
 from domain.rollup import render_rollup
 from scheduler.charts import render_chart
 from scheduler.scan import TEXT_LIMITS
-from scheduler.ticks import Ticker
 from storage.committees import DEFAULT_SCOPE, CommitteeScope, committees, person_scope
 from storage.db import transaction
 from storage.digest import (
@@ -43,7 +37,7 @@ from storage.digest_workbook import build_workbook
 from storage.models import Committee
 from storage.outbox import NewMessage, enqueue
 from storage.people import reachable_chats
-from storage.rollup import child_figures
+from storage.rollup import child_figures, reported_child_figures
 
 log = logging.getLogger(__name__)
 
@@ -145,10 +139,12 @@ async def send_digest(sessions: async_sessionmaker[AsyncSession], now: datetime,
         report.skipped = "not the last week of the period"
         return report
     async with transaction(sessions) as session:
-        scopes = [CommitteeScope(c.id or 0) for c in await committees(session=session)]
+        # Children first: a parent's roll-up then reads the figures they stored.
+        scopes = [CommitteeScope(c.id or 0)
+                  for c in children_first(await committees(session=session))]
     skipped: list[str] = []
     for scope in scopes:
-        one = await _send_committee_digest(sessions, now, tz, period, scope)
+        one = await send_committee_digest(sessions, now, tz, period, scope)
         report.chats += one.chats
         report.messages += one.messages
         if one.skipped is not None:
@@ -158,9 +154,25 @@ async def send_digest(sessions: async_sessionmaker[AsyncSession], now: datetime,
     return report
 
 
-async def _send_committee_digest(sessions: async_sessionmaker[AsyncSession], now: datetime,
-                                 tz: tzinfo, period: Period,
-                                 scope: CommitteeScope) -> DigestReport:
+def children_first(found: list[Committee]) -> list[Committee]:
+    """Committees deepest first (communes, provinces, then the centre), by id within a level."""
+    parents = {c.id: c.parent_id for c in found}
+
+    def depth(committee: Committee) -> int:
+        level, above, seen = 0, committee.parent_id, {committee.id}
+        while above is not None and above not in seen:  # a loop is not followed twice
+            seen.add(above)
+            level, above = level + 1, parents.get(above)
+        return level
+
+    return sorted(found, key=lambda c: (-depth(c), c.id or 0))
+
+
+async def send_committee_digest(sessions: async_sessionmaker[AsyncSession], now: datetime,
+                                 tz: tzinfo, period: Period, scope: CommitteeScope,
+                                 stored_only: bool = False) -> DigestReport:
+    """One committee's digest; `stored_only`: its roll-up reads only its children's stored
+    figures and names those without (the scheduled run after its wait)."""
     report = DigestReport(period)
     async with transaction(sessions) as session:
         created = await claim_digest_run(period, now, scope, session=session)
@@ -178,7 +190,8 @@ async def _send_committee_digest(sessions: async_sessionmaker[AsyncSession], now
         digest = await build_for(period, tz, scope, session=session)
         if created:
             await save_digest_figures(period, digest.figures, scope, session=session)
-        rollup = await _rollup_text(period, tz, scope, session=session) if waiting else ""
+        rollup = (await _rollup_text(period, tz, scope, stored_only, session=session)
+                  if waiting else "")
     if not waiting:
         report.skipped = "no secretariat chat to send to"
         log.warning("digest %s: committee %d has no reachable secretariat chat; figures kept",
@@ -204,48 +217,16 @@ async def _send_committee_digest(sessions: async_sessionmaker[AsyncSession], now
     return report
 
 
-async def _rollup_text(period: Period, tz: tzinfo, scope: CommitteeScope, *,
-                       session: AsyncSession) -> str:
+async def _rollup_text(period: Period, tz: tzinfo, scope: CommitteeScope, stored_only: bool,
+                       *, session: AsyncSession) -> str:
     """A parent committee's roll-up of its children's figures ("" without children)."""
-    children = await child_figures(scope.committee_id, period, tz, session=session)
-    if not children:
+    late: list[str] = []
+    if stored_only:
+        children, late = await reported_child_figures(scope.committee_id, period,
+                                                      session=session)
+    else:
+        children = await child_figures(scope.committee_id, period, tz, session=session)
+    if not children and not late:
         return ""
     parent = await session.get(Committee, scope.committee_id)
-    return render_rollup(parent.name if parent else "Ban Chỉ đạo", children, period)
-
-
-def _missed_this_week(trigger: CronTrigger, now: datetime, tz: tzinfo) -> bool:
-    monday = now.astimezone(tz).date()
-    monday -= timedelta(days=monday.weekday())
-    week_start = datetime.combine(monday, time(0), tzinfo=tz)
-    slot = trigger.get_next_fire_time(None, week_start)
-    return slot is not None and slot <= now
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def schedule_digest(ticker: Ticker, settings: Settings,
-                    sessions: async_sessionmaker[AsyncSession],
-                    now: Callable[[], datetime] = _utc_now) -> None:
-    """Add the digest to the ticker; if this week's slot already passed, also run it at start."""
-    trigger = CronTrigger.from_crontab(settings.digest_cron, timezone=settings.tz)
-
-    async def job() -> None:
-        report = await send_digest(sessions, now(), settings.tz, settings.digest_every_weeks)
-        DIGESTS.labels("skipped" if report.skipped else "queued").inc()
-
-    ticker.add_job("digest", trigger, job)
-    if _missed_this_week(trigger, now(), settings.tz):
-        # A restart after the slot: the run is idempotent, so catching up costs one read.
-        async def catch_up() -> None:
-            try:
-                await job()
-            except Exception:
-                log.exception("digest catch-up failed")
-
-        # No grace limit: the ticker starts after the bot has connected, seconds from now.
-        ticker.scheduler.add_job(catch_up, DateTrigger(timezone=settings.tz),
-                                 id="digest-catch-up", replace_existing=True,
-                                 misfire_grace_time=None)
+    return render_rollup(parent.name if parent else "Ban Chỉ đạo", children, period, late)

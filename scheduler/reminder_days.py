@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -10,8 +11,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.calendar import WorkCalendar
+from domain.committee_policy import policies_mark, policy_groups, policy_of
 from domain.reminder_schedule import next_days, schedule_fingerprint
-from domain.reminders import ReminderPolicy, scan_scope
+from domain.reminders import AssignmentState, ReminderPolicy, scan_scope
+from scheduler.committee_policies import split_ids
+from storage.committee_settings import committee_policies
 from storage.db import transaction
 from storage.reminder_inputs import ReminderInputs, load_history, load_reminder_inputs
 from storage.reminder_schedule import (
@@ -32,16 +36,26 @@ REFRESH_CHUNK = 50_000
 AFTER_SCAN_CHUNK = 25_000
 
 
-def fingerprint(calendar: WorkCalendar, policy: ReminderPolicy, tz: tzinfo) -> str:
-    """The schedule fingerprint for this calendar, policy and zone."""
-    return schedule_fingerprint(calendar, policy, getattr(tz, "key", None) or repr(tz))
+def fingerprint(calendar: WorkCalendar, policy: ReminderPolicy, tz: tzinfo,
+                policies: Mapping[int, ReminderPolicy] | None = None) -> str:
+    """The schedule fingerprint for this calendar, policy (and committees' own) and zone."""
+    base = schedule_fingerprint(calendar, policy, getattr(tz, "key", None) or repr(tz))
+    # Unchanged when no committee has a policy of its own: an upgrade clears no stored day.
+    mark = policies_mark(policy, policies)
+    return f"{base[:16]}{mark}" if mark else base
+
+
+async def _fingerprint_now(calendar: WorkCalendar, policy: ReminderPolicy, tz: tzinfo, *,
+                           session: AsyncSession) -> str:
+    return fingerprint(calendar, policy, tz, await committee_policies(policy, session=session))
 
 
 async def days_choose(today: date, calendar: WorkCalendar, policy: ReminderPolicy, tz: tzinfo,
                       *, session: AsyncSession) -> bool:
     """Whether the stored days can choose `today`'s candidates (else: the full search)."""
     stored = await read_schedule(session=session)
-    return (stored is not None and stored[0] == fingerprint(calendar, policy, tz)
+    return (stored is not None
+            and stored[0] == await _fingerprint_now(calendar, policy, tz, session=session)
             and stored[1] <= today)
 
 
@@ -52,7 +66,7 @@ async def prepare_days(today: date, tz: tzinfo, calendar: WorkCalendar, policy: 
     Days worked out with another calendar or policy are cleared; assignments with no day
     (new, changed, or all of them after a clearing) get one.
     """
-    wanted = fingerprint(calendar, policy, tz)
+    wanted = await _fingerprint_now(calendar, policy, tz, session=session)
     stored = await read_schedule(session=session)
     if stored is None or stored[0] != wanted:
         cleared = await forget_days(session=session)
@@ -78,7 +92,8 @@ async def keep_days(sessions: async_sessionmaker[AsyncSession], now: datetime, t
             return 0
         await prepare_bulk_reads(session)
         stored = await read_schedule(session=session)
-        if stored is None or stored[0] != fingerprint(calendar, policy, tz) or stored[1] > today:
+        if (stored is None or stored[1] > today
+                or stored[0] != await _fingerprint_now(calendar, policy, tz, session=session)):
             return 0
         if stored[1] == today:  # today is scanned: what comes next is from tomorrow on
             return await _work_out(today, calendar.next_working_day(today), tz, calendar, policy,
@@ -97,13 +112,18 @@ async def _work_out(after: date, scope_day: date, tz: tzinfo, calendar: WorkCale
         return 0
     if len(ids) > REFRESH_CHUNK:
         log.info("reminder days: working out %d assignments", len(ids))
-    scope = scan_scope(await due_dates(session=session), scope_day, calendar, policy)
+    due = await due_dates(session=session)
+    groups = policy_groups(policy, await committee_policies(policy, session=session))
     stored = 0
-    for start in range(0, len(ids), REFRESH_CHUNK):
-        inputs = await load_reminder_inputs(tz, session=session,
-                                            assignment_ids=ids[start:start + REFRESH_CHUNK],
-                                            scope=scope)
-        stored += await store_next(inputs, after, calendar, policy, session=session)
+    # Each committee's days by its own policy: the history its own scope reads.
+    for (mine, _), group_ids in zip(groups, await split_ids(ids, groups, session=session),
+                                    strict=True):
+        scope = scan_scope(due, scope_day, calendar, mine)
+        for start in range(0, len(group_ids), REFRESH_CHUNK):
+            inputs = await load_reminder_inputs(
+                tz, session=session, assignment_ids=group_ids[start:start + REFRESH_CHUNK],
+                scope=scope)
+            stored += await store_next(inputs, after, calendar, mine, session=session)
     return stored
 
 
@@ -116,21 +136,31 @@ async def store_next(inputs: ReminderInputs, after: date, calendar: WorkCalendar
 
 
 async def store_after_scan(inputs: ReminderInputs, today: date, calendar: WorkCalendar,
-                           policy: ReminderPolicy, *, session: AsyncSession) -> int:
+                           policy: ReminderPolicy, *, session: AsyncSession,
+                           policies: Mapping[int, ReminderPolicy] | None = None) -> int:
     """After a scan, the next reminder of every assignment it planned, from its history now."""
     if not inputs.states:
         return 0
-    scope = scan_scope(await due_dates(session=session), today, calendar, policy)
-    if scope is None:
+    due = await due_dates(session=session)
+    if scan_scope(due, today, calendar, policy) is None:
         return 0
+    # Grouped by committee policy (one group without committee policies), each read by its
+    # own scope.
+    by_policy: dict[ReminderPolicy, list[AssignmentState]] = {}
+    for state in inputs.states:
+        by_policy.setdefault(policy_of(state.committee_id, policy, policies), []).append(state)
     stored = 0
-    # Read again, today's steps included (those the plan took from stored rules had none),
-    # a slice at a time.
-    for start in range(0, len(inputs.states), AFTER_SCAN_CHUNK):
-        states = inputs.states[start:start + AFTER_SCAN_CHUNK]
-        history = await load_history(states, scope, session=session)
-        stored += await store_next(replace(inputs, states=states, history=history), today,
-                                   calendar, policy, session=session)
+    for mine, planned in by_policy.items():
+        scope = scan_scope(due, today, calendar, mine)
+        if scope is None:
+            continue
+        # Read again, today's steps included (those the plan took from stored rules had
+        # none), a slice at a time.
+        for start in range(0, len(planned), AFTER_SCAN_CHUNK):
+            states = planned[start:start + AFTER_SCAN_CHUNK]
+            history = await load_history(states, scope, session=session)
+            stored += await store_next(replace(inputs, states=states, history=history), today,
+                                       calendar, mine, session=session)
     return stored
 
 
@@ -139,4 +169,5 @@ async def mark_scanned(today: date, calendar: WorkCalendar, policy: ReminderPoli
     """Remember `today` as scanned with the schedule (the latest day, if a later one was)."""
     stored = await read_schedule(session=session)
     latest = max(today, stored[1]) if stored is not None else today
-    await save_schedule(fingerprint(calendar, policy, tz), latest, session=session)
+    await save_schedule(await _fingerprint_now(calendar, policy, tz, session=session), latest,
+                        session=session)

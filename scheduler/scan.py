@@ -31,6 +31,7 @@ from domain.reminders import (
     of_committee,
     scan_scope,
 )
+from scheduler.committee_policies import load_by_policy
 from scheduler.reminder_days import (
     days_choose,
     mark_scanned,
@@ -38,6 +39,7 @@ from scheduler.reminder_days import (
     store_after_scan,
 )
 from scheduler.scan_summary import summarize_warnings
+from storage.committee_settings import committee_policies
 from storage.committees import agencies_serving_several, committee_labels
 from storage.db import transaction
 from storage.outbox import NewMessage, enqueue_many
@@ -101,16 +103,20 @@ async def plan_day(today: date, tz: tzinfo, calendar: WorkCalendar, policy: Remi
         # policy); asked for directly by the benchmark and the tests that compare the two.
         by_days = not full_search and await days_choose(today, calendar, policy, tz,
                                                         session=session)
-        plan, secretariat, _ = await _plan_day(today, tz, calendar, policy, by_days,
-                                               session=session)
+        plan, secretariat, _, _ = await _plan_day(today, tz, calendar, policy, by_days,
+                                                  session=session)
         return plan, secretariat
 
 
 async def _plan_day(today: date, tz: tzinfo, calendar: WorkCalendar, policy: ReminderPolicy,
                     by_days: bool, *, session: AsyncSession,
-                    ) -> tuple[PlanResult, list[Recipient], ReminderInputs]:
+                    ) -> tuple[PlanResult, list[Recipient], ReminderInputs,
+                               dict[int, ReminderPolicy]]:
     await prepare_bulk_reads(session)
-    scope = scan_scope(await due_dates(session=session), today, calendar, policy)
+    # Committees with a policy of their own (issue #22): read once, each applied to its items.
+    policies = await committee_policies(policy, session=session)
+    due = await due_dates(session=session)
+    scope = scan_scope(due, today, calendar, policy)
     if scope is None:
         recipients = await load_recipients(session=session)
         inputs = ReminderInputs([], [], recipients)
@@ -120,11 +126,11 @@ async def _plan_day(today: date, tz: tzinfo, calendar: WorkCalendar, policy: Rem
         # decides on them exactly as it would on everything.
         ids = (await due_assignment_ids(today, session=session) if by_days
                else await candidate_ids(scope, tz, session=session))
-        inputs = await load_reminder_inputs(tz, session=session, assignment_ids=ids, scope=scope,
-                                            use_stored=by_days)
+        inputs = await load_by_policy(ids, tz, today, due, calendar, policy, policies,
+                                      session=session, scope=scope, use_stored=by_days)
     plan = due_reminders(inputs.states, inputs.history, inputs.recipients, today, calendar,
-                         policy, inputs.known)
-    return plan, [r for r in inputs.recipients if r.role == "secretariat"], inputs
+                         policy, inputs.known, policies)
+    return plan, [r for r in inputs.recipients if r.role == "secretariat"], inputs, policies
 
 
 async def plan_day_unfiltered(today: date, tz: tzinfo, calendar: WorkCalendar,
@@ -133,7 +139,7 @@ async def plan_day_unfiltered(today: date, tz: tzinfo, calendar: WorkCalendar,
     """plan_day by the plain policy over every open assignment (the reference it must match)."""
     inputs = await load_reminder_inputs(tz, session=session)
     plan = due_reminders(inputs.states, inputs.history, inputs.recipients, today, calendar,
-                         policy)
+                         policy, policies=await committee_policies(policy, session=session))
     return plan, [r for r in inputs.recipients if r.role == "secretariat"]
 
 
@@ -210,8 +216,8 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
         # Marks reminders answered by a later update: no decision changes, the search shrinks.
         await settle_answered(today, tz, session=session)
         by_days = await prepare_days(today, tz, calendar, policy, session=session)
-        plan, secretariat, inputs = await _plan_day(today, tz, calendar, policy, by_days,
-                                                    session=session)
+        plan, secretariat, inputs, policies = await _plan_day(today, tz, calendar, policy,
+                                                              by_days, session=session)
         unreachable = {_step_id(step) for step in plan.unreachable}
         # History first: a step another scanner already took is left out of every message.
         taken = {_step_id(step): row_id for step, row_id in await record_steps(
@@ -226,7 +232,8 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
         # are due (one query, and none at all in a single-committee deployment).
         several = await agencies_serving_several(session=session) if labels else frozenset()
         focal: Callable[[ReminderMessage], str] = partial(
-            render_focal_message, policy=policy, labels=labels, several=several)
+            render_focal_message, policy=policy, labels=labels, several=several,
+            policies=policies)
         batches: list[tuple[ReminderMessage, Callable[[ReminderMessage], str], str]] = [
             *((m, focal, "reminder") for m in plan.messages),
             *((m, partial(render_escalation, labels=labels, several=several), "escalation")
@@ -272,7 +279,8 @@ async def _scan(sessions: async_sessionmaker[AsyncSession], now: datetime, today
         # messages go first, so the history read again reuses their memory.
         del plan, batches, taken, listed, unreachable
         inputs = replace(inputs, history=[], known={})
-        await store_after_scan(inputs, today, calendar, policy, session=session)
+        await store_after_scan(inputs, today, calendar, policy, session=session,
+                               policies=policies)
         await mark_scanned(today, calendar, policy, tz, session=session)
 
 

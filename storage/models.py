@@ -64,6 +64,8 @@ class Committee(SQLModel, table=True):
     short_name: str = ""
     # The committee whose roll-up shows this one's figures (province <- communes).
     parent_id: int | None = Field(default=None, foreign_key="committee.id")
+    # The DONDOC_* knobs this committee sets for itself, as JSON (None: the deployment's).
+    settings: str | None = None
 
 
 class Document(SQLModel, table=True):

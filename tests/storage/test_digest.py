@@ -18,7 +18,8 @@ from config import Settings
 from domain.digest import Digest, reconcile
 from domain.digest_inputs import digest_period
 from scheduler.charts import PNG_SIGNATURE
-from scheduler.digest_job import build_for, schedule_digest, send_digest
+from scheduler.digest_job import build_for, send_digest
+from scheduler.digest_tick import schedule_digest
 from scheduler.ticks import Ticker
 from storage.agencies import import_registry, read_registry
 from storage.db import transaction
@@ -290,19 +291,15 @@ def ticker() -> Ticker:
                   scan=idle, drain=idle, scheduler=scheduler)
 
 
-@pytest.mark.parametrize(("now", "catch_up"), [
-    (at("2025-11-21", 15), False), (at("2025-11-21", 17), True), (at("2025-11-23", 9), True),
-    (at("2025-11-24", 9), False),
-])
-def test_schedule_adds_the_weekly_slot_and_a_catch_up_after_it(now, catch_up):
+def test_schedule_adds_a_frequent_tick_and_one_at_start():
+    # The database says which committee's digest is due: the scheduler only ticks.
     clock = ticker()
-    schedule_digest(clock, Settings(_env_file=None), sessions=None, now=lambda: now)
+    schedule_digest(clock, Settings(_env_file=None), sessions=None,
+                    now=lambda: at("2025-11-21", 15))
     job = clock.scheduler.get_job("digest")
-    assert str(job.trigger) == ("cron[month='*', day='*', day_of_week='fri', hour='16',"
-                                " minute='0']")
+    assert str(job.trigger) == "interval[0:05:00]"
     catching_up = clock.scheduler.get_job("digest-catch-up")
-    assert (catching_up is not None) is catch_up
-    assert catching_up is None or catching_up.misfire_grace_time is None
+    assert catching_up is not None and catching_up.misfire_grace_time is None
 
 
 async def test_the_catch_up_after_a_restart_queues_the_missed_digest(week):

@@ -1,4 +1,4 @@
-"""Reminder rules the mutation run found unpinned (docs/MUTATION.md): one test per surviving change."""
+"""Reminder rules the mutation run found unpinned (docs/MUTATION.md): one test per change."""
 
 from __future__ import annotations
 

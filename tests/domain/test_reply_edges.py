@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain.replies import read_view
+from domain.replies import parse_reply, read_view
 from domain.reply_dates import new_due
 
 TODAY = date(2025, 11, 21)  # a Friday
@@ -34,3 +34,17 @@ def test_the_year_after_a_date_ending_in_nam(text, expected):
 ])
 def test_a_negator_reaches_three_words_before_the_date(text, expected):
     assert new_due(read_view(text), TODAY, False) == expected
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    # A negator closing the clause counts only right after the completion word, not at the
+    # start of the reply: "Không, đã hoàn thành rồi" answers "any problem?" and is done.
+    ("Không, đã hoàn thành rồi.", "done"),
+    ("Hoàn thành chưa?", "unclear"),
+    # "được" before the completion states it: "Kế hoạch được phê duyệt" is not the neutral
+    # "kế hoạch phê duyệt" (a plan's approval named, not reported).
+    ("Kế hoạch được phê duyệt", "done"),
+    ("Kế hoạch đã được phê duyệt", "done"),
+])
+def test_completion_words_in_their_context(text, status):
+    assert parse_reply(text, TODAY).status == status

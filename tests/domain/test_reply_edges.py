@@ -48,3 +48,30 @@ def test_a_negator_reaches_three_words_before_the_date(text, expected):
 ])
 def test_completion_words_in_their_context(text, status):
     assert parse_reply(text, TODAY).status == status
+
+
+HEDGED = "partial work: completion hedged, denied or of a part only"
+
+
+@pytest.mark.parametrize(("text", "status", "why"), [
+    ("Chưa chắc đã xong", "in_progress", HEDGED),
+    # A hedge reaches seven words back …
+    ("chắc gì aa ab ac ad đã xong", "in_progress", HEDGED),
+    ("chắc gì aa ab ac ad ae đã xong", "done", "a clear completion"),
+    # … and 40 characters back from the completion word.
+    ("chắc gì " + "x" * 28 + " đã xong", "in_progress", HEDGED),
+    ("chắc gì " + "x" * 29 + " đã xong", "done", "a clear completion"),
+    # A part named within five words after the completion, in its clause, makes it partial.
+    ("đã xong aa ab ac ad phần", "in_progress", HEDGED),
+    ("đã xong aa ab ac ad ae phần", "done", "a clear completion"),
+    ("Đã hoàn thành, bước tiếp theo là tổng kết.", "done", "a clear completion"),
+    ("Đã xong hết phần A", "in_progress", HEDGED),
+    ("Đã hoàn thành được phần A", "in_progress", HEDGED),
+    # "… thôi" after the completion: only that much is done; before it, it says nothing.
+    ("Xong bản nháp thôi", "in_progress", HEDGED),
+    ("xong ban nhap thoi", "in_progress", HEDGED),
+    ("Yên tâm thôi đã xong rồi", "done", "a clear completion"),
+])
+def test_what_around_a_completion_makes_it_partial(text, status, why):
+    reply = parse_reply(text, TODAY)
+    assert (reply.status, reply.why) == (status, why)

@@ -71,6 +71,10 @@ HEDGED = "partial work: completion hedged, denied or of a part only"
     ("Xong bản nháp thôi", "in_progress", HEDGED),
     ("xong ban nhap thoi", "in_progress", HEDGED),
     ("Yên tâm thôi đã xong rồi", "done", "a clear completion"),
+    # Each partial reading names its rule.
+    ("Chưa xong", "in_progress", "partial work: completion negated with 'chưa'"),
+    ("Dự kiến sẽ xong", "in_progress", "partial work: completion expected, not reached"),
+    ("Xong thì báo", "in_progress", "partial work: completion expected, not reached"),
 ])
 def test_what_around_a_completion_makes_it_partial(text, status, why):
     reply = parse_reply(text, TODAY)

@@ -79,3 +79,30 @@ HEDGED = "partial work: completion hedged, denied or of a part only"
 def test_what_around_a_completion_makes_it_partial(text, status, why):
     reply = parse_reply(text, TODAY)
     assert (reply.status, reply.why) == (status, why)
+
+
+@pytest.mark.parametrize(("text", "status", "percent", "values", "due"), [
+    # "đã" must stand before (or begin) this completion, not elsewhere in the reply: then a
+    # completion with a date ahead is a promise, and "… thì …" a condition.
+    ("Đã nhận, hoàn thành trước 30/11", "in_progress", None, (), date(2025, 11, 30)),
+    ("Đã họp, xong thì báo", "in_progress", None, (), None),
+    # A completion said as past ("đã phê duyệt", "xong rồi") stays done beside a later date.
+    ("Đã phê duyệt, hoàn thành trước 30/11", "done", None, (), None),
+    ("Kế hoạch đã được phê duyệt, triển khai trước 30/11", "done", None, (), None),
+    ("Xong rồi, hoàn thành trước 30/11", "done", None, (), None),
+    # A target met ("đạt/vượt kế hoạch") makes a later percent a measured value, whichever
+    # completion comes last, and only when the completion itself is "đạt"/"vượt".
+    ("Vượt kế hoạch, đã hoàn thành, 85%", "done", None, ("85%",), None),
+    ("Đạt kế hoạch, 85%", "done", None, ("85%",), None),
+    ("Đã vượt kế hoạch, đạt 85%", "done", None, ("đạt 85%",), None),
+    ("Đã hoàn thành, đạt 85%", "in_progress", 85, (), None),
+    # A negator right before a percent: the amount is not reached (no progress figure); two
+    # words back it is not read as negating it.
+    ("chưa 50%", "in_progress", None, (), None),
+    ("mới chưa 50%", "in_progress", None, (), None),
+    ("không aa 50%", "in_progress", 50, (), None),
+])
+def test_completion_and_amount_readings(text, status, percent, values, due):
+    reply = parse_reply(text, TODAY)
+    assert (reply.status, reply.percent, reply.values, reply.new_due) == (
+        status, percent, values, due)

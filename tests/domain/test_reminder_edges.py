@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.followup_steps import blocked_day
+from domain.reminder_schedule import NextReminder, next_reminder
 from domain.reminders import Recipient, ReminderPolicy, SentReminder, due_reminders
 from tests.domain.test_reminders import CALENDAR, FOCAL, LEADER, POLICE, SECRETARIAT, D, task
 
@@ -50,3 +51,11 @@ def test_each_secretariat_gets_its_own_committees_escalations_most_urgent_first(
         (20, D("2025-09-29"), [(2, "escalation_39"), (1, "escalation_19"), (3, "escalation_19")]),
         (30, D("2025-09-29"), [(2, "escalation_39"), (1, "escalation_19")]),
         (31, D("2025-09-29"), [(3, "escalation_19")])]
+
+
+def test_a_report_dated_centuries_ahead_is_looked_at_again_tomorrow():
+    # Every check-in period for 400 periods counts as reported: the search gives up and the
+    # scan looks again the next day (never a day already past).
+    odd = task(1, None, kind="undated", last_update_on="2600-01-01")
+    assert next_reminder(odd, [], D("2025-09-29"), CALENDAR, ReminderPolicy()) == NextReminder(
+        D("2025-09-30"))

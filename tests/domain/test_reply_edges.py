@@ -106,3 +106,21 @@ def test_completion_and_amount_readings(text, status, percent, values, due):
     reply = parse_reply(text, TODAY)
     assert (reply.status, reply.percent, reply.values, reply.new_due) == (
         status, percent, values, due)
+
+
+def test_a_date_is_read_in_its_own_clause():
+    # The words after "30/11" ("năm sau") belong to its clause: read from the clause before,
+    # it would lose them and give this year's 30/11.
+    assert new_due(read_view("xin gia hạn, 30/11 năm sau"), TODAY, True) == date(2026, 11, 30)
+    assert parse_reply("xin gia hạn, 30/11 năm sau", TODAY).new_due == date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Asked on a Monday, "thứ Sáu tuần tới/sau" is the Friday of next week, not this week's.
+    ("gia hạn đến thứ Sáu tuần tới", date(2025, 11, 28)),
+    ("gia hạn đến thứ Sáu tuần sau", date(2025, 11, 28)),
+    ("gia hạn đến thứ Sáu", date(2025, 11, 21)),
+    ("gia hạn đến thứ Sáu tuần này", date(2025, 11, 21)),
+])
+def test_next_weeks_weekday_asked_on_a_monday(text, expected):
+    assert new_due(read_view(text), date(2025, 11, 17), True) == expected

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from domain.digest import build_digest, reconcile
-from domain.digest_groups import ranking
-from domain.digest_inputs import Figures, PreviousDigest
-from tests.domain.test_digest import LOCAL, D, part, scenario
+from domain.digest import AgencyRow, build_digest, reconcile
+from domain.digest_groups import group_tasks, ranking
+from domain.digest_inputs import TASK_CLASSES, Figures, PreviousDigest
+from tests.domain.test_digest import LOCAL, D, item, part, scenario
 
 BASE = scenario()
 
@@ -39,3 +39,41 @@ def test_the_change_against_an_agency_with_nothing_assigned_before_is_from_zero(
             for r in ranking(digest)] == [
         (1, "Sở Y tế", 1, 3, 0, 33), (2, "Công an tỉnh", 0, 2, 1, -50),
         (3, "Sở Nông nghiệp và Môi trường", 0, 2, 1, None)]
+
+
+def test_due_soon_looks_at_the_unfinished_parts_only():
+    # Due 05/12 (the last day of the 14-day window), done by one agency; the other has an
+    # extension to 31/12: the item's open deadline is 31/12, so it is not due soon.
+    items = [item(1, due="2025-12-05")]
+    parts = [part(1, 1, status="done", done_on="2025-11-20"),
+             part(2, 1, status="in_progress", agency=(2, "Công an tỉnh"),
+                  extended_due=D("2025-12-31"), last_update="2025-11-19")]
+    digest = build_digest(replace(BASE, items=items, assignments=parts, extensions=[],
+                                  reminders=[]))
+    assert [s.cls for s in digest.items] == ["in_progress_on_time"]
+    assert digest.due_soon == ()
+
+
+def test_a_group_tasks_agencies_are_listed_in_vietnamese_name_order():
+    # "Đ" sorts with "D" (before "S"), not after every unaccented letter.
+    group = "Các sở, ban, ngành"
+    parts = [part(1, 1, agency=(1, "Sở Y tế"), via_group=group, last_update="2025-11-18"),
+             part(2, 1, agency=(2, "Đài Phát thanh"), via_group=group, last_update="2025-11-18"),
+             part(3, 1, agency=(3, "Sở Tư pháp"), via_group=group),
+             part(4, 1, agency=(4, "Đoàn Thanh niên"), via_group=group),
+             part(5, 1, agency=(8, "Xã phường"), via_group=group, agency_is_group=True),
+             part(6, 1, agency=(9, "Địa phương"), via_group=group, agency_is_group=True)]
+    digest = build_digest(replace(BASE, items=[item(1, due="2025-07-31")], assignments=parts,
+                                  extensions=[], reminders=[]))
+    (task,) = group_tasks(digest.items)
+    assert (task.group, task.reported, task.silent, task.unassigned) == (
+        group, ("Đài Phát thanh", "Sở Y tế"), ("Đoàn Thanh niên", "Sở Tư pháp"),
+        ("Địa phương", "Xã phường"))
+
+
+def test_at_an_equal_rate_the_agency_with_more_finished_ranks_first():
+    none = dict.fromkeys(TASK_CLASSES, 0)
+    rows = (AgencyRow(1, "A", {**none, "done_on_time": 1, "overdue": 1}, None),
+            AgencyRow(2, "B", {**none, "done_on_time": 2, "overdue": 2}, None))
+    assert [(r.place, r.agency_name, r.done, r.assigned) for r in ranking(
+        replace(build_digest(BASE), agencies=rows))] == [(1, "B", 2, 4), (2, "A", 1, 2)]

@@ -113,6 +113,8 @@ def test_a_date_is_read_in_its_own_clause():
     # it would lose them and give this year's 30/11.
     assert new_due(read_view("xin gia hạn, 30/11 năm sau"), TODAY, True) == date(2026, 11, 30)
     assert parse_reply("xin gia hạn, 30/11 năm sau", TODAY).new_due == date(2026, 11, 30)
+    # A clause starts right after its comma, even with no space ("…,30/11").
+    assert new_due(read_view("xin gia hạn,30/11"), TODAY, True) == date(2025, 11, 30)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -7,7 +7,7 @@ from dataclasses import replace
 from domain.digest import AgencyRow, build_digest, reconcile
 from domain.digest_groups import group_tasks, ranking
 from domain.digest_inputs import TASK_CLASSES, Figures, PreviousDigest
-from tests.domain.test_digest import LOCAL, D, item, part, scenario
+from tests.domain.test_digest import FARMS, HEALTH, LOCAL, POLICE, D, item, part, scenario
 
 BASE = scenario()
 
@@ -77,3 +77,34 @@ def test_at_an_equal_rate_the_agency_with_more_finished_ranks_first():
             AgencyRow(2, "B", {**none, "done_on_time": 2, "overdue": 2}, None))
     assert [(r.place, r.agency_name, r.done, r.assigned) for r in ranking(
         replace(build_digest(BASE), agencies=rows))] == [(1, "B", 2, 4), (2, "A", 1, 2)]
+
+
+def test_each_items_status_and_the_overdue_list_in_full():
+    items = [item(1, due="2025-07-31"), item(2, due="2025-09-30"), item(3, due="2025-10-31"),
+             item(4, kind="indicator", due=None, deadline_kind="unknown", assessment="Đạt")]
+    parts = [
+        part(1, 1, agency=HEALTH, status="done", done_on="2025-08-10", last_update="2025-08-10"),
+        part(2, 1, agency=FARMS, status="done", done_on="2025-07-20", last_update="2025-07-20"),
+        part(3, 2, agency=POLICE), part(4, 2, agency=FARMS),
+        part(5, 3, agency=FARMS, status="in_progress", percent=40, last_update="2025-11-18"),
+        part(6, 3, agency=HEALTH, status="in_progress", percent=60,
+             extended_due=D("2025-12-31"), last_update="2025-11-17"),
+        part(7, 4, agency=HEALTH)]
+    digest = build_digest(replace(BASE, items=items, assignments=parts, extensions=[],
+                                  reminders=[]))
+    # Code, class, done on (the last part's day, tasks only), progress (done 100, not started
+    # 0, tasks only), last update, latest extension, and each part's class and days overdue.
+    assert [(s.item.code, s.cls, s.done_on, s.percent, s.last_update, s.extended_due,
+             [(p.assignment.assignment_id, p.cls, p.days_overdue) for p in s.assignments])
+            for s in digest.items] == [
+        ("NV1", "done_late", D("2025-08-10"), 100, D("2025-08-10"), None,
+         [(1, "done_late", 0), (2, "done_on_time", 0)]),
+        ("NV2", "overdue", None, 0, None, None, [(3, "overdue", 52), (4, "overdue", 52)]),
+        ("NV3", "overdue", None, 50, D("2025-11-18"), D("2025-12-31"),
+         [(5, "overdue", 21), (6, "in_progress_on_time", 0)]),
+        ("CT4", "achieved", None, None, None, None, [(7, "achieved", 0)])]
+    # Agencies by their longest overdue, then by more lines; lines longest overdue first.
+    assert [(g.agency_id, g.agency_name, [(line.item.code, line.days) for line in g.lines])
+            for g in digest.overdue] == [
+        (3, "Sở Nông nghiệp và Môi trường", [("NV2", 52), ("NV3", 21)]),
+        (2, "Công an tỉnh", [("NV2", 52)])]

@@ -108,3 +108,19 @@ def test_each_items_status_and_the_overdue_list_in_full():
             for g in digest.overdue] == [
         (3, "Sở Nông nghiệp và Môi trường", [("NV2", 52), ("NV3", 21)]),
         (2, "Công an tỉnh", [("NV2", 52)])]
+
+
+def test_the_scenarios_lists_name_each_agency_by_id():
+    digest = build_digest(BASE)
+    assert [(r.agency_id, r.agency_name, r.last_update, r.overdue, r.assigned)
+            for r in digest.agencies] == [
+        (2, "Công an tỉnh", D("2025-11-19"), 1, 2),
+        (3, "Sở Nông nghiệp và Môi trường", None, 1, 2),
+        (1, "Sở Y tế", D("2025-11-18"), 0, 3)]
+    assert [(s.agency_id, s.agency_name, s.unanswered, s.reminded) for s in digest.silent] == [
+        (3, "Sở Nông nghiệp và Môi trường", 2, 2)]
+    assert [(b.item.code, b.assignment.assignment_id) for b in digest.blocked] == [("NV1", 2)]
+    assert [(e.item.code, e.request.assignment_id) for e in digest.extensions] == [("NV3", 4)]
+    assert [(p.person_id, p.reason) for p in digest.unreachable] == [(2, "blocked")]
+    assert digest.without_focal == ("Sở Nông nghiệp và Môi trường",)
+    assert (digest.heading, digest.history, digest.unassigned) == ("", (), ())

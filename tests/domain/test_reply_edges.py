@@ -126,3 +126,23 @@ def test_a_date_is_read_in_its_own_clause():
 ])
 def test_next_weeks_weekday_asked_on_a_monday(text, expected):
     assert new_due(read_view(text), date(2025, 11, 17), True) == expected
+
+
+@pytest.mark.parametrize(("text", "status", "why"), [
+    # Reply.why names every rule that read the reply (the secretariat sees it on review).
+    ("hoàn thành 100% chưa", "unclear",
+     "percent asked about or denied; completion asked about or denied"),
+    ("xong 100% đâu", "in_progress",
+     "partial work: percent asked about or denied; completion hedged, denied or of a part only"),
+    ("chưa 50%", "in_progress", "partial work: amount not reached"),
+    ("Xong 2/5 nhiệm vụ", "in_progress", "partial work: a share of the work"),
+    ("Xong 5/5 nhiệm vụ", "done", "a clear completion"),
+    ("Đạt 50%", "in_progress", "partial work: percent below 100"),
+    ("Phần A xong, phần B chưa", "in_progress", "partial work: a part not yet done"),
+    ("Đã ban hành văn bản lần 2.", "in_progress",
+     "partial work: completion hedged, denied or of a part only; an official document as proof"),
+    ("vượt 120% kế hoạch", "done", "a clear completion"),
+])
+def test_why_names_the_rules_that_read_the_reply(text, status, why):
+    reply = parse_reply(text, TODAY)
+    assert (reply.status, reply.why) == (status, why)

@@ -101,6 +101,10 @@ def test_what_around_a_completion_makes_it_partial(text, status, why):
     ("chưa 50%", "in_progress", None, (), None),
     ("mới chưa 50%", "in_progress", None, (), None),
     ("không aa 50%", "in_progress", 50, (), None),
+    # 100% is progress even beside a completion and a measured noun; over 100 is no progress.
+    ("Đã hoàn thành, 100% số hộ", "done", 100, (), None),
+    ("đạt 101%", "done", None, (), None),
+    ("vượt 101% kế hoạch", "done", None, (), None),
 ])
 def test_completion_and_amount_readings(text, status, percent, values, due):
     reply = parse_reply(text, TODAY)

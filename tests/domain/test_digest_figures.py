@@ -6,7 +6,14 @@ from dataclasses import replace
 
 from domain.digest import AgencyRow, build_digest, reconcile
 from domain.digest_groups import group_tasks, ranking
-from domain.digest_inputs import TASK_CLASSES, Figures, PreviousDigest
+from domain.digest_inputs import (
+    TASK_CLASSES,
+    ExtensionIn,
+    Figures,
+    PersonIn,
+    PreviousDigest,
+    ReminderIn,
+)
 from tests.domain.test_digest import FARMS, HEALTH, LOCAL, POLICE, D, item, part, scenario
 
 BASE = scenario()
@@ -124,3 +131,51 @@ def test_the_scenarios_lists_name_each_agency_by_id():
     assert [(p.person_id, p.reason) for p in digest.unreachable] == [(2, "blocked")]
     assert digest.without_focal == ("Sở Nông nghiệp và Môi trường",)
     assert (digest.heading, digest.history, digest.unassigned) == ("", (), ())
+
+
+def test_the_lists_orders_and_what_passes_through():
+    radio, justice, office = (2, "Đài Phát thanh"), (4, "Sở Tư pháp"), (5, "Văn phòng UBND")
+    items = [item(9, kind="indicator", due=None, deadline_kind="unknown", assessment="Đạt"),
+             item(1, due="2025-07-31"), item(2, due="2025-09-30"), item(3, due="2025-12-31"),
+             item(4, due="2025-12-31", assessment="Đang thực hiện")]
+    parts = [part(10, 9, agency=HEALTH),
+             part(1, 1, agency=radio, status="blocked", status_since=D("2025-11-19"), note="a"),
+             part(2, 2, agency=justice, status="blocked", status_since=D("2025-11-10"), note="b"),
+             part(3, 3, agency=HEALTH, status="in_progress"),
+             part(7, 3, agency=(8, "Xã, phường"), agency_is_group=True),
+             part(6, 3, agency=office, status="in_progress"),
+             part(4, 4, agency=justice),
+             part(8, 4, agency=LOCAL, agency_is_group=True),
+             part(5, 1, agency=HEALTH, status="done", done_on="2025-11-01")]
+    history = (PreviousDigest(D("2025-11-10"), D("2025-11-16"), Figures()),)
+    digest = build_digest(replace(
+        BASE, items=items, assignments=parts, heading="Tuần 47", history=history,
+        extensions=[ExtensionIn(3, D("2025-11-19"), D("2026-01-31"), "a"),
+                    ExtensionIn(4, D("2025-11-12"), D("2026-01-31"), "b")],
+        reminders=[ReminderIn(3, D("2025-10-01")), ReminderIn(3, D("2025-11-17")),
+                   ReminderIn(4, D("2025-11-17")), ReminderIn(2, D("2025-11-18"))],
+        people=[PersonIn(1, 1, "Sở Y tế", "focal", "Lê Thị Hoa", False, "blocked"),
+                PersonIn(2, 2, "Đài Phát thanh", "leader", "Ngô An", False, "blocked"),
+                PersonIn(3, 4, "Sở Tư pháp", "focal", "Phan Bình")]))
+    # NV1 is overdue although one part is done: no "done on" for an unfinished item. NV4 is
+    # known only from the appendix's assessment.
+    assert [(s.item.code, s.cls, s.done_on, s.source) for s in digest.items] == [
+        ("CT9", "achieved", None, "document"), ("NV1", "overdue", None, "reported"),
+        ("NV2", "overdue", None, "reported"), ("NV3", "in_progress_on_time", None, "reported"),
+        ("NV4", "in_progress_on_time", None, "document")]
+    assert digest.figures.from_document["in_progress_on_time"] == 1
+    # Blocked oldest first; extensions by request day; unreachable by agency name (Đ as D).
+    assert [b.assignment.assignment_id for b in digest.blocked] == [2, 1]
+    assert [e.request.assignment_id for e in digest.extensions] == [4, 3]
+    assert [p.person_id for p in digest.unreachable] == [2, 1]
+    assert digest.without_focal == ("Đài Phát thanh", "Văn phòng UBND")
+    # Reminders before the period do not count; most unanswered first.
+    assert [(s.agency_id, s.unanswered, s.reminded) for s in digest.silent] == [
+        (4, 2, 2), (1, 1, 1)]
+    # Every agency's part is counted past an indicator and past a group placeholder; most
+    # overdue first, then most assigned.
+    assert [(r.agency_id, r.overdue, r.assigned) for r in digest.agencies] == [
+        (4, 1, 2), (2, 1, 1), (1, 0, 2), (5, 0, 1)]
+    assert [(g.name, g.codes) for g in digest.unassigned] == [
+        ("Địa phương", ("NV4",)), ("Xã, phường", ("NV3",))]
+    assert (digest.heading, digest.history) == ("Tuần 47", history)

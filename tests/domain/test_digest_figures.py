@@ -79,7 +79,7 @@ def test_a_group_tasks_agencies_are_listed_in_vietnamese_name_order():
 
 
 def test_at_an_equal_rate_the_agency_with_more_finished_ranks_first():
-    none = dict.fromkeys(TASK_CLASSES, 0)
+    none: dict[str, int] = dict.fromkeys(TASK_CLASSES, 0)
     rows = (AgencyRow(1, "A", {**none, "done_on_time": 1, "overdue": 1}, None),
             AgencyRow(2, "B", {**none, "done_on_time": 2, "overdue": 2}, None))
     assert [(r.place, r.agency_name, r.done, r.assigned) for r in ranking(

@@ -49,7 +49,7 @@ LOWER_CASE_ONLY: dict[str, str] = {"kh": "không"}
 
 _WORD = re.compile(r"[^\W\d_]+")
 # A word glued to a number, a slash or a hyphen belongs to a code or a document number.
-_GLUE = "/-_.&"
+_GLUED = "/-_.&0123456789"
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 _VOWELS = "aăâeêioôơuưy"
 _SHAPED = "ăâêôơư"
@@ -85,12 +85,22 @@ def _retone(word: str) -> str:
     return fixed if len(fixed) == len(word) else word
 
 
+def _glued(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] touches a number, slash, hyphen … (a code, not a word)."""
+    if start and text[start - 1] in _GLUED:
+        return True
+    if end == len(text) or text[end] not in _GLUED:
+        return False
+    # Full stops ending a sentence ("… ko.", "ko... ") are punctuation, not part of a code.
+    if text[end] != ".":
+        return True
+    rest = text[end:].lstrip(".")
+    return rest != "" and not rest[0].isspace()
+
+
 def _replace(match: re.Match[str], accented: bool) -> str:
     word = match.group(0)
-    text, start, end = match.string, match.start(), match.end()
-    if (start and text[start - 1] in _GLUE + "0123456789") or (
-        end < len(text) and text[end] in _GLUE + "0123456789"
-    ):
+    if _glued(match.string, match.start(), match.end()):
         return word
     expanded = TEENCODE.get(word.lower()) or LOWER_CASE_ONLY.get(word)
     if expanded is not None:

@@ -35,7 +35,7 @@ GROUPS: dict[str, list[str]] = {
     "reminders": ["domain/reminders.py", "domain/reminder_model.py", "domain/reminder_steps.py",
                   "domain/followup_steps.py",
                   "domain/reminder_schedule.py", "domain/weeks.py"],
-    "digest": ["domain/digest.py"],
+    "digest": ["domain/digest.py", "domain/digest_groups.py"],
 }
 # Only the tests that import a group's modules run against its mutants (globs, relative to the
 # repository): the rest of tests/domain cannot kill them and would only slow the run down.
@@ -49,10 +49,27 @@ COPIED = ["domain", "storage", "config", "tests", "examples", "pyproject.toml"]
 RUNNER = ["tests/domain"]
 # Appended to the copy's tests/conftest.py: fewer Hypothesis examples, always the same ones, so
 # every mutant meets the same inputs and a surviving mutant runs seconds, not tens of seconds.
+# CACHES: mutmut forks each mutant's test run from the process that first ran every test
+# unmutated (its "stats" run), so an lru_cache of domain/ (weeks, reminder_schedule, …) arrives
+# already filled with the original code's answers: a test asking the same question again is
+# answered from the cache, the mutated callee never runs, and the mutant "survives". Emptying the
+# caches before each test makes every test compute afresh (the real suite keeps its caches).
 HYPOTHESIS = """
 settings.register_profile("mutation", parent=settings.get_profile("dondoc"),
                           max_examples={examples}, derandomize=True, database=None)
 settings.load_profile("mutation")
+
+
+@pytest.fixture(autouse=True)
+def _mutation_fresh_caches():
+    # Empty domain/'s functools caches before each test (see CACHES in tools/mutation.py).
+    import sys
+    for module in [m for n, m in list(sys.modules.items()) if n.startswith("domain.")]:
+        for value in list(vars(module).values()):
+            for inner in [value, *(vars(value).values() if isinstance(value, type) else ())]:
+                clear = getattr(getattr(inner, "__func__", inner), "cache_clear", None)
+                if callable(clear):
+                    clear()
 """
 
 

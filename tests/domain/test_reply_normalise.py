@@ -13,7 +13,11 @@ from domain.reply_normalise import normalise
     ("ko xong 1", "khong xong 1"),  # first word: the text's last character is not "before" it
     ("xong ko", "xong khong"),  # last word: nothing after it
     ("ko/", "ko/"), ("/ko", "/ko"), ("1ko", "1ko"), ("ko1", "ko1"),
-    ("ko.", "ko."), ("&ko", "&ko"), ("ko_", "ko_"), ("-ko", "-ko"),
+    ("&ko", "&ko"), ("ko_", "ko_"), ("-ko", "-ko"), (".ko", ".ko"), ("ko.1", "ko.1"),
+    ("ko.vn", "ko.vn"), ("ko..x", "ko..x"),
+    # A full stop ending a sentence is punctuation: "Xong chưa? Ko." says "không".
+    ("ko.", "khong."), ("Xong ko. Chua", "Xong khong. Chua"), ("ko...", "khong..."),
+    ("ko.\nmai", "khong.\nmai"), ("chưa xong, ko.", "chưa xong, không."),
     ("KO", "KHONG"), ("K xong", "khong xong"), ("Ko", "khong"), ("DC", "DUOC"),
     ("Dc", "duoc"), ("kh xong", "khong xong"), ("KH xong", "KH xong"), ("Kh xong", "Kh xong"),
     ("ko đã", "không đã"), ("ko da", "khong da"),

@@ -230,7 +230,10 @@ def _read_completion(text: Text, start: int, end: int, signals: _Signals) -> Non
         return
     already = key.startswith("da ", start) or text.ends_with(
         text.last_words(text.clause_start(start), start, 1), ["đã"])
-    conditional = not already and rp.TRAILING_CONDITION.match(key, end)
+    # "xong sẽ báo": the away phrase "sẽ báo" is masked in key, yet its "sẽ" makes the
+    # completion a condition ("when done, I will report"), never a report of it.
+    conditional = not already and (rp.TRAILING_CONDITION.match(key, end) or rp.TRAILING_CONDITION
+                                   .match(aligned_views(text.note)[1], end))
     if text.has_phrase(words, vocab.PROSPECTIVE) or conditional:
         signals.partial = True
         signals.note("completion expected, not reached")

@@ -102,6 +102,9 @@ def _date_spans(text: Text, start: int, end: int,
             if parse_deadline(text.note[span[0]:span[1]], 2000).kind == "date":
                 yield span, None
                 first = last
+                # "tháng 3 năm sau": the year qualifier is the date's, not a period of its own.
+                if text.key[tokens[last][1]:].startswith((" nam sau", " nam toi")):
+                    first += 2
                 break
         first += 1
 
@@ -110,7 +113,9 @@ def _due_from(text: Text, span: Span, resolved: date | None, sentence_start: int
               piece_end: int, today: date, assume_request: bool) -> tuple[date, bool] | None:
     """The date at span if the words around make it a promised or requested date."""
     before = text.last_words(sentence_start, span[0], _DUE_MARKER_REACH)
-    after = text.words_after(span[1], 2, piece_end)
+    after = text.words_after(span[1], 4, piece_end)
+    qualified = text.has_phrase(after[:2], vocab.NEXT_YEAR)  # "tháng 3 năm sau sẽ xong"
+    after = after[2:] if qualified and len(after) > 2 else after[:2]
     inside = text.words_in(*span)
     strong = assume_request or text.has_phrase(before, vocab.STRONG_DUE_MARKERS) or (
         bool(after) and any(text.is_word(after[0], w) for w in vocab.STRONG_DUE_AFTER)
@@ -120,7 +125,7 @@ def _due_from(text: Text, span: Span, resolved: date | None, sentence_start: int
     )
     if not (strong or weak) or text.nearest_negator(text.words_before(span[0], 3)):
         return None  # no promise, or a negated one ("chưa thể hoàn thành trong năm nay")
-    next_year = text.has_phrase(after, vocab.NEXT_YEAR) or (
+    next_year = qualified or text.has_phrase(after, vocab.NEXT_YEAR) or (
         bool(inside and after) and text.is_word(inside[-1], "năm")
         and any(text.is_word(after[0], w) for w in ("sau", "tới")))  # "sang năm sau"
     due = resolved

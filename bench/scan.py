@@ -67,7 +67,7 @@ def _working_days_before(day: date, count: int) -> list[date]:
 
 
 async def _prepare(url: str, assignments: int, today: date, history_days: int,
-                   seed: int) -> dict[str, Any]:
+                   seed: int, committees: int) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     started = time.perf_counter()
     await upgrade_async(url)
@@ -75,7 +75,8 @@ async def _prepare(url: str, assignments: int, today: date, history_days: int,
     since = simulated[0] - timedelta(days=120)
     loader = await Loader(url).open()
     summaries: dict[int, OpenAssignment] = {}
-    for chunk, opened in national_store(assignments, today, simulated[0], seed):
+    for chunk, opened in national_store(assignments, today, simulated[0], seed,
+                                          committees):
         for table, rows in chunk.rows.items():
             await loader.add(table, rows)
         await loader.commit()
@@ -133,9 +134,9 @@ async def _prepare(url: str, assignments: int, today: date, history_days: int,
 
 
 def prepare(url: str, assignments: int, today: date, history_days: int,
-            seed: int) -> dict[str, Any]:
+            seed: int, committees: int = 35) -> dict[str, Any]:
     """Build the store and its history (run in a child process)."""
-    return asyncio.run(_prepare(url, assignments, today, history_days, seed))
+    return asyncio.run(_prepare(url, assignments, today, history_days, seed, committees))
 
 
 async def _count(sessions: Any, model: Any) -> int:
@@ -301,7 +302,8 @@ async def _prepared(url: str, args: argparse.Namespace, today: date,
         return dict(json.loads(kept.with_suffix(".json").read_text()), store_reused=True)
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
         figures: dict[str, Any] = await asyncio.get_running_loop().run_in_executor(
-            pool, prepare, url, args.assignments, today, args.history_days, args.seed)
+            pool, prepare, url, args.assignments, today, args.history_days, args.seed,
+            args.committees)
     if kept is not None:
         kept_database = _kept_database(args)
         if kept_database is not None:
@@ -317,7 +319,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     today = date.fromisoformat(args.today)
     figures: dict[str, Any] = {
         "db": args.db, "assignments": args.assignments, "today": args.today,
-        "history_days": args.history_days, "python": platform.python_version(),
+        "history_days": args.history_days, "committees": args.committees,
+        "python": platform.python_version(),
     }
     with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as folder:
         kept = _kept_database(args)
@@ -352,6 +355,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--history-days", type=int, default=15,
                         help="working days of real scans and replies before the measured day")
     parser.add_argument("--seed", type=int, default=57)
+    parser.add_argument("--committees", type=int, choices=(1, 35), default=35,
+                        help="35: each province its own committee under the central one; 1: the "
+                        "same rows all under the central committee (the shape before issue #22)")
     parser.add_argument("--full-search", action="store_true",
                         help="also plan the day by the full search (the fallback), in a child "
                         "process, and check it decides as the stored days did")

@@ -34,6 +34,7 @@ from sqlmodel import col, select
 from bench.baseline import Steps, run_baseline
 from bench.history import Seeder, simulate
 from bench.load import Loader, bench_database, copy_database, database_exists
+from bench.scan_check import last_outbox_id, secretariat_messages
 from bench.synthetic import TZ, Ids, OpenAssignment, national_store
 from domain.deadlines import Deadline, DeadlineKind, Every
 from domain.reminders import PlanResult, ReminderPolicy
@@ -218,6 +219,7 @@ async def _measure(url: str, today: date, full_search: bool) -> dict[str, Any]:
         figures.update(searched.pop("figures"))
         figures["full_search_same_plan"] = searched["digest"] == planned
     now = datetime.combine(today, datetime.min.time().replace(hour=8), tzinfo=TZ)
+    last_before = await last_outbox_id(sessions)
     started = time.perf_counter()
     report = await scan(sessions, now, TZ, CALENDAR, POLICY)
     figures["scan_seconds"] = round(time.perf_counter() - started, 3)
@@ -225,6 +227,8 @@ async def _measure(url: str, today: date, full_search: bool) -> dict[str, Any]:
     figures["steps"] = report.steps
     figures["messages"] = report.messages
     figures["outbox_rows_written"] = await _count(sessions, Outbox) - outbox_before
+    # Read back after the peak is taken: the check's own memory is not the scan's.
+    figures["secretariat"] = await secretariat_messages(sessions, last_before)
     await engine.dispose()
     return figures
 
@@ -368,4 +372,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main(parse_args(sys.argv[1:]))), ensure_ascii=False))
+    measured = asyncio.run(main(parse_args(sys.argv[1:])))
+    print(json.dumps(measured, ensure_ascii=False))
+    if measured["secretariat"]["leaks"]:
+        sys.exit(f"LEAK: {measured['secretariat']['leaks']} items sent to another committee's "
+                 f"secretariat, e.g. {measured['secretariat']['leak_examples']}")

@@ -43,7 +43,7 @@ from scheduler.reminder_days import prepare_days
 from scheduler.scan import plan_day, scan
 from storage.db import make_engine, session_factory, transaction
 from storage.migrate import upgrade_async
-from storage.models import Assignment, Item, Outbox, ReminderLog, StatusChange
+from storage.models import Assignment, Committee, Item, Outbox, ReminderLog, StatusChange
 from storage.reminder_schedule import read_schedule
 
 CALENDAR = vietnam_calendar(range(2024, 2032))
@@ -193,6 +193,7 @@ async def _measure(url: str, today: date, full_search: bool) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "assignments_total": await _count(sessions, Assignment),
         "history_rows": await _count(sessions, ReminderLog),
+        "committees_in_store": await _count(sessions, Committee),
     }
     outbox_before = await _count(sessions, Outbox)
     async with sessions() as session:
@@ -374,6 +375,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 if __name__ == "__main__":
     measured = asyncio.run(main(parse_args(sys.argv[1:])))
     print(json.dumps(measured, ensure_ascii=False))
+    if measured["committees_in_store"] != measured["committees"]:
+        sys.exit(f"the store has {measured['committees_in_store']} committees, not "
+                 f"--committees {measured['committees']}: a kept store of the other shape?")
     if measured["secretariat"]["leaks"]:
         sys.exit(f"LEAK: {measured['secretariat']['leaks']} items sent to another committee's "
                  f"secretariat, e.g. {measured['secretariat']['leak_examples']}")

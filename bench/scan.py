@@ -34,6 +34,7 @@ from sqlmodel import col, select
 from bench.baseline import Steps, run_baseline
 from bench.history import Seeder, simulate
 from bench.load import Loader, bench_database, copy_database, database_exists
+from bench.scan_check import last_outbox_id, secretariat_messages
 from bench.synthetic import TZ, Ids, OpenAssignment, national_store
 from domain.deadlines import Deadline, DeadlineKind, Every
 from domain.reminders import PlanResult, ReminderPolicy
@@ -42,7 +43,7 @@ from scheduler.reminder_days import prepare_days
 from scheduler.scan import plan_day, scan
 from storage.db import make_engine, session_factory, transaction
 from storage.migrate import upgrade_async
-from storage.models import Assignment, Item, Outbox, ReminderLog, StatusChange
+from storage.models import Assignment, Committee, Item, Outbox, ReminderLog, StatusChange
 from storage.reminder_schedule import read_schedule
 
 CALENDAR = vietnam_calendar(range(2024, 2032))
@@ -67,7 +68,7 @@ def _working_days_before(day: date, count: int) -> list[date]:
 
 
 async def _prepare(url: str, assignments: int, today: date, history_days: int,
-                   seed: int) -> dict[str, Any]:
+                   seed: int, committees: int) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     started = time.perf_counter()
     await upgrade_async(url)
@@ -75,7 +76,8 @@ async def _prepare(url: str, assignments: int, today: date, history_days: int,
     since = simulated[0] - timedelta(days=120)
     loader = await Loader(url).open()
     summaries: dict[int, OpenAssignment] = {}
-    for chunk, opened in national_store(assignments, today, simulated[0], seed):
+    for chunk, opened in national_store(assignments, today, simulated[0], seed,
+                                          committees):
         for table, rows in chunk.rows.items():
             await loader.add(table, rows)
         await loader.commit()
@@ -133,9 +135,9 @@ async def _prepare(url: str, assignments: int, today: date, history_days: int,
 
 
 def prepare(url: str, assignments: int, today: date, history_days: int,
-            seed: int) -> dict[str, Any]:
+            seed: int, committees: int = 35) -> dict[str, Any]:
     """Build the store and its history (run in a child process)."""
-    return asyncio.run(_prepare(url, assignments, today, history_days, seed))
+    return asyncio.run(_prepare(url, assignments, today, history_days, seed, committees))
 
 
 async def _count(sessions: Any, model: Any) -> int:
@@ -191,6 +193,7 @@ async def _measure(url: str, today: date, full_search: bool) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "assignments_total": await _count(sessions, Assignment),
         "history_rows": await _count(sessions, ReminderLog),
+        "committees_in_store": await _count(sessions, Committee),
     }
     outbox_before = await _count(sessions, Outbox)
     async with sessions() as session:
@@ -217,6 +220,7 @@ async def _measure(url: str, today: date, full_search: bool) -> dict[str, Any]:
         figures.update(searched.pop("figures"))
         figures["full_search_same_plan"] = searched["digest"] == planned
     now = datetime.combine(today, datetime.min.time().replace(hour=8), tzinfo=TZ)
+    last_before = await last_outbox_id(sessions)
     started = time.perf_counter()
     report = await scan(sessions, now, TZ, CALENDAR, POLICY)
     figures["scan_seconds"] = round(time.perf_counter() - started, 3)
@@ -224,6 +228,8 @@ async def _measure(url: str, today: date, full_search: bool) -> dict[str, Any]:
     figures["steps"] = report.steps
     figures["messages"] = report.messages
     figures["outbox_rows_written"] = await _count(sessions, Outbox) - outbox_before
+    # Read back after the peak is taken: the check's own memory is not the scan's.
+    figures["secretariat"] = await secretariat_messages(sessions, last_before)
     await engine.dispose()
     return figures
 
@@ -301,7 +307,8 @@ async def _prepared(url: str, args: argparse.Namespace, today: date,
         return dict(json.loads(kept.with_suffix(".json").read_text()), store_reused=True)
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
         figures: dict[str, Any] = await asyncio.get_running_loop().run_in_executor(
-            pool, prepare, url, args.assignments, today, args.history_days, args.seed)
+            pool, prepare, url, args.assignments, today, args.history_days, args.seed,
+            args.committees)
     if kept is not None:
         kept_database = _kept_database(args)
         if kept_database is not None:
@@ -317,7 +324,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     today = date.fromisoformat(args.today)
     figures: dict[str, Any] = {
         "db": args.db, "assignments": args.assignments, "today": args.today,
-        "history_days": args.history_days, "python": platform.python_version(),
+        "history_days": args.history_days, "committees": args.committees,
+        "python": platform.python_version(),
     }
     with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as folder:
         kept = _kept_database(args)
@@ -352,6 +360,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--history-days", type=int, default=15,
                         help="working days of real scans and replies before the measured day")
     parser.add_argument("--seed", type=int, default=57)
+    parser.add_argument("--committees", type=int, choices=(1, 35), default=35,
+                        help="35: each province its own committee under the central one; 1: the "
+                        "same rows all under the central committee (the shape before issue #22)")
     parser.add_argument("--full-search", action="store_true",
                         help="also plan the day by the full search (the fallback), in a child "
                         "process, and check it decides as the stored days did")
@@ -362,4 +373,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main(parse_args(sys.argv[1:]))), ensure_ascii=False))
+    measured = asyncio.run(main(parse_args(sys.argv[1:])))
+    print(json.dumps(measured, ensure_ascii=False))
+    if measured["committees_in_store"] != measured["committees"]:
+        sys.exit(f"the store has {measured['committees_in_store']} committees, not "
+                 f"--committees {measured['committees']}: a kept store of the other shape?")
+    if measured["secretariat"]["leaks"]:
+        sys.exit(f"LEAK: {measured['secretariat']['leaks']} items sent to another committee's "
+                 f"secretariat, e.g. {measured['secretariat']['leak_examples']}")

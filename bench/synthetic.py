@@ -174,9 +174,13 @@ def _commune_names(rng: random.Random, count: int) -> list[str]:
     return names
 
 
-def national_store(assignments: int, today: date, updates_before: date,
-                   seed: int = 57) -> Iterator[tuple[Chunk, list[OpenAssignment]]]:
+def national_store(assignments: int, today: date, updates_before: date, seed: int = 57,
+                   committees: int = 35) -> Iterator[tuple[Chunk, list[OpenAssignment]]]:
     """Rows province by province until `assignments` assignments exist; and their summaries."""
+    # committees=1: the same rows (same seed, same draws) all under the central committee, the
+    # store's shape before issue #22, so the two shapes compare on the same data.
+    if committees not in (1, 35):
+        raise ValueError(f"committees: 1 or 35, not {committees}")
     rng = random.Random(seed)
     ids = Ids()
     linked = datetime(2025, 5, 1, tzinfo=UTC)
@@ -185,9 +189,11 @@ def national_store(assignments: int, today: date, updates_before: date,
         quota = assignments // len(PROVINCES) + (index < assignments % len(PROVINCES))
         chunk = Chunk()
         unit = "thành phố" if province in CITIES else "tỉnh"
-        committee = ids.take("committee")
-        chunk.add("committee", committee, f"p{index + 1:02d}", f"BCĐ {unit} {province}", province,
-                  CENTRAL)
+        committee = CENTRAL
+        if committees == 35:
+            committee = ids.take("committee")
+            chunk.add("committee", committee, f"p{index + 1:02d}", f"BCĐ {unit} {province}",
+                      province, CENTRAL)
         departments = [ids.take("agency") for _ in range(rng.randint(20, 25))]
         department_names = [f"{name} {unit} {province}" for name in
                             rng.sample(DEPARTMENTS, len(departments))]

@@ -4,18 +4,21 @@ each province's secretariat is sent its own escalations and lists, the centre a 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
+
+from sqlmodel import col, select
 
 from bench.load import Loader
+from bench.scan_check import ITEM_CODE, last_outbox_id, secretariat_messages
 from bench.synthetic import CENTRAL, TZ, national_store
 from domain.digest_inputs import digest_period
 from domain.reminders import ReminderPolicy
 from scheduler.holidays_vn import vietnam_calendar
-from scheduler.scan import plan_day
+from scheduler.scan import plan_day, scan
 from storage.committees import CommitteeScope
 from storage.db import transaction
 from storage.digest import load_digest_inputs
-from storage.models import DigestRun
+from storage.models import DigestRun, FocalPerson, Item, Outbox
 from storage.rollup import child_figures
 
 CALENDAR = vietnam_calendar([2024, 2025, 2026])
@@ -74,3 +77,58 @@ async def test_each_province_secretariat_gets_its_own_and_the_centre_a_roll_up(
     assert again[0].figures.tasks["overdue"] == 999 and again[0].name == first.name
     assert again[1].figures == second.figures
     assert [c.figures for c in again[2:]] == [c.figures for c in children[2:]]
+
+
+async def _load(database_url, committees: int) -> None:
+    loader = await Loader(database_url).open()
+    for chunk, _ in national_store(600, END, START, seed=7, committees=committees):
+        for table, rows in chunk.rows.items():
+            await loader.add(table, rows)
+    await loader.finish()
+    await loader.close()
+
+
+async def test_the_bench_check_reads_each_secretariat_chat_back_and_finds_a_leak(
+        sessions, database_url):
+    await _load(database_url, 35)
+    after = await last_outbox_id(sessions)
+    now = datetime.combine(MONDAY, time(8), tzinfo=TZ)
+    await scan(sessions, now, TZ, CALENDAR, ReminderPolicy())
+    sent = await secretariat_messages(sessions, after)
+    assert sent["committees_of_secretariats"] == 34 and sent["chats_told"] > 1
+    assert sent["escalation"]["messages"] > 1 and sent["unreachable_list"]["messages"] > 1
+    assert sent["items_named"] > 0 and sent["codes_unknown"] == 0 and sent["leaks"] == 0
+    # One named item moved to another province: the check must see it in that chat's text.
+    async with sessions() as session:
+        first = (await session.exec(
+            select(Outbox.text)
+            .join(FocalPerson, col(FocalPerson.id) == col(Outbox.focal_person_id))
+            .where(Outbox.id > after, Outbox.kind == "escalation",
+                   FocalPerson.role == "secretariat").order_by(Outbox.id))).first()
+    code = ITEM_CODE.findall(first)[0]
+    async with transaction(sessions) as session:
+        item = (await session.exec(select(Item).where(Item.code == code))).one()
+        item.committee_id = CENTRAL + 1 if item.committee_id != CENTRAL + 1 else CENTRAL + 2
+    leaked = await secretariat_messages(sessions, after)
+    assert leaked["leaks"] >= 1 and code in leaked["leak_examples"][0]
+
+
+async def test_the_single_committee_shape_is_the_same_store_under_the_centre(
+        sessions, database_url):
+    many = [chunk for chunk, _ in national_store(600, END, START, seed=7, committees=35)]
+    one = [chunk for chunk, _ in national_store(600, END, START, seed=7, committees=1)]
+    assert not any(chunk.rows["committee"] for chunk in one)
+    for a, b in zip(many, one, strict=True):
+        for table in ("agency", "assignment", "status_change", "indicator_report"):
+            assert a.rows[table] == b.rows[table]
+        for table in ("item", "document"):
+            assert [r[:-1] for r in a.rows[table]] == [r[:-1] for r in b.rows[table]]
+            assert {r[-1] for r in b.rows[table]} == {CENTRAL}
+    await _load(database_url, 1)
+    after = await last_outbox_id(sessions)
+    await scan(sessions, datetime.combine(MONDAY, time(8), tzinfo=TZ), TZ, CALENDAR,
+               ReminderPolicy())
+    sent = await secretariat_messages(sessions, after)
+    # Before issue #22's shape: every secretariat chat is the centre's and gets everything.
+    assert sent["committees_of_secretariats"] == 1 and sent["chats_told"] == 34
+    assert sent["leaks"] == 0

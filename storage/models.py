@@ -1,57 +1,45 @@
-"""Database tables: documents, items, agencies, assignments, focal persons, status history."""
+"""Database tables: committees, documents, agencies, items, assignments, people (and every
+other table, re-exported)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-# Naming convention so Alembic migrations get the same constraint names on SQLite and PostgreSQL.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp stored in UTC that always comes back timezone-aware (SQLite keeps no zone)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; pass an aware one")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def utc_column(nullable: bool = False) -> Any:
-    """A UTCDateTime column."""
-    return sa.Column(UTCDateTime(), nullable=nullable)
-
-
-# The committee migration 0020 creates and attaches everything to: a deployment with one
-# committee never names it (the id is fixed so raw inserts and defaults can point at it).
-DEFAULT_COMMITTEE_ID = 1
-
-
-def committee_column() -> Any:
-    """committee_id of a row a committee owns: NOT NULL, the default committee unless told."""
-    return sa.Column(sa.Integer(), sa.ForeignKey("committee.id"), nullable=False, index=True,
-                     server_default=str(DEFAULT_COMMITTEE_ID))
+from storage.model_base import (
+    DEFAULT_COMMITTEE_ID,
+    UTCDateTime,
+    committee_column,
+    utc_column,
+)
+from storage.model_delivery import (
+    ChatState,
+    ChoiceOffer,
+    DeliveryAttempt,
+    ErrorNotice,
+    Invite,
+    InviteFailure,
+    Outbox,
+    ProcessedUpdate,
+    ReminderLog,
+    ReminderSchedule,
+    SendLead,
+    SharedFile,
+)
+from storage.model_reports import (
+    Blocker,
+    ConsoleAction,
+    DeadlineChange,
+    DigestRun,
+    Evidence,
+    EvidenceFile,
+    ExtensionRequest,
+    ImportRun,
+    IndicatorReport,
+    StatusChange,
+)
 
 
 class Committee(SQLModel, table=True):
@@ -220,335 +208,41 @@ class ConsoleLogin(SQLModel, table=True):
     used_at: datetime | None = Field(default=None, sa_column=utc_column(True))
 
 
-class StatusChange(SQLModel, table=True):
-    """Append-only history: who changed an assignment's status, when, from what message."""
-
-    __tablename__ = "status_change"
-    # (assignment, at): an assignment's last update is one index seek for the daily scan.
-    __table_args__ = (sa.Index("ix_status_change_assignment_at", "assignment_id", "at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id")
-    at: datetime = Field(sa_column=utc_column())
-    actor: str = Field(max_length=20)
-    focal_person_id: int | None = Field(default=None, foreign_key="focal_person.id")
-    message_ref: str | None = Field(default=None, max_length=120)
-    message_text: str | None = None
-    reply_to_outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
-    old_status: str | None = Field(default=None, max_length=20)
-    new_status: str = Field(max_length=20)
-    percent: int | None = None
-    note: str | None = None
-    expected_on: date | None = None
-
-
-class ImportRun(SQLModel, table=True):
-    """One import of an appendix file, for the audit trail."""
-
-    __tablename__ = "import_run"
-    id: int | None = Field(default=None, primary_key=True)
-    committee_id: int = Field(default=DEFAULT_COMMITTEE_ID, sa_column=committee_column())
-    at: datetime = Field(sa_column=utc_column())
-    source: str
-    sha256: str = Field(max_length=64)
-    items_created: int = 0
-    items_updated: int = 0
-    items_unchanged: int = 0
-    # The appendix's title lines and the document it is attached to ("Công văn 4362-CV/TU").
-    title: str | None = None
-    attached_to: str | None = Field(default=None, max_length=200)
-
-
-class Outbox(SQLModel, table=True):
-    """One message to deliver; its unique key makes planning it twice a no-op."""
-
-    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),
-                      sa.Index("ix_outbox_ready", "channel", "status", "priority",
-                               "next_attempt_at", "id"))
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=200, unique=True)
-    kind: str = Field(max_length=40)
-    # Lower goes first: a person's answer and the secretariat's items before bulk reminders.
-    priority: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
-    channel: str = Field(max_length=20)
-    chat_id: str = Field(max_length=64)
-    focal_person_id: int | None = Field(default=None, foreign_key="focal_person.id")
-    text: str
-    buttons: list[list[dict[str, str]]] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
-    attachment_name: str | None = None
-    attachment: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary))
-    status: str = Field(default="queued", max_length=20)
-    attempts: int = 0
-    next_attempt_at: datetime = Field(sa_column=utc_column())
-    lease_until: datetime | None = Field(default=None, sa_column=utc_column(True))
-    claimed_by: str | None = Field(default=None, max_length=64)
-    sent_at: datetime | None = Field(default=None, sa_column=utc_column(True))
-    platform_message_id: str | None = Field(default=None, max_length=64)
-    last_error: str | None = None
-    created_at: datetime = Field(sa_column=utc_column())
-
-
-class SendLead(SQLModel, table=True):
-    """Which sender process may send on a channel's bot now: one leader per bot, by lease."""
-
-    __tablename__ = "send_lead"
-    channel: str = Field(max_length=20, primary_key=True)
-    worker: str = Field(max_length=64)
-    lease_until: datetime = Field(sa_column=utc_column())
-
-
-class DeliveryAttempt(SQLModel, table=True):
-    """One try at sending an outbox row: when, what came back."""
-
-    __tablename__ = "delivery_attempt"
-    id: int | None = Field(default=None, primary_key=True)
-    outbox_id: int = Field(foreign_key="outbox.id", index=True)
-    at: datetime = Field(sa_column=utc_column())
-    worker: str = Field(max_length=64)
-    result: str = Field(max_length=20)
-    platform_message_id: str | None = Field(default=None, max_length=64)
-    retry_after: float | None = None
-    error: str | None = None
-
-
-class ReminderLog(SQLModel, table=True):
-    """A reminder step taken for an assignment: the policy's history, one row per step."""
-
-    __tablename__ = "reminder_log"
-    # The daily scan reads an assignment's history from its indexes alone: the rows at an
-    # anchor (its deadline, a period start) and the rows from a day on; and the reminders still
-    # waiting for an answer (few) from a partial index. Each also serves assignment_id lookups.
-    __table_args__ = (
-        sa.UniqueConstraint("assignment_id", "kind", "anchor"),
-        sa.Index("ix_reminder_log_by_anchor", "assignment_id", "anchor", "kind", "day",
-                 "answered"),
-        sa.Index("ix_reminder_log_by_day", "assignment_id", "day", "kind", "anchor", "answered"),
-        sa.Index("ix_reminder_log_waiting", "day", "assignment_id", "kind",
-                 sqlite_where=sa.text("answered = 0 AND kind <> 'follow_up'"),
-                 postgresql_where=sa.text("NOT answered AND kind <> 'follow_up'")),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id")
-    kind: str = Field(max_length=40)
-    anchor: date
-    day: date
-    answered: bool = False
-    outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
-
-
-class ReminderSchedule(SQLModel, table=True):
-    """What the stored next reminder days were worked out with; one row."""
-
-    __tablename__ = "reminder_schedule"
-    id: int = Field(default=1, primary_key=True)
-    # Of the calendar, the policy and the time zone: the days are void when it changes.
-    fingerprint: str = Field(max_length=64)
-    # The latest day scanned with this schedule: a day before it is planned the long way.
-    as_of: date
-
-
-class Blocker(SQLModel, table=True):
-    """A "blocked" report taken to the secretariat as an action item, and what they did."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id", index=True)
-    status_change_id: int | None = Field(default=None, foreign_key="status_change.id")
-    reported_at: datetime = Field(sa_column=utc_column())
-    reported_by: int | None = Field(default=None, foreign_key="focal_person.id")
-    reason: str | None = None
-    # open, handled, forwarded
-    state: str = Field(default="open", max_length=20, index=True)
-    forwarded_to: str | None = None
-    decided_by: int | None = Field(default=None, foreign_key="focal_person.id")
-    decided_at: datetime | None = Field(default=None, sa_column=utc_column(True))
-
-
-class Evidence(SQLModel, table=True):
-    """Proof attached to a status update: a document reference or a file sent in chat."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    status_change_id: int = Field(foreign_key="status_change.id", index=True)
-    reference: str | None = None
-    file_id: str | None = Field(default=None, max_length=200)
-    file_name: str | None = None
-    file_size: int | None = None
-
-
-class EvidenceFile(SQLModel, table=True):
-    """The bytes of an evidence file dondoc keeps itself (Zalo's photo links may expire)."""
-
-    __tablename__ = "evidence_file"
-    id: int | None = Field(default=None, primary_key=True)
-    evidence_id: int = Field(foreign_key="evidence.id", unique=True)
-    content_type: str = Field(max_length=100)
-    data: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
-
-
-class ExtensionRequest(SQLModel, table=True):
-    """A request to move a deadline; it waits for the secretariat, the deadline stays."""
-
-    __tablename__ = "extension_request"
-    id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id", index=True)
-    requested_by: int | None = Field(default=None, foreign_key="focal_person.id")
-    requested_at: datetime = Field(sa_column=utc_column())
-    new_due: date | None = None
-    reason: str | None = None
-    state: str = Field(default="pending", max_length=20, index=True)
-    decided_by: int | None = Field(default=None, foreign_key="focal_person.id")
-    decided_at: datetime | None = Field(default=None, sa_column=utc_column(True))
-
-
-class DeadlineChange(SQLModel, table=True):
-    """A deadline set by hand (/thoihan, `dondoc thoihan`): who, when, from what, to what."""
-
-    __tablename__ = "deadline_change"
-    id: int | None = Field(default=None, primary_key=True)
-    item_id: int = Field(foreign_key="item.id", index=True)
-    at: datetime = Field(sa_column=utc_column())
-    # The secretariat's chat account, or None from the command line (`by` then names the user).
-    changed_by: int | None = Field(default=None, foreign_key="focal_person.id")
-    by: str
-    via: str = Field(max_length=20)
-    typed: str
-    old_raw: str
-    old_kind: str = Field(max_length=20)
-    old_due: date | None = None
-    old_every: str | None = Field(default=None, max_length=20)
-    new_kind: str = Field(max_length=20)
-    new_due: date | None = None
-    new_every: str | None = Field(default=None, max_length=20)
-    new_period_day: str | None = Field(default=None, max_length=20)
-
-
-class IndicatorReport(SQLModel, table=True):
-    """An indicator's assessment and current value as reported on a date."""
-
-    __tablename__ = "indicator_report"
-    __table_args__ = (sa.Index("ix_indicator_report_assignment_at", "assignment_id", "at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id")
-    at: datetime = Field(sa_column=utc_column())
-    reported_by: int | None = Field(default=None, foreign_key="focal_person.id")
-    assessment: str = Field(max_length=20)
-    value_text: str | None = None
-    value: float | None = None
-    unit: str | None = Field(default=None, max_length=20)
-    final: bool = False
-
-
-class Invite(SQLModel, table=True):
-    """A single-use code that links a chat to an agency and a role; only its hash is kept."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    code_hash: str = Field(max_length=64, unique=True)
-    agency_id: int | None = Field(default=None, foreign_key="agency.id")
-    role: str = Field(max_length=20)
-    created_by: int | None = Field(default=None, foreign_key="focal_person.id")
-    created_at: datetime = Field(sa_column=utc_column())
-    expires_at: datetime = Field(sa_column=utc_column())
-    used_at: datetime | None = Field(default=None, sa_column=utc_column(True))
-    used_by: int | None = Field(default=None, foreign_key="focal_person.id")
-    # A link code (/lienket): the chat that uses it becomes another chat of this person.
-    links_person_id: int | None = Field(default=None, foreign_key="focal_person.id")
-    # The committee a secretariat or committee-leader code joins (None: the default one).
-    committee_id: int | None = Field(default=None, foreign_key="committee.id")
-
-
-class InviteFailure(SQLModel, table=True):
-    """A wrong invite code typed in a chat, to throttle guessing."""
-
-    __tablename__ = "invite_failure"
-    id: int | None = Field(default=None, primary_key=True)
-    channel: str = Field(max_length=20)
-    chat_id: str = Field(max_length=64, index=True)
-    at: datetime = Field(sa_column=utc_column())
-
-
-class ProcessedUpdate(SQLModel, table=True):
-    """An incoming platform update already handled: a redelivery changes nothing."""
-
-    __tablename__ = "processed_update"
-    __table_args__ = (sa.UniqueConstraint("channel", "update_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    channel: str = Field(max_length=20)
-    update_id: str = Field(max_length=64)
-    at: datetime = Field(sa_column=utc_column())
-
-
-class ChatState(SQLModel, table=True):
-    """Where a conversation stands in one chat (awaiting a percent, an obstacle, a date…)."""
-
-    __tablename__ = "chat_state"
-    __table_args__ = (sa.UniqueConstraint("channel", "chat_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    channel: str = Field(max_length=20)
-    chat_id: str = Field(max_length=64)
-    state: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
-    expires_at: datetime = Field(sa_column=utc_column())
-
-
-class DigestRun(SQLModel, table=True):
-    """One period's digest: its figures, kept so the next digest can say what changed."""
-
-    __tablename__ = "digest_run"
-    __table_args__ = (sa.UniqueConstraint("committee_id", "period_start", "period_end",
-                                          name="uq_digest_run_committee_period"),)
-    id: int | None = Field(default=None, primary_key=True)
-    committee_id: int = Field(default=DEFAULT_COMMITTEE_ID, sa_column=committee_column())
-    period_start: date
-    period_end: date
-    built_at: datetime = Field(sa_column=utc_column())
-    figures: dict[str, Any] = Field(default_factory=dict,
-                                    sa_column=sa.Column(sa.JSON, nullable=False))
-
-
-class ChoiceOffer(SQLModel, table=True):
-    """The numbered choices a chat without buttons was offered: typed token -> button data."""
-
-    __tablename__ = "choice_offer"
-    __table_args__ = (sa.UniqueConstraint("channel", "chat_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    channel: str = Field(max_length=20)
-    chat_id: str = Field(max_length=64)
-    # token -> {"data": callback data, "until": ISO instant the token stops being valid}
-    choices: dict[str, Any] = Field(default_factory=dict,
-                                    sa_column=sa.Column(sa.JSON, nullable=False))
-
-
-class SharedFile(SQLModel, table=True):
-    """A file published at an unguessable link (Zalo carries photos and files only by URL)."""
-
-    __tablename__ = "shared_file"
-    id: int | None = Field(default=None, primary_key=True)
-    token_hash: str = Field(max_length=64, unique=True)
-    name: str
-    content_type: str = Field(max_length=100)
-    data: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
-    created_at: datetime = Field(sa_column=utc_column())
-    expires_at: datetime = Field(sa_column=utc_column())
-    # When the link was first read: Zalo reads a photo's link during sendPhoto, so a read
-    # link means a sendPhoto that timed out did reach Zalo.
-    fetched_at: datetime | None = Field(default=None, sa_column=utc_column(True))
-
-
-class ConsoleAction(SQLModel, table=True):
-    """A change made in the web console that no other table records (a message, an item edit)."""
-
-    __tablename__ = "console_action"
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(sa_column=utc_column())
-    person_id: int = Field(foreign_key="focal_person.id", index=True)
-    # message, item_edit, item_add
-    kind: str = Field(max_length=30)
-    item_id: int | None = Field(default=None, foreign_key="item.id")
-    agency_id: int | None = Field(default=None, foreign_key="agency.id")
-    detail: str | None = None
-
-
-class ErrorNotice(SQLModel, table=True):
-    """When the secretariat was last told that an update failed: a row per chat ("chat:…"),
-    and one per notice the hourly bound allows ("slot:N"), shared by every process."""
-
-    __tablename__ = "error_notice"
-    key: str = Field(max_length=200, primary_key=True)
-    told_at: datetime = Field(sa_column=utc_column())
+# Every table and column helper stays importable from storage.models.
+__all__ = [
+    "DEFAULT_COMMITTEE_ID",
+    "Agency",
+    "AgencyAlias",
+    "AgencyMembership",
+    "Assignment",
+    "Blocker",
+    "ChatState",
+    "ChoiceOffer",
+    "Committee",
+    "ConsoleAction",
+    "ConsoleLogin",
+    "DeadlineChange",
+    "DeliveryAttempt",
+    "DigestRun",
+    "Document",
+    "ErrorNotice",
+    "Evidence",
+    "EvidenceFile",
+    "ExtensionRequest",
+    "FocalPerson",
+    "ImportRun",
+    "IndicatorReport",
+    "Invite",
+    "InviteFailure",
+    "Item",
+    "Outbox",
+    "ProcessedUpdate",
+    "ReminderLog",
+    "ReminderSchedule",
+    "SendLead",
+    "SharedFile",
+    "StatusChange",
+    "UTCDateTime",
+    "committee_column",
+    "utc_column",
+]

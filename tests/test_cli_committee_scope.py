@@ -14,21 +14,12 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cli.main import app
+from tests.commune import commune_appendix
 from tests.conftest import EXAMPLE_APPENDIX
 
 runner = CliRunner()
 # Công an tỉnh serves both committees; Ủy ban nhân dân xã Hưng Nguyên only the commune's.
-COMMUNE_APPENDIX = """PHỤ LỤC
-NHIỆM VỤ CỦA BAN CHỈ ĐẠO XÃ
-
-II- Danh sách nhiệm vụ phải hoàn thành
-
-STT\tNhiệm vụ\tVăn bản giao nhiệm vụ\tCơ quan chủ trì thực hiện\tThời hạn hoàn thành
-1.\tSố hóa hồ sơ hộ tịch của xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\t\
-Công an tỉnh\tTháng 7/2025
-2.\tLắp camera giám sát tại trụ sở xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\t\
-UBND xã Hưng Nguyên\tTháng 7/2025
-"""
+COMMUNE_APPENDIX = commune_appendix("UBND xã Hưng Nguyên")
 COMMUNE = "Hưng Nguyên"
 SEVERAL = "Có nhiều Ban Chỉ đạo: hãy chọn một bằng --committee MÃ.\n"
 PEOPLE = """INSERT INTO focal_person (agency_id, role, channel, chat_id, name, active, reachable,

@@ -10,19 +10,10 @@ from sqlmodel import col, select
 from storage.db import transaction
 from storage.importer import import_appendix
 from storage.models import Agency, Committee, FocalPerson, Invite, Outbox
+from tests.commune import commune_appendix
 from tests.console.conftest import Console
 
-COMMUNE_APPENDIX = """PHỤ LỤC
-NHIỆM VỤ CỦA BAN CHỈ ĐẠO XÃ
-
-II- Danh sách nhiệm vụ phải hoàn thành
-
-STT\tNhiệm vụ\tVăn bản giao nhiệm vụ\tCơ quan chủ trì thực hiện\tThời hạn hoàn thành
-1.\tSố hóa hồ sơ hộ tịch của xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\t\
-Công an tỉnh\tTháng 7/2025
-2.\tLắp camera giám sát tại trụ sở xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\t\
-UBND xã Hưng Nguyên\tTháng 7/2025
-"""
+COMMUNE_APPENDIX = commune_appendix("UBND xã Hưng Nguyên")
 THEIRS = ["Công an tỉnh", "Ủy ban nhân dân xã Hưng Nguyên"]
 
 

@@ -18,21 +18,12 @@ from storage.db import transaction
 from storage.importer import import_appendix
 from storage.models import Assignment, Committee, FocalPerson, Item, Outbox
 from storage.status import Actor, request_extension
+from tests.commune import commune_appendix
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Only the commune's items name Hưng Nguyên; the province's NV33 (Công an tỉnh too) names
 # "giấy tờ điện tử", and only the province has Văn phòng Tỉnh ủy's items.
-COMMUNE_APPENDIX = """PHỤ LỤC
-NHIỆM VỤ CỦA BAN CHỈ ĐẠO XÃ
-
-II- Danh sách nhiệm vụ phải hoàn thành
-
-STT\tNhiệm vụ\tVăn bản giao nhiệm vụ\tCơ quan chủ trì thực hiện\tThời hạn hoàn thành
-1.\tSố hóa hồ sơ hộ tịch của xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\t\
-Công an tỉnh\tTháng 7/2025
-2.\tLắp camera giám sát tại trụ sở xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\t\
-Sở Xây dựng\tTháng 7/2025
-"""
+COMMUNE_APPENDIX = commune_appendix("Sở Xây dựng")
 COMMUNE_WORD, PROVINCE_WORD = "Hưng Nguyên", "giấy tờ điện tử"
 PROVINCE_ONLY = ("giấy tờ điện tử", "Văn phòng Tỉnh ủy", "Chương trình 01-CTr/BCĐ")
 COMMUNE_ONLY = ("Hưng Nguyên", "5-KH/UBND", "BCĐ xã")

@@ -25,21 +25,12 @@ from storage.deadlines import DeadlineRefused, set_deadline
 from storage.importer import import_appendix
 from storage.item_lookup import resolve_codes
 from storage.models import Assignment, Committee, FocalPerson, Item, Outbox
+from tests.commune import commune_appendix
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = vietnam_calendar([2025, 2026])
 # Only the commune's items name Hưng Nguyên; only the province's name "giấy tờ điện tử".
-COMMUNE_APPENDIX = """PHỤ LỤC
-NHIỆM VỤ CỦA BAN CHỈ ĐẠO XÃ
-
-II- Danh sách nhiệm vụ phải hoàn thành
-
-STT\tNhiệm vụ\tVăn bản giao nhiệm vụ\tCơ quan chủ trì thực hiện\tThời hạn hoàn thành
-1.\tSố hóa hồ sơ hộ tịch của xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\t\
-Công an tỉnh\tTháng 7/2025
-2.\tLắp camera giám sát tại trụ sở xã Hưng Nguyên\tKế hoạch 5-KH/UBND, ngày 1/7/2025\t\
-Sở Xây dựng\tTháng 7/2025
-"""
+COMMUNE_APPENDIX = commune_appendix("Sở Xây dựng")
 COMMUNE, PROVINCE = "Hưng Nguyên", "giấy tờ điện tử"
 
 

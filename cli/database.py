@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from cli.failures import database_guard
+from cli.failures import ServiceUnavailable, database_guard
 from config import Settings
 from storage.db import make_engine, session_factory
 from storage.migrate import ensure_current, upgrade_async
@@ -30,10 +32,18 @@ async def open_database(settings: Settings) -> AsyncIterator[async_sessionmaker[
     """
     engine = make_engine(settings.database_url)
     try:
-        with database_guard(settings.database_url):
-            if await _is_empty(engine):
-                await upgrade_async(settings.database_url)
-            await ensure_current(engine)
+        try:
+            with database_guard(settings.database_url):
+                if await _is_empty(engine):
+                    await upgrade_async(settings.database_url)
+                await ensure_current(engine)
+        except ServiceUnavailable:
+            # aiosqlite 0.22 stops a connection that failed to open from its worker thread,
+            # which then answers on this loop (omnilib/aiosqlite#259): closed by asyncio.run at
+            # once, the thread would print two tracebacks above the sentence.
+            if make_url(settings.database_url).get_backend_name() == "sqlite":
+                await asyncio.sleep(0.1)
+            raise
         yield session_factory(engine)
     finally:
         await engine.dispose()

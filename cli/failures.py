@@ -86,9 +86,9 @@ def _sqlite_problem(exc: BaseException, url: URL, shown: str) -> str | None:
     for error in exception_chain(exc):
         message = str(error).lower()
         if "readonly database" in message or "read-only" in message:
-            folder = path.parent if path else "thư mục chứa nó"
+            folder = f"thư mục {path.parent}" if path else "thư mục chứa nó"
             return (f"Không ghi được vào cơ sở dữ liệu SQLite {where}: tệp chỉ cho đọc; kiểm tra "
-                    f"quyền ghi tệp đó và thư mục {folder} (SQLite tạo thêm tệp -wal, -shm bên "
+                    f"quyền ghi tệp đó và {folder} (SQLite tạo thêm tệp -wal, -shm bên "
                     "cạnh) hoặc đặt DONDOC_DATABASE_URL sang tệp khác.")
         if "unable to open database file" in message:
             return (f"Không mở được cơ sở dữ liệu SQLite {where}: kiểm tra thư mục chứa nó có "

@@ -93,12 +93,12 @@ def settings_or_exit() -> Settings:
         raise fail(f"Cấu hình sai: {exc}", 2) from None
 
 
-def _debugging(settings: Settings | None) -> bool:
-    levels = {os.environ.get("DONDOC_LOG_LEVEL", ""), settings.log_level if settings else ""}
+def _debugging(settings: Settings) -> bool:
+    levels = {os.environ.get("DONDOC_LOG_LEVEL", ""), settings.log_level}
     return options.debug or "DEBUG" in {level.upper() for level in levels}
 
 
-def _known_failure(exc: Exception, settings: Settings | None) -> str | None:
+def _known_failure(exc: Exception, settings: Settings) -> str | None:
     """The sentence for a failure a person can fix, or None for one of ours."""
     from sqlalchemy.exc import DBAPIError
 
@@ -114,8 +114,6 @@ def _known_failure(exc: Exception, settings: Settings | None) -> str | None:
         return f"Lỗi: {exc}"
     if isinstance(exc, ServiceUnavailable):
         return str(exc)
-    if settings is None:
-        return None
     telegram = telegram_problem(exc, settings.telegram_base_url)
     if telegram is not None:
         return telegram
@@ -127,7 +125,7 @@ def _known_failure(exc: Exception, settings: Settings | None) -> str | None:
 
 
 @contextmanager
-def command_edge(settings: Settings | None) -> Iterator[None]:
+def command_edge(settings: Settings) -> Iterator[None]:
     """Failures a person can fix become one sentence and exit code 1; ours keep the traceback."""
     try:
         yield
@@ -142,7 +140,7 @@ def command_edge(settings: Settings | None) -> Iterator[None]:
         raise fail(message) from None
 
 
-def run(coroutine: Coroutine[Any, Any, None], settings: Settings | None = None) -> None:
+def run(coroutine: Coroutine[Any, Any, None], settings: Settings) -> None:
     """Run a command's coroutine at the command's edge (see `command_edge`)."""
     with command_edge(settings):
         asyncio.run(coroutine)

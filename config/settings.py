@@ -16,6 +16,9 @@ class SettingsError(Exception):
     """A configuration value is wrong; the message names the variable."""
 
 
+_DEFAULT_DIGEST_CRON = "0 16 * * fri"
+
+
 class Settings(BaseSettings):
     """Runtime configuration, read from the environment and a `.env` file."""
 
@@ -121,7 +124,7 @@ class Settings(BaseSettings):
     reminder_days_every_minutes: int = Field(default=10, ge=1)
 
     # Weekly digest. APScheduler reads cron day numbers from Monday=0: write day names ("fri").
-    digest_cron: str = "0 16 * * fri"
+    digest_cron: str = _DEFAULT_DIGEST_CRON
     digest_every_weeks: int = Field(default=1, ge=1, le=4)
     # A committee with children sends its digest once every child's is stored, or this long
     # after its own time, with what exists (the roll-up names who had not reported).
@@ -138,6 +141,10 @@ class Settings(BaseSettings):
     @field_validator("digest_cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
+        if value == _DEFAULT_DIGEST_CRON:
+            # Known good (the digest tick parses it at start-up): every CLI command loads
+            # Settings, and importing APScheduler for it would slow them all (issue #18).
+            return value
         from apscheduler.triggers.cron import CronTrigger  # only when a cron is checked
 
         try:

@@ -1,0 +1,72 @@
+"""Reply rules the second mutation run found unpinned (docs/MUTATION.md): one row per survivor."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.replies import parse_reply
+
+TODAY = date(2025, 11, 21)  # a Friday
+
+
+@pytest.mark.parametrize(("text", "status", "percent", "values"), [
+    # A completion word within three words before a percent governs it: the work's progress,
+    # even when the reply also says the work is done ("hoàn thành được 80%").
+    ("Đã hoàn thành. Hoàn thành được 80% số hộ", "in_progress", 80, ()),
+    # Four words before, it does not: "80% dân số" is a measured value of a done item.
+    ("Xong. Hoàn thành cấp nước 80% dân số", "in_progress", None, ()),
+    # The measured noun is looked for in the three words after the percent, not four.
+    ("Đã hoàn thành, đạt 80% cho toàn bộ dân", "in_progress", 80, ()),
+    # "số" counts only as the first word after the percent ("80% số xã", not "80% tổng số").
+    ("Đã hoàn thành, đạt 80% số xã", "done", None, ("đạt 80% số xã",)),
+    ("Đã hoàn thành, đạt 80% tổng số", "in_progress", 80, ()),
+    # "tỷ lệ" makes a rate when it lies within the twelve words before the percent, not 13.
+    ("Đã hoàn thành, tỷ lệ giải quyết đúng hạn của toàn tỉnh trong tháng này đạt 80%",
+     "in_progress", 80, ()),
+    # A percent asked about is skipped; the percents after it are still read.
+    ("Đã hoàn thành 100% chưa, đạt 60%", "in_progress", 60, ()),
+    # One "đạt 120%" is a completion; a later percent over 100 without "đạt" does not undo it.
+    ("Đạt 120% kế hoạch, bằng 130% cùng kỳ", "done", None, ()),
+    # A measured value does not end the reading: a later percent below 100 is progress.
+    ("Đã hoàn thành, đạt 80% dân số, 50% kế hoạch vốn", "in_progress", 50, ()),
+])
+def test_percents_governed_measured_and_read_in_turn(text, status, percent, values):
+    reply = parse_reply(text, TODAY)
+    assert (reply.status, reply.percent, reply.values) == (status, percent, values)
+
+
+@pytest.mark.parametrize(("text", "status", "why"), [
+    ("Nhiệm vụ này không thuộc chức năng của Sở", "disputed", "the assignment is disputed"),
+    ("Xin gia hạn đến 30/12", "extension", "an extension is requested"),
+    ("Đã xong nhưng còn vướng", "unclear", "completion next to an obstacle"),
+    ("Vướng mắc về mặt bằng", "blocked", "an obstacle"),
+    # Completion, obstacle and work under way: the obstacle decides, not "next to an obstacle".
+    ("Đã hoàn thành, đang vướng mặt bằng", "blocked", "an obstacle"),
+    ("Đã xây dựng xong kế hoạch, chưa triển khai", "in_progress",
+     "partial work: part done, part not started"),
+    # A negated obstacle does not hide an affirmed one in a later sentence.
+    ("Không có khó khăn gì. Tuy nhiên vướng mắc về mặt bằng", "blocked", "an obstacle"),
+    ("Không xin gia hạn. Đề nghị cho gia hạn đến 30/12", "extension",
+     "an extension is requested"),
+    # "chưa … xong được" five words apart (beyond the obstacle table's "chưa … được"): the
+    # trailing "được" makes it cannot, not "not yet".
+    ("Chưa thẩm định hồ sơ xong được", "blocked", "an obstacle"),
+])
+def test_the_status_and_why_of_each_rule(text, status, why):
+    reply = parse_reply(text, TODAY)
+    assert (reply.status, reply.why) == (status, why)
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    # After a weekday, the words right after it are still read for a date, and a later date
+    # in the same clause wins.
+    ("Thứ Sáu tuần sau hoặc chậm nhất 30/12 sẽ xong", date(2025, 12, 30)),
+    ("Thứ Sáu tuần sau 30/12 sẽ xong", date(2025, 12, 30)),
+    ("Thứ 6 12/1 sẽ xong", date(2026, 1, 12)),
+    # "Thứ 6" is the weekday; "tháng 1" after it is January, not "6 tháng 1".
+    ("Thứ 6 tháng 1 sẽ xong", date(2026, 1, 31)),
+])
+def test_a_date_after_a_weekday(text, due):
+    assert parse_reply(text, TODAY).new_due == due

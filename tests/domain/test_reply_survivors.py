@@ -7,6 +7,9 @@ from datetime import date
 import pytest
 
 from domain.replies import parse_reply
+from domain.reply_normalise import normalise
+from domain.reply_patterns import document_spans
+from domain.reply_text import aligned_views
 
 TODAY = date(2025, 11, 21)  # a Friday
 
@@ -53,6 +56,16 @@ def test_percents_governed_measured_and_read_in_turn(text, status, percent, valu
     # "chưa … xong được" five words apart (beyond the obstacle table's "chưa … được"): the
     # trailing "được" makes it cannot, not "not yet".
     ("Chưa thẩm định hồ sơ xong được", "blocked", "an obstacle"),
+    ("Chưa triển khai", "not_started", "reported not started"),
+    # Not started beside a percent reached: the percent is progress, not "not started".
+    ("Chưa triển khai, đạt 30%", "in_progress", "partial work: percent below 100"),
+    ("Đang làm", "in_progress", "work under way"),
+    ("Hình như xong rồi", "unclear", "completion said without certainty"),
+    # A formal report's closing outranks the progress before it, and says so; with no
+    # progress words before it, it is a plain completion.
+    ("Đang triển khai các bước, nhiệm vụ hoàn thành.", "done",
+     "a clear completion (report's conclusion)"),
+    ("Sở đã tổ chức hội nghị, nhiệm vụ hoàn thành.", "done", "a clear completion"),
 ])
 def test_the_status_and_why_of_each_rule(text, status, why):
     reply = parse_reply(text, TODAY)
@@ -70,3 +83,34 @@ def test_the_status_and_why_of_each_rule(text, status, why):
 ])
 def test_a_date_after_a_weekday(text, due):
     assert parse_reply(text, TODAY).new_due == due
+
+
+@pytest.mark.parametrize(("text", "status", "evidence"), [
+    # A negator before an official document refuses it, with no negator after it needed.
+    ("Vẫn chưa được UBND tỉnh ký QĐ", "unclear", ()),
+    # A "Chưa"/"Không" answering something else at the start does not refuse a later document.
+    ("Chưa ạ, hôm qua UBND tỉnh đã ký QĐ", "done", ("hôm qua UBND tỉnh đã ký QĐ",)),
+    ("Không, UBND tỉnh đã ký QĐ rồi", "done", ("UBND tỉnh đã ký QĐ rồi",)),
+])
+def test_an_official_document_negated_before_or_not(text, status, evidence):
+    reply = parse_reply(text, TODAY)
+    assert (reply.status, reply.evidence) == (status, evidence)
+
+
+@pytest.mark.parametrize(("note", "spans"), [
+    # A bare official number is a document only when its first letter is a capital.
+    ("Theo 12/QĐ-UBND", [(5, 15)]),
+    ("Theo 12/Qđ-ubnd", [(5, 15)]),
+    ("theo 12/qđ-ubnd", []),
+])
+def test_a_bare_document_number_starts_with_a_capital(note, spans):
+    assert document_spans(note, aligned_views(note)[1]) == spans
+
+
+@pytest.mark.parametrize(("typed", "normal"), [
+    # A full stop glued to a letter after it is part of a code: "ko" stays as typed.
+    ("số ko.X", "số ko.X"),
+    ("ko.X xong", "ko.X xong"),
+])
+def test_ko_glued_by_a_full_stop_to_a_letter(typed, normal):
+    assert normalise(typed) == normal

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain.replies import parse_reply
+from domain.replies import MAX_REPLY_CHARS, Reply, parse_reply
 from domain.reply_normalise import normalise
 from domain.reply_patterns import document_spans
 from domain.reply_text import aligned_views
@@ -114,3 +114,26 @@ def test_a_bare_document_number_starts_with_a_capital(note, spans):
 ])
 def test_ko_glued_by_a_full_stop_to_a_letter(typed, normal):
     assert normalise(typed) == normal
+
+
+def test_a_reply_too_long_is_not_read():
+    note = "x" * (MAX_REPLY_CHARS + 1)
+    assert parse_reply(note, TODAY) == Reply(
+        "unclear", None, None, note, (), (), "longer than 3000 characters: not read",
+        too_long=True)
+
+
+@pytest.mark.parametrize(("text", "status", "due", "why"), [
+    # A completion dated ahead is a promise; dated today it is done.
+    ("Hoàn thành trước 30/11", "in_progress", date(2025, 11, 30),
+     "a completion dated ahead, not said as done"),
+    ("Hoàn thành ngày 21/11", "done", None, "a clear completion"),
+    # A blocked reply keeps the date it gives.
+    ("Vướng mặt bằng, dự kiến xong 30/12", "blocked", date(2025, 12, 30), "an obstacle"),
+    # An extension request takes a bare date as the date asked for; work under way does not.
+    ("Xin gia hạn, 30/12", "extension", date(2025, 12, 30), "an extension is requested"),
+    ("Đang làm, 30/12", "in_progress", None, "work under way"),
+])
+def test_the_date_each_status_keeps(text, status, due, why):
+    reply = parse_reply(text, TODAY)
+    assert (reply.status, reply.new_due, reply.why) == (status, due, why)

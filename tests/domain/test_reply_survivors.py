@@ -137,3 +137,12 @@ def test_a_reply_too_long_is_not_read():
 def test_the_date_each_status_keeps(text, status, due, why):
     reply = parse_reply(text, TODAY)
     assert (reply.status, reply.new_due, reply.why) == (status, due, why)
+
+
+@pytest.mark.parametrize("text", [
+    # "đã" right before the completion, or one word before it, stops an earlier negator.
+    "Không nhắc nữa đã xong",
+    "Không nhắc đã làm xong",
+])
+def test_an_aspect_word_stops_an_earlier_negator(text):
+    assert parse_reply(text, TODAY).status == "done"

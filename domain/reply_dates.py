@@ -120,9 +120,9 @@ def _due_from(text: Text, span: Span, resolved: date | None, sentence_start: int
     strong = assume_request or text.has_phrase(before, vocab.STRONG_DUE_MARKERS) or (
         bool(after) and any(text.is_word(after[0], w) for w in vocab.STRONG_DUE_AFTER)
     )
-    weak = text.has_phrase(before[-3:] + inside, vocab.WEAK_DUE_MARKERS) or text.has_phrase(
-        after, ["xong", "hoàn thành"]
-    )
+    # "thứ 6 tuần sau chưa xong": a completion denied right after the date promises nothing.
+    weak = text.has_phrase(before[-3:] + inside, vocab.WEAK_DUE_MARKERS) or (
+        text.has_phrase(after, ["xong", "hoàn thành"]) and not text.nearest_negator(after))
     if not (strong or weak) or text.nearest_negator(text.words_before(span[0], 3)):
         return None  # no promise, or a negated one ("chưa thể hoàn thành trong năm nay")
     next_year = qualified or text.has_phrase(after, vocab.NEXT_YEAR) or (

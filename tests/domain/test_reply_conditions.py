@@ -31,6 +31,9 @@ def test_a_completion_followed_by_will_report(text: str, status: str) -> None:
     ("tháng 10 năm tới hoàn thành", date(2026, 10, 31)),
     ("dự kiến 15/3 năm sau xong", date(2026, 3, 15)),
     ("Xin gia hạn đến tháng 3 năm sau", date(2026, 3, 31)),
+    # A date whose completion is denied right after it is not the promise; the later one is.
+    ("Thứ 6 tuần sau chưa xong, hẹn 30/12 xong", date(2025, 12, 30)),
+    ("thứ 6 tuần sau xong", date(2025, 11, 28)),
     # Without a month, "năm sau" is the end of next year.
     ("xong trong năm sau", date(2026, 12, 31)),
     ("sang năm sau sẽ xong", date(2026, 12, 31)),

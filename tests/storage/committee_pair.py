@@ -15,10 +15,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.blockers import open_blocker
 from storage.db import transaction
-from storage.importer import import_appendix
-from storage.models import Assignment, Committee, FocalPerson, Item, Outbox
+from storage.models import Assignment, FocalPerson, Item, Outbox
 from storage.status import Actor, request_extension
-from tests.commune import commune_appendix
+from tests.commune import add_commune, commune_appendix
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Only the commune's items name Hưng Nguyên; the province's NV33 (Công an tỉnh too) names
@@ -84,27 +83,21 @@ async def _blocked_and_asked(assignment: Assignment, focal: FocalPerson, reason:
 
 async def make_pair(sessions: async_sessionmaker[AsyncSession], tmp_path: Path) -> Pair:
     """On the `seeded` database: the commune, both committees' leaders, blockers, requests."""
-    path = tmp_path / "phu-luc-xa.txt"
-    path.write_text(COMMUNE_APPENDIX, encoding="utf-8")
     linked = datetime(2025, 9, 1, tzinfo=UTC)
     async with transaction(sessions) as session:
-        commune = Committee(code="xa", name="BCĐ xã Hưng Nguyên", short_name="Xã", parent_id=1)
-        session.add(commune)
-        await session.flush()
-        assert commune.id is not None
-        await import_appendix(path, 2025, linked, session=session, committee_id=commune.id)
+        commune_id = await add_commune(session, tmp_path, COMMUNE_APPENDIX, linked)
         session.add_all([
             FocalPerson(role="committee", channel="telegram", chat_id="950",
                         name="Trưởng ban tỉnh", linked_at=linked, committee_id=1),
             FocalPerson(role="secretariat", channel="telegram", chat_id="901", name="VP xã",
-                        linked_at=linked, committee_id=commune.id),
+                        linked_at=linked, committee_id=commune_id),
             FocalPerson(role="committee", channel="telegram", chat_id="951",
-                        name="Trưởng ban xã", linked_at=linked, committee_id=commune.id)])
+                        name="Trưởng ban xã", linked_at=linked, committee_id=commune_id)])
         focal = (await session.exec(select(FocalPerson).where(
             FocalPerson.chat_id == SHARED_FOCAL))).one()
         sides = []
         for committee_id, code, reason in ((1, "NV33", "Chờ hướng dẫn tỉnh"),
-                                           (commune.id, "NV1", "Chờ kinh phí xã")):
+                                           (commune_id, "NV1", "Chờ kinh phí xã")):
             assignment = await _shared_assignment(committee_id, code, session=session)
             blocker_id, request_id = await _blocked_and_asked(assignment, focal, reason,
                                                               session=session)

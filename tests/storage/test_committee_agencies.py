@@ -18,7 +18,7 @@ from storage.db import transaction
 from storage.importer import import_appendix
 from storage.models import Agency, Assignment, Committee, FocalPerson, Item, Outbox
 from tests.bot.outage import TZ
-from tests.commune import commune_appendix
+from tests.commune import add_commune, commune_appendix
 
 COMMUNE_APPENDIX = commune_appendix("UBND xã Hưng Nguyên")
 COMMUNE_AGENCY = "Ủy ban nhân dân xã Hưng Nguyên"
@@ -31,19 +31,13 @@ NOW = datetime(2025, 9, 22, 1, 30, tzinfo=UTC)
 async def two(seeded, tmp_path: Path):
     """The seed (default committee, secretariat 900; Sở Y tế's focal 101, Công an tỉnh's
     focal 102 and leader 202) and a commune with its own items and secretariat (901)."""
-    path = tmp_path / "phu-luc-xa.txt"
-    path.write_text(COMMUNE_APPENDIX, encoding="utf-8")
     async with transaction(seeded) as session:
-        commune = Committee(code="xa", name="BCĐ xã Hưng Nguyên", short_name="Xã", parent_id=1)
-        session.add(commune)
-        await session.flush()
-        assert commune.id is not None
-        await import_appendix(path, 2025, NOW, session=session, committee_id=commune.id)
+        commune_id = await add_commune(session, tmp_path, COMMUNE_APPENDIX, NOW)
         session.add_all([
             FocalPerson(role="secretariat", channel="telegram", chat_id="901", name="VP xã",
-                        linked_at=NOW, committee_id=commune.id),
+                        linked_at=NOW, committee_id=commune_id),
             Agency(key=agency_key(UNCLAIMED), name=UNCLAIMED)])
-    return seeded, commune.id
+    return seeded, commune_id
 
 
 async def open_counts(sessions, committee_id: int, agency: str) -> int:

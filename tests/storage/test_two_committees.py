@@ -22,10 +22,9 @@ from storage.console_list import ItemFilter, list_items
 from storage.console_queries import Scope, assignment_item, audit_log, item_detail
 from storage.db import transaction
 from storage.deadlines import DeadlineRefused, set_deadline
-from storage.importer import import_appendix
 from storage.item_lookup import resolve_codes
-from storage.models import Assignment, Committee, FocalPerson, Item, Outbox
-from tests.commune import commune_appendix
+from storage.models import Assignment, FocalPerson, Item, Outbox
+from tests.commune import add_commune, commune_appendix
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = vietnam_calendar([2025, 2026])
@@ -42,21 +41,15 @@ def at(day: str, hour: int = 8) -> datetime:
 async def two(seeded, tmp_path: Path):
     """The seed (the default committee, secretariat 900) and a commune committee with its own
     secretariat (901) and leader (951); Công an tỉnh (focal 102, leader 202) serves both."""
-    path = tmp_path / "phu-luc-xa.txt"
-    path.write_text(COMMUNE_APPENDIX, encoding="utf-8")
     linked = datetime(2025, 9, 1, tzinfo=UTC)
     async with transaction(seeded) as session:
-        commune = Committee(code="xa", name="BCĐ xã Hưng Nguyên", short_name="Xã", parent_id=1)
-        session.add(commune)
-        await session.flush()
-        assert commune.id is not None
-        await import_appendix(path, 2025, linked, session=session, committee_id=commune.id)
+        commune_id = await add_commune(session, tmp_path, COMMUNE_APPENDIX, linked)
         session.add_all([
             FocalPerson(role="secretariat", channel="telegram", chat_id="901", name="VP xã",
-                        linked_at=linked, committee_id=commune.id),
+                        linked_at=linked, committee_id=commune_id),
             FocalPerson(role="committee", channel="telegram", chat_id="951",
-                        name="Trưởng ban xã", linked_at=linked, committee_id=commune.id)])
-    return seeded, commune.id
+                        name="Trưởng ban xã", linked_at=linked, committee_id=commune_id)])
+    return seeded, commune_id
 
 
 async def texts_to(sessions, chat_id: str, kind: str | None = None) -> str:

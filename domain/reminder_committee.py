@@ -10,8 +10,8 @@ from domain.reminders import (
     PlanResult,
     Recipient,
     ReminderMessage,
-    _warnings,
     of_committee,
+    plan_warnings,
 )
 
 
@@ -62,5 +62,5 @@ def committee_plan(plan: PlanResult, committee_id: int,
     own = [person for person in secretariat if person.committee_id == committee_id]
     return CommitteePlan(PlanResult(
         on=plan.on, due=tuple(due), messages=tuple(messages), escalations=tuple(escalations),
-        unreachable=unreachable, warnings=_warnings(escalated, unreachable, leaders, own)),
+        unreachable=unreachable, warnings=plan_warnings(escalated, unreachable, leaders, own)),
         shared)

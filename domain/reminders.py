@@ -229,7 +229,7 @@ def due_reminders(
         messages=messages,
         escalations=leader_messages + tuple(secretariat_messages),
         unreachable=tuple(sorted(unreachable, key=urgency_key)),
-        warnings=_warnings(escalated, unreachable, leaders_by_agency, secretariat),
+        warnings=plan_warnings(escalated, unreachable, leaders_by_agency, secretariat),
     )
 
 
@@ -273,7 +273,7 @@ def _group(
     )
 
 
-def _warnings(
+def plan_warnings(
     escalated: Sequence[DueReminder],
     unreachable: Sequence[DueReminder],
     leaders_by_agency: dict[int, list[Recipient]],
